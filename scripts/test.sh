@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Run every test: the core (unit, integration, CLI on the real keyring,
+# network tests on 127.0.0.1), the web front end checks, and the app crate.
+# Usage: bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+bash scripts/app-setup.sh
+export BACKPACK_VECTORS="${BACKPACK_VECTORS:-$(cd .. && pwd)/shared/vectors}"
+t0=$(date +%s)
+
+echo "== core: build"
+cargo build --locked --tests --benches
+echo "== core: tests (inside a D-Bus session with an unlocked gnome-keyring)"
+scripts/with-keyring.sh cargo test --locked --quiet
+
+echo "== web front end: type check and build"
+npm run --silent check
+npx vite build --logLevel warn
+
+echo "== desktop app crate"
+cargo test --locked --quiet -p backpack-app
+
+echo "== all tests passed in $(( $(date +%s) - t0 )) s"

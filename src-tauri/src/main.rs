@@ -1,0 +1,3 @@
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() { backpack_app::run() }

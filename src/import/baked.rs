@@ -1,0 +1,238 @@
+//! Extraction of credentials baked into badge images.
+//!
+//! PNG: the `png` crate walks and CRC-checks every chunk (a real chunk parser,
+//! so a truncated or corrupt file is refused), and we read the `iTXt` (or the
+//! legacy `tEXt`) chunk named `openbadges` (OB 2.0) or `openbadgecredential`
+//! (OB 3.0). SVG: `quick-xml` with namespace resolution; a DTD internal subset
+//! is refused and only XML's predefined entities are expanded, and the payload is the `verify` attribute (a
+//! JWS) or the text of `<openbadges:assertion>` (`http://openbadges.org`) or
+//! `<openbadges:credential>` (`https://purl.imsglobal.org/ob/v3p0`).
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+use super::ImportError;
+
+/// Namespace of OB 1.x/2.0 baked SVGs.
+pub const OB2_SVG_NS: &str = "http://openbadges.org";
+/// Namespace of OB 3.0 baked SVGs.
+pub const OB3_SVG_NS: &str = "https://purl.imsglobal.org/ob/v3p0";
+
+/// Which baking convention the payload came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Baking {
+    Ob2,
+    Ob3,
+}
+
+/// The text baked into an image, plus which convention held it.
+#[derive(Debug, Clone)]
+pub struct Baked {
+    pub payload: String,
+    pub baking: Baking,
+}
+
+/// Upper bound on decoded image memory (width * height * channels).
+const PNG_DECODE_LIMIT: usize = 64 * 1024 * 1024;
+
+pub fn is_png(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x89PNG\r\n\x1a\n")
+}
+
+/// Check every chunk's length and CRC. The `png` crate, like libpng, skips
+/// an ancillary chunk whose CRC is wrong, which would turn a damaged baked
+/// badge into "not a badge"; we want "damaged" instead.
+fn check_chunks(bytes: &[u8]) -> Result<(), ImportError> {
+    let mut at = 8;
+    while at < bytes.len() {
+        let header = bytes
+            .get(at..at + 8)
+            .ok_or_else(|| ImportError::Png(format!("truncated chunk header at byte {at}")))?;
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let kind = String::from_utf8_lossy(&header[4..8]).into_owned();
+        let end = at
+            .checked_add(12)
+            .and_then(|x| x.checked_add(len))
+            .filter(|&e| e <= bytes.len())
+            .ok_or_else(|| ImportError::Png(format!("chunk '{kind}' at byte {at} runs past the end of the file (truncated)")))?;
+        let stored = u32::from_be_bytes([bytes[end - 4], bytes[end - 3], bytes[end - 2], bytes[end - 1]]);
+        if crc32fast::hash(&bytes[at + 4..end - 4]) != stored {
+            return Err(ImportError::Png(format!("chunk '{kind}' at byte {at} has a bad CRC (the file is damaged)")));
+        }
+        if &header[4..8] == b"IEND" {
+            return Ok(());
+        }
+        at = end;
+    }
+    Err(ImportError::Png("no IEND chunk (truncated)".into()))
+}
+
+/// Read the baked payload out of a PNG.
+pub fn from_png(bytes: &[u8]) -> Result<Baked, ImportError> {
+    check_chunks(bytes)?;
+    let bad = |e: &dyn std::fmt::Display| ImportError::Png(e.to_string());
+    let mut decoder = png::Decoder::new_with_limits(
+        std::io::Cursor::new(bytes),
+        png::Limits {
+            bytes: PNG_DECODE_LIMIT,
+        },
+    );
+    decoder.set_ignore_text_chunk(false);
+    let mut reader = decoder.read_info().map_err(|e| bad(&e))?;
+    // Decode the image data too: text chunks may follow IDAT, and a file cut
+    // short anywhere must be refused, not half-read.
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| ImportError::Png("image too large to decode".into()))?;
+    let mut buf = vec![0; size];
+    reader.next_frame(&mut buf).map_err(|e| bad(&e))?;
+    reader.finish().map_err(|e| bad(&e))?;
+    let info = reader.info();
+    for chunk in &info.utf8_text {
+        let baking = match chunk.keyword.as_str() {
+            "openbadges" => Baking::Ob2,
+            "openbadgecredential" => Baking::Ob3,
+            _ => continue,
+        };
+        let text = chunk
+            .get_text()
+            .map_err(|e| ImportError::Png(format!("iTXt '{}' chunk: {e}", chunk.keyword)))?;
+        return Ok(Baked {
+            payload: text,
+            baking,
+        });
+    }
+    for chunk in &info.uncompressed_latin1_text {
+        if chunk.keyword == "openbadges" {
+            return Ok(Baked {
+                payload: chunk.text.clone(),
+                baking: Baking::Ob2,
+            });
+        }
+    }
+    Err(ImportError::NotBaked(
+        "PNG has no 'openbadges' or 'openbadgecredential' text chunk: it is an image, not a baked badge".into(),
+    ))
+}
+
+/// Does this look like XML/SVG (after an optional BOM and whitespace)?
+pub fn looks_like_xml(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let t = b.iter().position(|c| !c.is_ascii_whitespace()).map(|i| &b[i..]);
+    matches!(t, Some(t) if t.starts_with(b"<?xml") || t.starts_with(b"<svg") || t.starts_with(b"<!--") || t.starts_with(b"<!DOCTYPE"))
+}
+
+/// Read the baked payload out of an SVG.
+pub fn from_svg(bytes: &[u8]) -> Result<Baked, ImportError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| ImportError::Svg(format!("not UTF-8 text: {e}")))?;
+    let mut reader = NsReader::from_str(text);
+    reader.config_mut().trim_text(false);
+    let mut saw_svg = false;
+    // Inside a badge element: which convention, and the text collected so far.
+    let mut inside: Option<(Baking, String)> = None;
+    loop {
+        let pos = reader.buffer_position();
+        let ev = reader
+            .read_resolved_event()
+            .map_err(|e| ImportError::Svg(format!("malformed XML after byte {pos}: {e}")))?;
+        let is_empty = matches!(ev.1, Event::Empty(_));
+        match ev {
+            (_, Event::DocType(d)) => {
+                // A plain public DOCTYPE (common in SVG exports) is harmless: it
+                // is never fetched. An internal subset can declare entities
+                // (billion laughs, external entities), so it is refused.
+                if d.as_ref().contains(&b'[') {
+                    return Err(ImportError::Svg(
+                        "SVG declares a DTD internal subset (entity declarations); refused".into(),
+                    ));
+                }
+            }
+            (ns, Event::Start(e)) | (ns, Event::Empty(e)) => {
+                let local = e.local_name();
+                if local.as_ref() == b"svg" {
+                    saw_svg = true;
+                }
+                if inside.is_some() {
+                    continue;
+                }
+                let baking = match (&ns, local.as_ref()) {
+                    (ResolveResult::Bound(n), b"assertion") if n.as_ref() == OB2_SVG_NS.as_bytes() => Baking::Ob2,
+                    (ResolveResult::Bound(n), b"credential") if n.as_ref() == OB3_SVG_NS.as_bytes() => Baking::Ob3,
+                    _ => continue,
+                };
+                for attr in e.attributes() {
+                    let attr = attr.map_err(|e| ImportError::Svg(format!("bad attribute: {e}")))?;
+                    if attr.key.local_name().as_ref() == b"verify" {
+                        let v = attr
+                            .unescape_value()
+                            .map_err(|e| ImportError::Svg(format!("bad 'verify' attribute: {e}")))?;
+                        let v = v.trim();
+                        if !v.is_empty() {
+                            return Ok(Baked {
+                                payload: v.to_string(),
+                                baking,
+                            });
+                        }
+                    }
+                }
+                if is_empty {
+                    return Err(ImportError::Svg("badge element is empty and has no 'verify' attribute".into()));
+                }
+                inside = Some((baking, String::new()));
+            }
+            (_, Event::Text(t)) => {
+                if let Some((_, buf)) = inside.as_mut() {
+                    let s = t
+                        .decode()
+                        .map_err(|e| ImportError::Svg(format!("bad text: {e}")))?;
+                    let s = quick_xml::escape::unescape(&s)
+                        .map_err(|e| ImportError::Svg(format!("bad text: {e}")))?;
+                    buf.push_str(&s);
+                }
+            }
+            (_, Event::GeneralRef(r)) => {
+                if let Some((_, buf)) = inside.as_mut() {
+                    // Only the five predefined XML entities and character references.
+                    let name = r.decode().map_err(|e| ImportError::Svg(format!("bad reference: {e}")))?;
+                    let reference = format!("&{name};");
+                    let s = quick_xml::escape::unescape(&reference)
+                        .map_err(|_| ImportError::Svg(format!("unknown entity '{reference}' refused")))?;
+                    buf.push_str(&s);
+                }
+            }
+            (_, Event::CData(c)) => {
+                if let Some((_, buf)) = inside.as_mut() {
+                    buf.push_str(
+                        std::str::from_utf8(&c).map_err(|e| ImportError::Svg(format!("bad CDATA: {e}")))?,
+                    );
+                }
+            }
+            (ns, Event::End(e)) => {
+                if let Some((baking, buf)) = inside.take() {
+                    let local = e.local_name();
+                    let ours = matches!(&ns, ResolveResult::Bound(n)
+                        if (n.as_ref() == OB2_SVG_NS.as_bytes() && local.as_ref() == b"assertion")
+                        || (n.as_ref() == OB3_SVG_NS.as_bytes() && local.as_ref() == b"credential"));
+                    if ours {
+                        let payload = buf.trim().to_string();
+                        if payload.is_empty() {
+                            return Err(ImportError::Svg("badge element is empty".into()));
+                        }
+                        return Ok(Baked { payload, baking });
+                    }
+                    inside = Some((baking, buf));
+                }
+            }
+            (_, Event::Eof) => break,
+            _ => {}
+        }
+    }
+    if !saw_svg {
+        return Err(ImportError::Svg("XML document has no <svg> element".into()));
+    }
+    Err(ImportError::NotBaked(format!(
+        "SVG has no baked badge: no <assertion> element in namespace {OB2_SVG_NS} and no <credential> in {OB3_SVG_NS}"
+    )))
+}

@@ -1,0 +1,207 @@
+//! Where the store's key lives: the OS keyring, or a passphrase.
+//!
+//! On first use a random 256-bit key is generated and saved in the OS keyring
+//! (Secret Service on Linux, Keychain on macOS, Credential Manager on
+//! Windows) under service `Backpack`, account `store-<store id>`. The store
+//! id is a random, non-secret value in `store.json` inside the data folder,
+//! so a moved folder keeps its key. When no keyring answers, the user may set
+//! `BACKPACK_PASSPHRASE`; `store.json` records which of the two a store uses,
+//! so one store never silently switches to the other.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::{create_private_dir, StoreKey};
+
+pub const KEYRING_SERVICE: &str = "Backpack";
+pub const META_FILE: &str = "store.json";
+
+/// How a store's key is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyKind {
+    Keyring,
+    Passphrase,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoreMeta {
+    pub store_id: String,
+    pub key: KeyKind,
+}
+
+/// What the caller allows.
+#[derive(Debug, Clone, Default)]
+pub struct KeyOptions {
+    /// `BACKPACK_PASSPHRASE`, if set.
+    pub passphrase: Option<String>,
+    /// Do not touch the keyring at all (`BACKPACK_KEYRING=off`).
+    pub keyring_off: bool,
+}
+
+impl KeyOptions {
+    pub fn from_env() -> KeyOptions {
+        KeyOptions {
+            passphrase: std::env::var("BACKPACK_PASSPHRASE").ok().filter(|p| !p.is_empty()),
+            keyring_off: matches!(
+                std::env::var("BACKPACK_KEYRING").as_deref(),
+                Ok("off" | "0" | "false" | "no")
+            ),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("no OS keyring answered ({detail}). Start a Secret Service (for example gnome-keyring) or set BACKPACK_PASSPHRASE to keep this store under a passphrase instead")]
+    NoKeyring { detail: String },
+    #[error("this store's key is kept in the OS keyring, but the keyring cannot be reached: {detail}")]
+    KeyringUnavailable { detail: String },
+    #[error("this store's key is missing from the OS keyring (store {store_id}); without it the database cannot be opened. Restore from a backup, or recover the keyring")]
+    KeyMissing { store_id: String },
+    #[error("this store is protected by a passphrase: set BACKPACK_PASSPHRASE")]
+    PassphraseNeeded,
+    #[error("the key in the OS keyring is malformed")]
+    BadKey,
+    #[error("{0}")]
+    Meta(String),
+}
+
+impl KeyError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            KeyError::NoKeyring { .. } => "no-keyring",
+            KeyError::KeyringUnavailable { .. } => "keyring-unavailable",
+            KeyError::KeyMissing { .. } => "key-missing",
+            KeyError::PassphraseNeeded => "passphrase-needed",
+            KeyError::BadKey => "bad-key",
+            KeyError::Meta(_) => "store-meta",
+        }
+    }
+}
+
+fn read_meta(dir: &Path) -> Result<Option<StoreMeta>, KeyError> {
+    let path = dir.join(META_FILE);
+    match std::fs::read(&path) {
+        Ok(b) => serde_json::from_slice(&b)
+            .map(Some)
+            .map_err(|e| KeyError::Meta(format!("{} is damaged: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(KeyError::Meta(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+fn write_meta(dir: &Path, meta: &StoreMeta) -> Result<(), KeyError> {
+    create_private_dir(dir).map_err(|e| KeyError::Meta(e.to_string()))?;
+    let path = dir.join(META_FILE);
+    let tmp = dir.join(".store.json.partial");
+    let body = serde_json::to_vec_pretty(meta).map_err(|e| KeyError::Meta(e.to_string()))?;
+    std::fs::write(&tmp, body)
+        .and_then(|_| std::fs::rename(&tmp, &path))
+        .map_err(|e| KeyError::Meta(format!("cannot write {}: {e}", path.display())))
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut k = [0u8; N];
+    getrandom::fill(&mut k).expect("the OS random number generator failed");
+    k
+}
+
+fn entry(store_id: &str) -> Result<keyring::Entry, keyring::Error> {
+    keyring::Entry::new(KEYRING_SERVICE, &format!("store-{store_id}"))
+}
+
+fn decode_key(hexkey: &str) -> Result<[u8; 32], KeyError> {
+    let v = hex::decode(hexkey.trim()).map_err(|_| KeyError::BadKey)?;
+    v.try_into().map_err(|_| KeyError::BadKey)
+}
+
+/// Find (or, for a new store, create) the key for the store in `dir`.
+pub fn resolve(dir: &Path, opts: &KeyOptions) -> Result<(StoreKey, KeyKind), KeyError> {
+    let db_exists = dir.join(crate::store::DB_FILE).exists();
+    match read_meta(dir)? {
+        Some(meta) => match meta.key {
+            KeyKind::Passphrase => opts
+                .passphrase
+                .clone()
+                .map(|p| (StoreKey::Passphrase(p), KeyKind::Passphrase))
+                .ok_or(KeyError::PassphraseNeeded),
+            KeyKind::Keyring => {
+                if opts.keyring_off {
+                    return Err(KeyError::KeyringUnavailable {
+                        detail: "the keyring is turned off (BACKPACK_KEYRING=off)".into(),
+                    });
+                }
+                let e = entry(&meta.store_id).map_err(|e| KeyError::KeyringUnavailable { detail: e.to_string() })?;
+                match e.get_password() {
+                    Ok(h) => Ok((StoreKey::Raw(decode_key(&h)?), KeyKind::Keyring)),
+                    Err(keyring::Error::NoEntry) if !db_exists => {
+                        // store.json without a database: an interrupted first run. Start over.
+                        create_in_keyring(dir, &meta.store_id)
+                    }
+                    Err(keyring::Error::NoEntry) => Err(KeyError::KeyMissing {
+                        store_id: meta.store_id,
+                    }),
+                    Err(e) => Err(KeyError::KeyringUnavailable { detail: e.to_string() }),
+                }
+            }
+        },
+        None => {
+            if db_exists {
+                return Err(KeyError::Meta(format!(
+                    "{} is missing next to the database; cannot tell where its key is",
+                    dir.join(META_FILE).display()
+                )));
+            }
+            let store_id = hex::encode(random_bytes::<16>());
+            if !opts.keyring_off {
+                match create_in_keyring(dir, &store_id) {
+                    Ok(r) => return Ok(r),
+                    Err(e @ KeyError::NoKeyring { .. }) if opts.passphrase.is_none() => return Err(e),
+                    Err(KeyError::NoKeyring { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            let Some(p) = opts.passphrase.clone() else {
+                return Err(KeyError::NoKeyring {
+                    detail: "the keyring is turned off (BACKPACK_KEYRING=off)".into(),
+                });
+            };
+            write_meta(
+                dir,
+                &StoreMeta {
+                    store_id,
+                    key: KeyKind::Passphrase,
+                },
+            )?;
+            Ok((StoreKey::Passphrase(p), KeyKind::Passphrase))
+        }
+    }
+}
+
+fn create_in_keyring(dir: &Path, store_id: &str) -> Result<(StoreKey, KeyKind), KeyError> {
+    let no_keyring = |e: keyring::Error| KeyError::NoKeyring { detail: e.to_string() };
+    let e = entry(store_id).map_err(no_keyring)?;
+    let key = random_bytes::<32>();
+    e.set_password(&hex::encode(key)).map_err(no_keyring)?;
+    // Read it back: a keyring that accepts but does not keep is no keyring.
+    match e.get_password() {
+        Ok(h) if decode_key(&h).ok() == Some(key) => {}
+        Ok(_) => return Err(KeyError::BadKey),
+        Err(err) => return Err(no_keyring(err)),
+    }
+    write_meta(
+        dir,
+        &StoreMeta {
+            store_id: store_id.to_string(),
+            key: KeyKind::Keyring,
+        },
+    )?;
+    Ok((StoreKey::Raw(key), KeyKind::Keyring))
+}
+
+/// Describe where the key of the store in `dir` is kept (for `backpack info`).
+pub fn describe(dir: &Path) -> Result<Option<StoreMeta>, KeyError> {
+    read_meta(dir)
+}

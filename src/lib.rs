@@ -1,0 +1,27 @@
+//! Backpack's core: everything the desktop app and the `backpack` command
+//! line share. No UI, no Tauri, no global state; IO stays at the edges
+//! (`import::fetch`, `store`, `keys`), the rest is plain functions over data.
+//!
+//! - [`model`]: the normalised credential model.
+//! - [`import`]: format detection, extraction and mapping into the model.
+//! - [`store`]: the encrypted SQLite store, backup and restore.
+//! - [`keys`]: where the store key lives (OS keyring or passphrase).
+//! - [`sample`]: the bundled sample backpack (generated, never a real issuer).
+
+pub mod import;
+pub mod keys;
+pub mod model;
+pub mod sample;
+pub mod store;
+pub mod verify;
+
+use std::path::PathBuf;
+
+/// The data folder: `BACKPACK_DATA_DIR` if set, else the OS data directory
+/// (`~/.local/share/backpack` on Linux).
+pub fn default_data_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("BACKPACK_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("nl", "Backpack", "backpack").map(|p| p.data_dir().to_path_buf())
+}

@@ -1,0 +1,269 @@
+//! The sample backpack: realistic, edubadges-style micro-credentials from a
+//! fictional university, generated in code so that no real institution's
+//! data or key is ever shipped. Used by `backpack sample`, the README's run
+//! command, tests and benchmarks (which ask for thousands of them).
+//!
+//! All ids live under `https://sample.backpack.invalid/` (`.invalid` can never
+//! resolve), so nothing here can be mistaken for a real credential.
+
+use serde_json::{json, Value};
+
+const BASE: &str = "https://sample.backpack.invalid";
+
+struct Course {
+    name: &'static str,
+    description: &'static str,
+    outcomes: &'static [&'static str],
+    ects: f64,
+    eqf: u8,
+    micro: bool,
+    participation: &'static str,
+    assessment: &'static str,
+    programme: u32,
+}
+
+const COURSES: &[Course] = &[
+    Course {
+        name: "Data Science for Policy Makers",
+        description: "Use data analysis to inform public policy decisions.",
+        outcomes: &[
+            "Formulate a policy question as a data analysis problem.",
+            "Apply descriptive statistics and visualisation to public data sets.",
+            "Critically assess the limits of data-driven policy advice.",
+        ],
+        ects: 5.0,
+        eqf: 7,
+        micro: true,
+        participation: "online",
+        assessment: "testing",
+        programme: 60207,
+    },
+    Course {
+        name: "Sustainable Energy Systems",
+        description: "Design and evaluate renewable energy systems at district scale.",
+        outcomes: &[
+            "Explain the physics of solar, wind and storage technologies.",
+            "Model the energy balance of a district energy system.",
+        ],
+        ects: 7.5,
+        eqf: 6,
+        micro: true,
+        participation: "blended",
+        assessment: "application of a skill",
+        programme: 56962,
+    },
+    Course {
+        name: "Academic Writing in English",
+        description: "Write clear academic English for journals and reports.",
+        outcomes: &["Write a well-structured academic paper in English."],
+        ects: 3.0,
+        eqf: 6,
+        micro: true,
+        participation: "onsite",
+        assessment: "portfolio",
+        programme: 50033,
+    },
+    Course {
+        name: "Introduction to Machine Learning",
+        description: "Foundations of supervised and unsupervised learning.",
+        outcomes: &[
+            "Train and evaluate supervised learning models.",
+            "Choose a suitable model for a given data set and justify the choice.",
+            "Explain bias, variance and overfitting.",
+        ],
+        ects: 15.0,
+        eqf: 7,
+        micro: true,
+        participation: "online",
+        assessment: "testing",
+        programme: 60207,
+    },
+    Course {
+        name: "Welcome to the Digital Campus",
+        description: "Get to know the university's digital learning environment.",
+        outcomes: &["Find your way in the digital learning environment."],
+        ects: 0.5,
+        eqf: 5,
+        micro: false,
+        participation: "online",
+        assessment: "testing",
+        programme: 0,
+    },
+];
+
+fn issuer(i: usize) -> Value {
+    let (name, brin) = if i % 2 == 0 {
+        ("Universiteit van Voorbeeld (sample)", "00ZZ")
+    } else {
+        ("Hogeschool Proefstad (sample)", "99YY")
+    };
+    json!({
+        "type": "Issuer",
+        "id": format!("{BASE}/issuers/{}", i % 2),
+        "name": name,
+        "url": format!("{BASE}/"),
+        "email": "badges@sample.backpack.invalid",
+        "extensions:InstitutionIdentifierExtension": {
+            "@context": "https://api.edubadges.nl/extensions/InstitutionIdentifierExtension/context.json",
+            "type": ["Extension", "extensions:InstitutionIdentifierExtension"],
+            "InstitutionIdentifier": brin
+        },
+        "extensions:InstitutionNameExtension": {
+            "@context": "https://api.edubadges.nl/extensions/InstitutionNameExtension/context.json",
+            "type": ["Extension", "extensions:InstitutionNameExtension"],
+            "InstitutionName": name
+        },
+        "extensions:InstitutionCountryExtension": {
+            "@context": "https://api.edubadges.nl/extensions/InstitutionCountryExtension/context.json",
+            "type": ["Extension", "extensions:InstitutionCountryExtension"],
+            "InstitutionCountry": "NL"
+        }
+    })
+}
+
+fn ext(name: &str, field: &str, value: Value) -> (String, Value) {
+    (
+        format!("extensions:{name}Extension"),
+        json!({
+            "@context": format!("https://api.edubadges.nl/extensions/{name}Extension/context.json"),
+            "type": ["Extension", format!("extensions:{name}Extension")],
+            field: value
+        }),
+    )
+}
+
+/// An OB 2.0 edubadges-style assertion with the badge and issuer embedded (as
+/// the edubadges backpack exports them).
+fn ob2(i: usize, c: &Course) -> Value {
+    let mut badge = json!({
+        "type": "BadgeClass",
+        "id": format!("{BASE}/badges/{}", i % COURSES.len()),
+        "name": c.name,
+        "description": c.description,
+        "image": format!("{BASE}/badges/{}/image", i % COURSES.len()),
+        "criteria": {"narrative": "Pass the final assessment of the course."},
+        "issuer": issuer(i),
+        "typeBadgeClass": if c.micro { "micro_credential" } else { "regular" },
+        "participation": c.participation,
+        "assessmentType": c.assessment,
+        "stackable": c.micro,
+        "alignment": [],
+        "tags": ["sample"]
+    });
+    let obj = badge.as_object_mut().expect("object");
+    let mut exts = vec![
+        ext("ECTS", "ECTS", json!(c.ects)),
+        ext("EQF", "EQF", json!(c.eqf)),
+        ext("Language", "Language", json!("en_EN")),
+        ext("LearningOutcome", "LearningOutcome", json!(c.outcomes.join("\n"))),
+    ];
+    if c.programme != 0 {
+        exts.push(ext("EducationProgramIdentifier", "EducationProgramIdentifier", json!(c.programme)));
+    }
+    for (k, v) in exts {
+        obj.insert(k, v);
+    }
+    json!({
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": format!("{BASE}/assertions/{i:06}"),
+        "badge": badge,
+        "verification": {"type": "HostedBadge"},
+        "issuedOn": issued(i),
+        "recipient": {
+            "type": "id",
+            "hashed": true,
+            "salt": format!("s{i}"),
+            "identity": "sha256$fe7d52dd605264c650461f79e5534b1714a8d13313cffcecce693b165be024d4"
+        },
+        "evidence": []
+    })
+}
+
+/// An OB 3.0 credential as edubadges maps micro-credentials to OB 3.0.
+fn ob3(i: usize, c: &Course) -> Value {
+    let mut alignment = vec![json!({
+        "type": ["Alignment"],
+        "targetName": format!("EQF level {}", c.eqf),
+        "targetUrl": format!("http://data.europa.eu/snb/eqf/{}", c.eqf),
+        "targetFramework": "European Qualifications Framework",
+        "targetCode": c.eqf.to_string(),
+        "targetType": "ext:EQF"
+    })];
+    for (n, o) in c.outcomes.iter().enumerate() {
+        alignment.push(json!({
+            "type": ["Alignment"],
+            "targetName": o,
+            "targetUrl": format!("{BASE}/outcomes/{}/{n}", i % COURSES.len()),
+            "targetType": "ceasn:Competency"
+        }));
+    }
+    let mut achievement = json!({
+        "id": format!("{BASE}/achievements/{}", i % COURSES.len()),
+        "type": ["Achievement"],
+        "name": c.name,
+        "description": c.description,
+        "achievementType": if c.micro { "ext:MicroCredential" } else { "Badge" },
+        "criteria": {"narrative": "Pass the final assessment of the course."},
+        "creditsAvailable": c.ects,
+        "inLanguage": "en",
+        "alignment": alignment
+    });
+    if c.programme != 0 {
+        achievement["educationProgramIdentifier"] = json!([c.programme.to_string()]);
+    }
+    let iss = issuer(i);
+    json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": format!("urn:uuid:5a3f0b52-0000-4000-8000-{i:012}"),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {
+            "id": iss["id"],
+            "type": ["Profile"],
+            "name": iss["name"],
+            "otherIdentifier": [{"type": "IdentifierEntry", "identifier": iss["extensions:InstitutionIdentifierExtension"]["InstitutionIdentifier"], "identifierType": "ext:BRIN"}],
+            "address": {"type": ["Address"], "addressCountry": "NL"}
+        },
+        "validFrom": issued(i),
+        "name": c.name,
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [{
+                "type": "IdentityObject",
+                "hashed": true,
+                "identityHash": "sha256$fe7d52dd605264c650461f79e5534b1714a8d13313cffcecce693b165be024d4",
+                "identityType": "emailAddress",
+                "salt": format!("s{i}")
+            }],
+            "achievement": achievement
+        }
+    })
+}
+
+fn issued(i: usize) -> String {
+    let month = 1 + (i % 12);
+    let year = 2021 + (i / 12) % 5;
+    let day = 1 + (i * 7) % 28;
+    format!("{year}-{month:02}-{day:02}T10:00:00Z")
+}
+
+/// Sample credential files as (file name, bytes). `None` gives the small
+/// hand-picked set; `Some(n)` generates `n` varied credentials.
+pub fn credentials(count: Option<usize>) -> Vec<(String, Vec<u8>)> {
+    let n = count.unwrap_or(6);
+    (0..n)
+        .map(|i| {
+            let course = &COURSES[i % COURSES.len()];
+            // Alternate formats: even numbers OB 2.0, odd numbers OB 3.0.
+            let (name, v) = if i % 2 == 0 {
+                (format!("sample-{i:06}-ob2.json"), ob2(i, course))
+            } else {
+                (format!("sample-{i:06}-ob3.json"), ob3(i, course))
+            };
+            (name, serde_json::to_vec_pretty(&v).expect("serialisable"))
+        })
+        .collect()
+}

@@ -1,0 +1,152 @@
+//! The verification report: a verdict and a list of checks with stable ids.
+//!
+//! `invalid` means some check failed; `indeterminate` means nothing failed but
+//! something needed could not be checked (network off, unknown context,
+//! unreachable DID); `valid` means every needed check passed. Check ids and
+//! outcomes are stable strings the app, the CLI and the share page match on;
+//! the words shown to people come from [`Check::label`] in Dutch or English.
+
+use serde::{Deserialize, Serialize};
+
+/// Stable check ids.
+pub const FORMAT: &str = "format";
+pub const PROOF: &str = "proof";
+pub const ISSUER_BINDING: &str = "issuer-binding";
+pub const NOT_BEFORE: &str = "not-before";
+pub const NOT_EXPIRED: &str = "not-expired";
+pub const STATUS: &str = "status";
+pub const CONTEXTS: &str = "contexts";
+pub const SCHEMA: &str = "schema";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Checked, and it holds.
+    Pass,
+    /// Checked, and it does not hold: the credential is invalid.
+    Fail,
+    /// Not applicable to this credential (no status entry, no expiry date...).
+    Skip,
+    /// Could not be checked (network off, unknown context, unreachable key).
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Valid,
+    Invalid,
+    Indeterminate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    pub check: String,
+    pub outcome: Outcome,
+    pub detail: String,
+}
+
+impl Check {
+    pub fn new(check: &str, outcome: Outcome, detail: impl Into<String>) -> Check {
+        Check { check: check.to_string(), outcome, detail: detail.into() }
+    }
+    pub fn pass(check: &str, detail: impl Into<String>) -> Check {
+        Check::new(check, Outcome::Pass, detail)
+    }
+    pub fn fail(check: &str, detail: impl Into<String>) -> Check {
+        Check::new(check, Outcome::Fail, detail)
+    }
+    pub fn skip(check: &str, detail: impl Into<String>) -> Check {
+        Check::new(check, Outcome::Skip, detail)
+    }
+    pub fn error(check: &str, detail: impl Into<String>) -> Check {
+        Check::new(check, Outcome::Error, detail)
+    }
+
+    /// The check's name for people, in `lang` ("nl" or anything else for English).
+    pub fn label(&self, lang: &str) -> &'static str {
+        let nl = lang.starts_with("nl");
+        match (self.check.as_str(), nl) {
+            (FORMAT, false) => "Format",
+            (FORMAT, true) => "Formaat",
+            (PROOF, false) => "Signature",
+            (PROOF, true) => "Handtekening",
+            (ISSUER_BINDING, false) => "Signed by the issuer",
+            (ISSUER_BINDING, true) => "Ondertekend door de uitgever",
+            (NOT_BEFORE, false) => "Already valid",
+            (NOT_BEFORE, true) => "Al geldig",
+            (NOT_EXPIRED, false) => "Not expired",
+            (NOT_EXPIRED, true) => "Niet verlopen",
+            (STATUS, false) => "Not revoked",
+            (STATUS, true) => "Niet ingetrokken",
+            (CONTEXTS, false) => "Known vocabulary",
+            (CONTEXTS, true) => "Bekende woordenlijst",
+            (SCHEMA, false) => "Structure",
+            (SCHEMA, true) => "Structuur",
+            (_, false) => "Other check",
+            (_, true) => "Andere controle",
+        }
+    }
+}
+
+/// The result for one credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub verdict: Verdict,
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    /// Derive the verdict from the checks: any fail → invalid; else any error → indeterminate.
+    pub fn from_checks(checks: Vec<Check>) -> Report {
+        let verdict = if checks.iter().any(|c| c.outcome == Outcome::Fail) {
+            Verdict::Invalid
+        } else if checks.iter().any(|c| c.outcome == Outcome::Error) || checks.iter().all(|c| c.outcome == Outcome::Skip) {
+            Verdict::Indeterminate
+        } else {
+            Verdict::Valid
+        };
+        Report { verdict, checks }
+    }
+
+    pub fn check(&self, id: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.check == id)
+    }
+}
+
+impl Verdict {
+    pub fn label(self, lang: &str) -> &'static str {
+        match (self, lang.starts_with("nl")) {
+            (Verdict::Valid, false) => "Valid",
+            (Verdict::Valid, true) => "Geldig",
+            (Verdict::Invalid, false) => "Invalid",
+            (Verdict::Invalid, true) => "Ongeldig",
+            (Verdict::Indeterminate, false) => "Could not be checked",
+            (Verdict::Indeterminate, true) => "Kon niet worden gecontroleerd",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_follows_the_worst_check() {
+        let r = Report::from_checks(vec![Check::pass(PROOF, ""), Check::skip(STATUS, "")]);
+        assert_eq!(r.verdict, Verdict::Valid);
+        let r = Report::from_checks(vec![Check::pass(PROOF, ""), Check::error(STATUS, "offline")]);
+        assert_eq!(r.verdict, Verdict::Indeterminate);
+        let r = Report::from_checks(vec![Check::fail(PROOF, "bad"), Check::error(STATUS, "offline")]);
+        assert_eq!(r.verdict, Verdict::Invalid);
+        // Nothing checked at all is not "valid".
+        assert_eq!(Report::from_checks(vec![Check::skip(PROOF, "")]).verdict, Verdict::Indeterminate);
+    }
+
+    #[test]
+    fn ids_and_outcomes_serialise_as_stable_strings() {
+        let j = serde_json::to_string(&Check::error(NOT_EXPIRED, "x")).unwrap();
+        assert_eq!(j, r#"{"check":"not-expired","outcome":"error","detail":"x"}"#);
+        assert_eq!(Check::pass(PROOF, "").label("nl-NL"), "Handtekening");
+    }
+}
