@@ -175,9 +175,25 @@ fn apply_key(conn: &Connection, key: &StoreKey) -> Result<(), StoreError> {
     }
 }
 
+/// SQLCipher registers its SQL functions (`sqlcipher_export`...) as an auto
+/// extension the first time a codec is set up; a connection opened by another
+/// thread during that first set-up misses them. Do that set-up once, before
+/// any store connection is opened.
+fn init_sqlcipher() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(c) = Connection::open_in_memory() {
+            let _ = c.execute_batch("PRAGMA cipher_log_level = NONE;");
+            let _ = c.pragma_update(None, "key", "x'00000000000000000000000000000000000000000000000000000000000000ff'");
+            let _ = c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0));
+        }
+    });
+}
+
 impl Store {
     /// Open (creating if needed) the store in `dir` with `key`, and migrate it.
     pub fn open(dir: &Path, key: &StoreKey) -> Result<Store, StoreError> {
+        init_sqlcipher();
         create_private_dir(dir)?;
         let path = dir.join(DB_FILE);
         let conn = Connection::open_with_flags(
@@ -449,6 +465,7 @@ impl Store {
         if !file.is_file() {
             return Err(StoreError::Backup(format!("'{}' does not exist or is not a file", file.display())));
         }
+        init_sqlcipher();
         // Open it on its own first, to give a clear error for a wrong passphrase.
         let probe = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         match apply_key(&probe, &StoreKey::Passphrase(passphrase.to_string())) {

@@ -196,3 +196,20 @@ fn ids_resolve_by_unique_prefix() {
     assert_eq!(s.remove(&id).unwrap(), id);
     assert!(matches!(s.get(&id), Err(StoreError::NotFound(_))));
 }
+
+#[test]
+fn sqlcipher_export_missing_when_stores_open_concurrently() {
+    // SQLCipher registers sqlcipher_export() during its first codec set-up; a
+    // connection opened by another thread at that moment missed it, and its
+    // backup failed with "no such function: sqlcipher_export" (seen in CI).
+    let dirs: Vec<_> = (0..8).map(|_| tempfile::tempdir().unwrap()).collect();
+    std::thread::scope(|s| {
+        for (i, d) in dirs.iter().enumerate() {
+            s.spawn(move || {
+                let st = Store::open(d.path(), &key(100 + i as u8)).unwrap();
+                st.backup(&d.path().join("b.backup"), "pw").unwrap();
+            });
+        }
+    });
+    assert!(dirs.iter().all(|d| d.path().join("b.backup").is_file()));
+}
