@@ -175,10 +175,12 @@ fn apply_key(conn: &Connection, key: &StoreKey) -> Result<(), StoreError> {
     }
 }
 
-/// SQLCipher registers its SQL functions (`sqlcipher_export`...) as an auto
-/// extension the first time a codec is set up; a connection opened by another
-/// thread during that first set-up misses them. Do that set-up once, before
-/// any store connection is opened.
+/// SQLCipher 4.20's `sqlcipher_extra_init` (run by `sqlite3_initialize`)
+/// marks itself done and releases its mutex *before* it registers
+/// `sqlcipher_export` as an auto extension; a connection another thread opens
+/// in that window lacks the function ("no such function: sqlcipher_export",
+/// seen once in CI). Run the initialisation to completion once, on one
+/// thread, before any store connection is opened.
 fn init_sqlcipher() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {

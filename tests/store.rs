@@ -199,9 +199,11 @@ fn ids_resolve_by_unique_prefix() {
 
 #[test]
 fn sqlcipher_export_missing_when_stores_open_concurrently() {
-    // SQLCipher registers sqlcipher_export() during its first codec set-up; a
-    // connection opened by another thread at that moment missed it, and its
-    // backup failed with "no such function: sqlcipher_export" (seen in CI).
+    // SQLCipher registers sqlcipher_export() at the very end of its first
+    // initialisation, after other threads may already open connections; such a
+    // connection's backup failed with "no such function: sqlcipher_export"
+    // (seen in CI). The window is small, so this test catches it only sometimes;
+    // the fix (store::init_sqlcipher) closes it for good.
     let dirs: Vec<_> = (0..8).map(|_| tempfile::tempdir().unwrap()).collect();
     std::thread::scope(|s| {
         for (i, d) in dirs.iter().enumerate() {
