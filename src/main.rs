@@ -70,6 +70,29 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
+    /// Verify credentials: files, folders, URLs, or wallet ids of stored credentials
+    Verify {
+        #[arg(required = true, value_name = "PATH|URL|ID")]
+        inputs: Vec<String>,
+        /// One JSON line per input, in input order: {"source","verdict","checks":[...]}
+        #[arg(long)]
+        json: bool,
+        /// Do not use the network: checks that need it say "could not check"
+        #[arg(long)]
+        offline: bool,
+        /// Check dates against this moment instead of the current time (RFC 3339)
+        #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+        now: Option<chrono::DateTime<chrono::Utc>>,
+        /// Worker threads (default: all cores)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+        jobs: Option<u16>,
+        /// Fetch URLs starting with FROM from TO instead (a mirror or local copy), e.g. https://example.org/=http://127.0.0.1:8080/
+        #[arg(long, value_name = "FROM=TO", value_parser = parse_map)]
+        map_url: Vec<(String, String)>,
+        /// Language of the human-readable report (nl or en; default from LANG)
+        #[arg(long)]
+        lang: Option<String>,
+    },
     /// Show where the data lives, how it is keyed, and how much it holds
     Info {
         #[arg(long)]
@@ -93,6 +116,19 @@ enum Command {
 enum ExportFormat {
     Original,
     Json,
+}
+
+fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("not an RFC 3339 date-time (like 2026-01-31T12:00:00Z): {e}"))
+}
+
+fn parse_map(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .ok_or_else(|| "expected FROM=TO".to_string())
 }
 
 fn main() -> ExitCode {
@@ -217,6 +253,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if replace { format!(", {} removed", r.removed) } else { String::new() }
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { inputs, json, offline, now, jobs, map_url, lang } => {
+            let mut fetcher = None;
+            if !offline {
+                let mut f = import::Fetcher::new()?;
+                for (from, to) in &map_url {
+                    f = f.with_map(from, to);
+                }
+                fetcher = Some(f);
+            }
+            let opts = backpack::verify::VerifyOptions { fetcher, now: now.unwrap_or_else(chrono::Utc::now) };
+            let lang = lang.or_else(|| std::env::var("LANG").ok()).unwrap_or_default();
+            verify_all(&dir, inputs, &opts, jobs, json, &lang)
         }
         Command::Info { json } => {
             let meta = keys::describe(&dir)?;
@@ -398,4 +447,97 @@ fn print_human(s: &backpack::store::StoredCredential) {
         println!("\nnote: {w}");
     }
     println!("\nimported {} from {}", s.imported_at, s.source);
+}
+
+/// One thing to verify: an input the importer reads, or a stored credential.
+enum VerifyItem {
+    Input(Input),
+    Stored(String, backpack::import::Parsed),
+    Missing(String, String),
+}
+
+fn verify_all(
+    dir: &Path,
+    args: Vec<String>,
+    opts: &backpack::verify::VerifyOptions,
+    jobs: Option<u16>,
+    json: bool,
+    lang: &str,
+) -> Result<ExitCode> {
+    use backpack::verify::{self, Verdict};
+    let mut store: Option<Store> = None;
+    let mut items = Vec::new();
+    for arg in args {
+        let is_path = Path::new(&arg).exists();
+        if is_path || arg.starts_with("http://") || arg.starts_with("https://") {
+            for input in import::expand(vec![Input::from_arg(&arg)]) {
+                items.push(VerifyItem::Input(input));
+            }
+            continue;
+        }
+        if store.is_none() {
+            store = Some(open_store(dir)?);
+        }
+        match store.as_ref().expect("opened").get(&arg) {
+            Ok(s) => items.push(VerifyItem::Stored(arg, s.into_parsed())),
+            Err(e) => items.push(VerifyItem::Missing(arg.clone(), format!("not a file, URL or stored credential: {e}"))),
+        }
+    }
+    let workers = jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+        .min(items.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, String, verify::Report)>();
+    let mut all_valid = true;
+    std::thread::scope(|s| -> Result<()> {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (items, next) = (&items, &next);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let (source, report) = match item {
+                    VerifyItem::Input(input) => (input.label(), verify::verify_input(input, opts)),
+                    VerifyItem::Stored(id, p) => (id.clone(), verify::verify_parsed(p, opts)),
+                    VerifyItem::Missing(arg, why) => (
+                        arg.clone(),
+                        verify::Report::from_checks(vec![verify::Check::fail(verify::report::FORMAT, why.clone())]),
+                    ),
+                };
+                if tx.send((i, source, report)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        // Print in input order as results arrive.
+        let mut pending = std::collections::BTreeMap::new();
+        let mut printed = 0;
+        let mut out = std::io::stdout().lock();
+        for (i, source, report) in rx {
+            pending.insert(i, (source, report));
+            while let Some((source, report)) = pending.remove(&printed) {
+                all_valid &= report.verdict == Verdict::Valid;
+                if json {
+                    let v = json!({"source": source, "verdict": report.verdict, "checks": report.checks});
+                    writeln!(out, "{v}")?;
+                } else {
+                    writeln!(out, "{}  {source}", report.verdict.label(lang))?;
+                    for c in &report.checks {
+                        let mark = match c.outcome {
+                            verify::Outcome::Pass => "ok  ",
+                            verify::Outcome::Fail => "FAIL",
+                            verify::Outcome::Skip => "--  ",
+                            verify::Outcome::Error => "??  ",
+                        };
+                        writeln!(out, "  {mark} {:<28} {}", c.label(lang), c.detail)?;
+                    }
+                }
+                printed += 1;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -142,6 +142,20 @@ pub struct StoredCredential {
     pub imported_at: String,
 }
 
+impl StoredCredential {
+    /// The stored credential in the shape the importer produces (to verify or re-export it).
+    pub fn into_parsed(self) -> crate::import::Parsed {
+        crate::import::Parsed {
+            credential: self.credential,
+            original: self.original,
+            media_type: self.media_type,
+            linked: self.linked,
+            picture: self.picture,
+            source: self.source,
+        }
+    }
+}
+
 /// What a restore did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RestoreReport {

@@ -15,6 +15,9 @@ pub const MAX_FETCH_BYTES: u64 = 8 * 1024 * 1024;
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::blocking::Client,
+    /// URL prefix rewrites (`from`, `to`): fetch `to…` when asked for `from…`
+    /// (mirrors, local copies, tests). The answer is reported under the URL asked for.
+    map: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -43,7 +46,13 @@ impl Fetcher {
                 url: String::new(),
                 reason: format!("cannot start HTTP client: {e}"),
             })?;
-        Ok(Fetcher { client })
+        Ok(Fetcher { client, map: Vec::new() })
+    }
+
+    /// Fetch URLs starting with `from` from `to` instead.
+    pub fn with_map(mut self, from: &str, to: &str) -> Fetcher {
+        self.map.push((from.to_string(), to.to_string()));
+        self
     }
 
     /// GET `url`, asking for JSON-LD/JSON first.
@@ -52,7 +61,12 @@ impl Fetcher {
             url: url.to_string(),
             reason,
         };
-        let parsed = url::Url::parse(url).map_err(|e| fail(format!("not a valid URL: {e}")))?;
+        let mapped = self
+            .map
+            .iter()
+            .find(|(from, _)| url.starts_with(from.as_str()))
+            .map(|(from, to)| format!("{to}{}", &url[from.len()..]));
+        let parsed = url::Url::parse(mapped.as_deref().unwrap_or(url)).map_err(|e| fail(format!("not a valid URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(fail(format!("scheme '{}' is not allowed (only http and https)", parsed.scheme())));
         }
@@ -69,7 +83,7 @@ impl Fetcher {
         if !status.is_success() {
             return Err(fail(format!("server answered HTTP {status}")));
         }
-        let final_url = resp.url().to_string();
+        let final_url = if mapped.is_some() { url.to_string() } else { resp.url().to_string() };
         let content_type = resp
             .headers()
             .get(reqwest::header::CONTENT_TYPE)

@@ -1,0 +1,649 @@
+//! The verifier: runs every check on one credential and builds its report.
+//!
+//! Formats: OB 3.0 / CLR 2.0 with Data Integrity proofs ([`super::dataintegrity`]),
+//! VC-JWT and OB 2.0 signed badges ([`super::jws`]), OB 2.0 hosted assertions
+//! (re-fetched and compared). Then issuer binding, dates against a settable
+//! "now", and status ([`super::status`]).
+//!
+//! Network: only through `VerifyOptions::fetcher`. With `None` nothing is
+//! fetched, and every check that needs the network says "could not check".
+//! JSON-LD contexts are never fetched, with or without a fetcher.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::dataintegrity::{self, KeyError, KeyResolver, ProofStatus, ResolvedKey, StaticResolver};
+use super::jws::{self, JwsError, PublicKey};
+use super::report::{self, Check, Report};
+use super::status::{self, StatusAnswer};
+use super::{contexts, didkey};
+use crate::import::json::{list, str_of};
+use crate::import::{self, Fetcher, ImportOptions, Input, Parsed};
+use crate::model::Format;
+
+/// How a verification may behave.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// Client for DID documents, keys, status lists and hosted assertions; `None` = offline.
+    pub fetcher: Option<Fetcher>,
+    /// The moment dates are checked against.
+    pub now: DateTime<Utc>,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions { fetcher: None, now: Utc::now() }
+    }
+}
+
+/// Verify one input (file, URL or text). A file that is not a credential
+/// gets a report whose `format` check failed.
+pub fn verify_input(input: &Input, opts: &VerifyOptions) -> Report {
+    let iopts = ImportOptions { fetcher: opts.fetcher.clone() };
+    match import::parse_input(input, &iopts) {
+        Ok(bundle) => {
+            // A CLR comes last in its bundle; verify the document that was given.
+            let p = bundle.items.last().expect("a bundle holds at least one credential");
+            verify_parsed(p, opts)
+        }
+        Err(e @ import::ImportError::Fetch { .. }) => Report::from_checks(vec![Check::error(report::FORMAT, e.to_string())]),
+        Err(import::ImportError::NotABadge(why)) => match plain_vc(input) {
+            // Not a badge, but a verifiable credential all the same: its proof,
+            // dates and status can be checked like a badge's.
+            Some(p) => {
+                let mut r = verify_parsed(&p, opts);
+                r.checks[0] = Check::pass(report::FORMAT, format!("a Verifiable Credential, not an Open Badge ({why})"));
+                r
+            }
+            None => Report::from_checks(vec![Check::fail(report::FORMAT, format!("not an Open Badge: {why}"))]),
+        },
+        Err(e) => Report::from_checks(vec![Check::fail(report::FORMAT, e.to_string())]),
+    }
+}
+
+/// A JSON-LD verifiable credential that is not a badge, read for verification only.
+fn plain_vc(input: &Input) -> Option<Parsed> {
+    let bytes = match input {
+        Input::Path(p) => std::fs::read(p).ok()?,
+        Input::Text { text, .. } => text.clone().into_bytes(),
+        Input::Url(_) => return None,
+    };
+    let v: Value = serde_json::from_slice(&bytes).ok()?;
+    if !crate::import::ob3::is_verifiable_credential(&v) {
+        return None;
+    }
+    let mut credential = crate::import::ob3::map(&v, Format::Ob3JsonLd);
+    credential.id = import::wallet_id(&serde_json::to_vec(&v).ok()?);
+    Some(Parsed {
+        credential,
+        original: bytes,
+        media_type: "application/ld+json".into(),
+        linked: vec![],
+        picture: None,
+        source: input.label(),
+    })
+}
+
+/// Verify a parsed credential (its original bytes and linked documents).
+pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
+    let c = &p.credential;
+    let resolver = NetResolver::new(opts.fetcher.clone());
+    let mut checks = vec![Check::pass(report::FORMAT, c.format.label())];
+    let jwt = p.media_type == "application/jwt";
+    // The signed content as JSON: the document itself, or the JWT payload's VC.
+    let doc: Option<Value> = if jwt || p.media_type == "application/jose" {
+        import::decode_jws(std::str::from_utf8(&p.original).unwrap_or_default())
+            .ok()
+            .map(|(_, payload)| payload.get("vc").filter(|v| v.is_object()).cloned().unwrap_or(payload))
+    } else {
+        serde_json::from_slice(&p.original).ok()
+    };
+    let Some(doc) = doc else {
+        checks.push(Check::fail(report::FORMAT, "the stored original is not readable JSON"));
+        return Report::from_checks(checks);
+    };
+
+    match c.format {
+        Format::Ob3JsonLd | Format::Clr2 if !jwt => {
+            checks.push(contexts_check(&doc));
+            let outcomes = dataintegrity::verify_proofs(&doc, &resolver);
+            if outcomes.is_empty() {
+                checks.push(Check::fail(report::PROOF, "the credential has no proof: anyone could have written it"));
+            }
+            let issuer = issuer_id(&doc);
+            let mut bindings = Vec::new();
+            for o in &outcomes {
+                checks.push(o.check());
+                if o.status == ProofStatus::Valid {
+                    bindings.push(binding_check(issuer.as_deref(), o.controller.as_deref(), o.verification_method.as_deref()));
+                }
+            }
+            checks.push(merge_bindings(bindings, outcomes.is_empty()));
+        }
+        Format::Ob3Jwt | Format::Clr2 => {
+            let token = std::str::from_utf8(&p.original).unwrap_or_default();
+            let (proof, binding) = verify_vc_jwt(token, &doc, &resolver);
+            checks.push(proof);
+            checks.push(binding);
+        }
+        Format::Ob2Signed => {
+            let token = std::str::from_utf8(&p.original).unwrap_or_default();
+            let (proof, binding) = verify_ob2_signed(token, &doc, p, &resolver);
+            checks.push(proof);
+            checks.push(binding);
+        }
+        Format::Ob2Hosted | Format::Ob3JsonLd => {
+            let (proof, binding) = verify_ob2_hosted(&doc, p, &resolver);
+            checks.push(proof);
+            checks.push(binding);
+        }
+    }
+    checks.extend(date_checks(c, opts.now));
+    checks.push(status_check(&doc, c, &resolver, opts));
+    Report::from_checks(checks)
+}
+
+// ---------------------------------------------------------------------------
+// Contexts
+
+fn contexts_check(doc: &Value) -> Check {
+    let mut unknown = Vec::new();
+    let mut n = 0;
+    for ctx in list(doc.get("@context")) {
+        if let Value::String(url) = ctx {
+            n += 1;
+            if contexts::get(url).is_none() {
+                unknown.push(url.clone());
+            }
+        }
+    }
+    if n == 0 && doc.get("@context").is_none() {
+        return Check::fail(report::CONTEXTS, "the credential has no @context");
+    }
+    if unknown.is_empty() {
+        Check::pass(report::CONTEXTS, format!("all {n} contexts are in the bundled set"))
+    } else {
+        Check::error(
+            report::CONTEXTS,
+            format!("not in the bundled set, and never fetched: {}", unknown.join(", ")),
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Issuer binding
+
+fn issuer_id(doc: &Value) -> Option<String> {
+    match doc.get("issuer")? {
+        Value::String(s) => Some(s.clone()),
+        o => str_of(o, "id"),
+    }
+}
+
+fn strip_fragment(s: &str) -> &str {
+    s.split('#').next().unwrap_or(s)
+}
+
+/// Does the key's controller equal the issuer?
+fn binding_check(issuer: Option<&str>, controller: Option<&str>, vm: Option<&str>) -> Check {
+    match (issuer, controller) {
+        (None, _) => Check::fail(report::ISSUER_BINDING, "the credential names no issuer"),
+        (Some(_), None) => Check::error(
+            report::ISSUER_BINDING,
+            format!("the controller of {} is unknown", vm.unwrap_or("the key")),
+        ),
+        (Some(i), Some(ctl)) if strip_fragment(i) == strip_fragment(ctl) => {
+            Check::pass(report::ISSUER_BINDING, format!("signed with a key of the issuer {i}"))
+        }
+        (Some(i), Some(ctl)) if i.starts_with("did:") || i.starts_with("https://") || i.starts_with("http://") => Check::fail(
+            report::ISSUER_BINDING,
+            format!("signed with a key of {ctl}, but the issuer is {i}"),
+        ),
+        // An issuer id such as urn:uuid: names no keys, so nothing can show
+        // whether the signer speaks for it.
+        (Some(i), Some(ctl)) => Check::error(
+            report::ISSUER_BINDING,
+            format!("signed with a key of {ctl}; the issuer {i} is not a DID or URL whose keys can be looked up"),
+        ),
+    }
+}
+
+fn merge_bindings(bindings: Vec<Check>, no_proofs: bool) -> Check {
+    if bindings.is_empty() {
+        return if no_proofs {
+            Check::skip(report::ISSUER_BINDING, "no proof to bind to the issuer")
+        } else {
+            Check::skip(report::ISSUER_BINDING, "no valid proof whose key could be bound to the issuer")
+        };
+    }
+    // One proof by the issuer is what binds the credential to it.
+    if let Some(pass) = bindings.iter().find(|c| c.outcome == report::Outcome::Pass) {
+        return pass.clone();
+    }
+    bindings.into_iter().next().expect("non-empty")
+}
+
+// ---------------------------------------------------------------------------
+// VC-JWT
+
+fn verify_vc_jwt(token: &str, vc: &Value, resolver: &NetResolver) -> (Check, Check) {
+    let (header, _, _) = match jws::split(token) {
+        Ok(x) => x,
+        Err(e) => return (Check::fail(report::PROOF, e.to_string()), Check::skip(report::ISSUER_BINDING, "")),
+    };
+    let issuer = issuer_id(vc);
+    let kid = header.get("kid").and_then(Value::as_str);
+    let (key, controller): (PublicKey, Option<String>) = if let Some(jwk) = header.get("jwk") {
+        match jws::key_from_jwk(jwk) {
+            Ok(k) => (k, None),
+            Err(e) => return (jws_error_check(&e), Check::skip(report::ISSUER_BINDING, "")),
+        }
+    } else if let Some(kid) = kid {
+        match resolver.resolve(kid) {
+            Ok(k) => (PublicKey::Ed25519(k.public_key), Some(k.controller)),
+            Err(e) => return (key_error_check(&e), Check::skip(report::ISSUER_BINDING, "no key, nothing to bind")),
+        }
+    } else {
+        return (
+            Check::error(report::PROOF, "the token names no key (no 'kid' and no 'jwk' in its header)"),
+            Check::skip(report::ISSUER_BINDING, "no key, nothing to bind"),
+        );
+    };
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("?").to_string();
+    let proof = match jws::verify(token, &key) {
+        Ok(()) => Check::pass(report::PROOF, format!("JWT {alg} signature matches")),
+        Err(e) => return (jws_error_check(&e), Check::skip(report::ISSUER_BINDING, "the signature did not verify")),
+    };
+    let binding = if header.get("jwk").is_some() {
+        // A key carried in the token itself proves only that the token was not
+        // changed after signing, not who signed it.
+        Check::error(
+            report::ISSUER_BINDING,
+            "the token carries its own key (jwk), which nothing ties to the issuer",
+        )
+    } else {
+        binding_check(issuer.as_deref(), controller.as_deref(), kid)
+    };
+    (proof, binding)
+}
+
+fn jws_error_check(e: &JwsError) -> Check {
+    match e {
+        JwsError::Invalid(m) => Check::fail(report::PROOF, m.clone()),
+        JwsError::Unsupported(m) => Check::error(report::PROOF, m.clone()),
+    }
+}
+
+fn key_error_check(e: &KeyError) -> Check {
+    match e {
+        KeyError::Malformed(_) | KeyError::NotFound(_) => Check::fail(report::PROOF, e.to_string()),
+        KeyError::Unsupported(_) | KeyError::Unavailable(_) => Check::error(report::PROOF, e.to_string()),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// OB 2.0
+
+fn verify_ob2_signed(token: &str, assertion: &Value, p: &Parsed, resolver: &NetResolver) -> (Check, Check) {
+    let creator = assertion.get("verification").and_then(|v| str_of(v, "creator"));
+    let Some(creator) = creator else {
+        return (
+            Check::fail(report::PROOF, "a signed badge must name its key in verification.creator"),
+            Check::skip(report::ISSUER_BINDING, ""),
+        );
+    };
+    let key_doc = match resolver.fetch_json(&creator, p) {
+        Ok(d) => d,
+        Err(e) => return (Check::error(report::PROOF, e), Check::skip(report::ISSUER_BINDING, "no key, nothing to bind")),
+    };
+    let Some(pem) = str_of(&key_doc, "publicKeyPem") else {
+        return (
+            Check::fail(report::PROOF, format!("the key document {creator} has no publicKeyPem")),
+            Check::skip(report::ISSUER_BINDING, ""),
+        );
+    };
+    let key = match jws::key_from_pem(&pem) {
+        Ok(k) => k,
+        Err(e) => return (jws_error_check(&e), Check::skip(report::ISSUER_BINDING, "")),
+    };
+    if let Err(e) = jws::verify(token, &key) {
+        return (jws_error_check(&e), Check::skip(report::ISSUER_BINDING, "the signature did not verify"));
+    }
+    let proof = Check::pass(report::PROOF, format!("RS256 signature matches the key {creator}"));
+    let owner = str_of(&key_doc, "owner").or_else(|| str_of(&key_doc, "controller"));
+    let issuer = p.credential.issuer.id.clone();
+    let binding = binding_check(issuer.as_deref(), owner.as_deref(), Some(&creator));
+    (proof, binding)
+}
+
+fn verify_ob2_hosted(assertion: &Value, p: &Parsed, resolver: &NetResolver) -> (Check, Check) {
+    let Some(url) = str_of(assertion, "id").filter(|u| u.starts_with("http://") || u.starts_with("https://")) else {
+        return (
+            Check::fail(report::PROOF, "a hosted badge must have an HTTP(S) id where the issuer hosts it"),
+            Check::skip(report::ISSUER_BINDING, ""),
+        );
+    };
+    let Some(fetcher) = &resolver.fetcher else {
+        return (
+            Check::error(report::PROOF, format!("a hosted badge is checked by fetching it from {url}; network use is off")),
+            Check::error(report::ISSUER_BINDING, "needs the issuer's profile from the network"),
+        );
+    };
+    let live: Value = match fetcher.get(&url).map(|d| serde_json::from_slice::<Value>(&d.body)) {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => return (Check::fail(report::PROOF, format!("{url} does not serve JSON: {e}")), Check::skip(report::ISSUER_BINDING, "")),
+        Err(e) => return (Check::error(report::PROOF, e.to_string()), Check::skip(report::ISSUER_BINDING, "")),
+    };
+    if live.get("revoked").and_then(Value::as_bool) == Some(true) {
+        return (
+            Check::fail(report::PROOF, format!("the issuer's copy at {url} says the badge is revoked")),
+            Check::skip(report::ISSUER_BINDING, ""),
+        );
+    }
+    if &live != assertion {
+        return (
+            Check::fail(report::PROOF, format!("the copy the issuer hosts at {url} differs from this one")),
+            Check::skip(report::ISSUER_BINDING, ""),
+        );
+    }
+    let proof = Check::pass(report::PROOF, format!("matches the copy the issuer hosts at {url}"));
+    // Binding: the assertion must be hosted where the issuer's profile allows.
+    let issuer_url = p.credential.issuer.url.clone().or_else(|| p.credential.issuer.id.clone());
+    let binding = match issuer_url.as_deref().and_then(|u| url::Url::parse(u).ok()) {
+        None => Check::error(report::ISSUER_BINDING, "the issuer's profile could not be read"),
+        Some(iu) => {
+            let au = url::Url::parse(&url).ok();
+            let same = au.as_ref().map(|a| a.host_str() == iu.host_str()).unwrap_or(false);
+            if same {
+                Check::pass(report::ISSUER_BINDING, format!("hosted on the issuer's own domain {}", iu.host_str().unwrap_or("")))
+            } else {
+                Check::fail(
+                    report::ISSUER_BINDING,
+                    format!("hosted on {} but the issuer's domain is {}", au.and_then(|a| a.host_str().map(str::to_string)).unwrap_or_default(), iu.host_str().unwrap_or("")),
+                )
+            }
+        }
+    };
+    (proof, binding)
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+
+fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|d| d.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            // OB 2.0 allows a date without a time zone or a bare date.
+            chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .or_else(|| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
+                .map(|n| n.and_utc())
+        })
+}
+
+fn date_checks(c: &crate::model::Credential, now: DateTime<Utc>) -> Vec<Check> {
+    let mut out = Vec::new();
+    let from = c.valid_from.as_deref().or(c.issued.as_deref());
+    let from_date = from.map(|s| (s, parse_date(s)));
+    out.push(match from_date {
+        None => Check::skip(report::NOT_BEFORE, "no start date"),
+        Some((s, None)) => Check::fail(report::NOT_BEFORE, format!("'{s}' is not a valid date")),
+        Some((s, Some(d))) if d > now => Check::fail(report::NOT_BEFORE, format!("not valid before {s}")),
+        Some((s, Some(_))) => Check::pass(report::NOT_BEFORE, format!("valid from {s}")),
+    });
+    out.push(match c.valid_until.as_deref().map(|s| (s, parse_date(s))) {
+        None => Check::skip(report::NOT_EXPIRED, "no expiry date"),
+        Some((s, None)) => Check::fail(report::NOT_EXPIRED, format!("'{s}' is not a valid date")),
+        Some((s, Some(d))) if d < now => Check::fail(report::NOT_EXPIRED, format!("expired on {s}")),
+        Some((s, Some(d))) => match from_date.and_then(|(_, f)| f) {
+            Some(f) if d < f => Check::fail(report::NOT_EXPIRED, format!("expires ({s}) before it starts")),
+            _ => Check::pass(report::NOT_EXPIRED, format!("valid until {s}")),
+        },
+    });
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Status
+
+fn status_check(doc: &Value, c: &crate::model::Credential, resolver: &NetResolver, opts: &VerifyOptions) -> Check {
+    let entry = list(doc.get("credentialStatus")).into_iter().next().cloned();
+    let answer_to_check = |a: StatusAnswer, from: &str| match a {
+        StatusAnswer::Clear { note } => Check::pass(
+            report::STATUS,
+            match note {
+                Some(n) => format!("not revoked according to {from} ({n})"),
+                None => format!("not revoked according to {from}"),
+            },
+        ),
+        StatusAnswer::Set { purpose, reason } => Check::fail(
+            report::STATUS,
+            match reason {
+                Some(r) => format!("{purpose}: listed in {from} ({r})"),
+                None => format!("{purpose}: set in {from}"),
+            },
+        ),
+        StatusAnswer::Unknown(why) => Check::error(report::STATUS, format!("{from}: {why}")),
+    };
+    if let Some(entry) = entry {
+        let kind = str_of(&entry, "type").unwrap_or_default();
+        if resolver.fetcher.is_none() {
+            return Check::error(report::STATUS, format!("{kind}: checking status needs the network; network use is off"));
+        }
+        if kind == "BitstringStatusListEntry" || kind == "StatusList2021Entry" {
+            let Some(list_url) = str_of(&entry, "statusListCredential") else {
+                return Check::fail(report::STATUS, "the status entry has no statusListCredential");
+            };
+            let list_vc = match resolver.fetch_json_plain(&list_url) {
+                Ok(v) => v,
+                Err(e) => return Check::error(report::STATUS, e),
+            };
+            // The list must itself be a genuine, current credential of the same issuer.
+            if let Some(problem) = list_problem(&list_vc, resolver, opts.now) {
+                return Check::error(report::STATUS, format!("the status list {list_url} cannot be trusted: {problem}"));
+            }
+            let mut from = list_url.clone();
+            if let (Some(li), Some(ci)) = (issuer_id(&list_vc), issuer_id(doc)) {
+                if li != ci {
+                    from = format!("{list_url} (a list signed by {li}, not by the issuer)");
+                }
+            }
+            return answer_to_check(status::check_bitstring(&entry, &list_vc), &from);
+        }
+        if kind == "1EdTechRevocationList" {
+            let Some(list_url) = str_of(&entry, "id") else {
+                return Check::fail(report::STATUS, "the revocation list entry has no id");
+            };
+            let Some(id) = str_of(doc, "id") else {
+                return Check::error(report::STATUS, "the credential has no id to look up in the revocation list");
+            };
+            return match resolver.fetch_json_plain(&list_url) {
+                Ok(v) => answer_to_check(status::check_revocation_list(&id, &v), &list_url),
+                Err(e) => Check::error(report::STATUS, e),
+            };
+        }
+        return Check::error(report::STATUS, format!("status type '{kind}' is not supported"));
+    }
+    // OB 2.0: the issuer's revocation list.
+    if let Some(st) = c.status.as_ref().filter(|s| s.kind == "ob2-revocation-list") {
+        let (Some(list_url), Some(id)) = (st.list_url.as_deref(), c.credential_id.as_deref()) else {
+            return Check::skip(report::STATUS, "no revocation list");
+        };
+        if resolver.fetcher.is_none() {
+            return Check::error(report::STATUS, "checking the issuer's revocation list needs the network; network use is off");
+        }
+        return match resolver.fetch_json_plain(list_url) {
+            Ok(v) => answer_to_check(status::check_revocation_list(id, &v), list_url),
+            Err(e) => Check::error(report::STATUS, e),
+        };
+    }
+    Check::skip(report::STATUS, "the credential has no status entry")
+}
+
+/// Why a fetched status list credential cannot be trusted, if it cannot.
+///
+/// A list signed by another party than the credential's issuer is accepted:
+/// issuers commonly delegate status to a service with its own key (DCC's
+/// fixtures do). The report says who signed the list.
+fn list_problem(list_vc: &Value, resolver: &NetResolver, now: DateTime<Utc>) -> Option<String> {
+    let outcomes = dataintegrity::verify_proofs(list_vc, resolver);
+    if outcomes.is_empty() {
+        return Some("it has no proof".into());
+    }
+    if let Some(bad) = outcomes.iter().find(|o| o.status != ProofStatus::Valid) {
+        return Some(format!("its proof: {}", bad.detail));
+    }
+    if let Some(u) = str_of(list_vc, "validUntil").or_else(|| str_of(list_vc, "expirationDate")) {
+        if parse_date(&u).map(|d| d < now).unwrap_or(true) {
+            return Some(format!("it expired on {u}"));
+        }
+    }
+    if let Some(f) = str_of(list_vc, "validFrom") {
+        if parse_date(&f).map(|d| d > now).unwrap_or(true) {
+            return Some(format!("it is not valid before {f}"));
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------
+// Keys over the network
+
+/// Resolves did:key locally, and did:web and URL keys through the fetcher
+/// (when there is one), caching every document for the life of the resolver.
+pub struct NetResolver {
+    fetcher: Option<Fetcher>,
+    local: StaticResolver,
+    cache: Mutex<HashMap<String, Result<Value, String>>>,
+}
+
+impl NetResolver {
+    pub fn new(fetcher: Option<Fetcher>) -> NetResolver {
+        NetResolver { fetcher, local: StaticResolver::new(), cache: Mutex::default() }
+    }
+
+    /// Fetch a JSON document (cached). Errors are sentences for a report.
+    fn fetch_json_plain(&self, url: &str) -> Result<Value, String> {
+        if let Some(hit) = self.cache.lock().expect("cache").get(url) {
+            return hit.clone();
+        }
+        let result = match &self.fetcher {
+            None => Err(format!("{url} is needed but network use is off")),
+            Some(f) => f
+                .get(url)
+                .map_err(|e| e.to_string())
+                .and_then(|d| serde_json::from_slice::<Value>(&d.body).map_err(|e| format!("{url} is not JSON: {e}"))),
+        };
+        self.cache.lock().expect("cache").insert(url.to_string(), result.clone());
+        result
+    }
+
+    /// Like `fetch_json_plain`, but a copy stored with the credential at import is used first.
+    fn fetch_json(&self, url: &str, p: &Parsed) -> Result<Value, String> {
+        if let Some(d) = p.linked.iter().find(|d| d.url == url) {
+            if let Ok(v) = serde_json::from_slice(&d.body) {
+                return Ok(v);
+            }
+        }
+        self.fetch_json_plain(url)
+    }
+}
+
+/// The HTTPS URL of a did:web DID document.
+pub fn did_web_url(did: &str) -> Result<String, KeyError> {
+    let rest = did
+        .strip_prefix("did:web:")
+        .ok_or_else(|| KeyError::Malformed(format!("not a did:web: {did}")))?;
+    let rest = strip_fragment(rest);
+    let mut parts = rest.split(':');
+    let host = parts.next().filter(|h| !h.is_empty()).ok_or_else(|| KeyError::Malformed(format!("did:web without a host: {did}")))?;
+    let host = host.replace("%3A", ":").replace("%3a", ":");
+    let path: Vec<&str> = parts.collect();
+    Ok(if path.is_empty() {
+        format!("https://{host}/.well-known/did.json")
+    } else {
+        format!("https://{host}/{}/did.json", path.join("/"))
+    })
+}
+
+/// Find `vm` in a DID or controller document and say whether it may assert.
+fn key_in_document(doc: &Value, vm: &str) -> Result<ResolvedKey, KeyError> {
+    let doc_id = str_of(doc, "id").unwrap_or_default();
+    let matches = |id: &str| id == vm || (id.starts_with('#') && format!("{doc_id}{id}") == vm);
+    let mut found: Option<&Value> = None;
+    for m in list(doc.get("verificationMethod")).into_iter().chain(list(doc.get("assertionMethod"))) {
+        if m.is_object() && str_of(m, "id").map(|id| matches(&id)).unwrap_or(false) {
+            found = Some(m);
+            break;
+        }
+    }
+    // A document that is itself the verification method.
+    if found.is_none() && str_of(doc, "id").as_deref() == Some(vm) && (doc.get("publicKeyMultibase").is_some() || doc.get("publicKeyJwk").is_some()) {
+        found = Some(doc);
+    }
+    let m = found.ok_or_else(|| KeyError::NotFound(format!("{vm} is not in the document {doc_id}")))?;
+    let public_key = didkey::key_from_verification_method(m).map_err(|e| KeyError::Malformed(format!("{vm}: {e}")))?;
+    let assertion_method = list(doc.get("assertionMethod")).into_iter().any(|a| match a {
+        Value::String(s) => matches(s),
+        o => str_of(o, "id").map(|id| matches(&id)).unwrap_or(false),
+    });
+    let controller = str_of(m, "controller").unwrap_or(doc_id);
+    Ok(ResolvedKey { public_key, controller, assertion_method })
+}
+
+impl KeyResolver for NetResolver {
+    fn resolve(&self, vm: &str) -> Result<ResolvedKey, KeyError> {
+        if vm.starts_with("did:key:") {
+            return self.local.resolve(vm);
+        }
+        let doc_url = if vm.starts_with("did:web:") {
+            did_web_url(vm)?
+        } else if vm.starts_with("https://") || vm.starts_with("http://") {
+            strip_fragment(vm).to_string()
+        } else {
+            return self.local.resolve(vm);
+        };
+        if self.fetcher.is_none() {
+            return Err(KeyError::Unavailable(format!("{vm}: resolving it needs the network; network use is off")));
+        }
+        let doc = self.fetch_json_plain(&doc_url).map_err(KeyError::Unavailable)?;
+        key_in_document(&doc, vm)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_web_urls() {
+        assert_eq!(did_web_url("did:web:example.com").unwrap(), "https://example.com/.well-known/did.json");
+        assert_eq!(did_web_url("did:web:example.com:user:alice#key-1").unwrap(), "https://example.com/user/alice/did.json");
+        assert_eq!(did_web_url("did:web:localhost%3A8443").unwrap(), "https://localhost:8443/.well-known/did.json");
+        assert!(did_web_url("did:web:").is_err());
+    }
+
+    #[test]
+    fn dates_against_a_settable_now() {
+        let mut c = crate::sample::credentials(Some(1))
+            .into_iter()
+            .map(|(n, b)| import::parse_bytes(&n, &b, &ImportOptions::default()).unwrap().items.remove(0).credential)
+            .next()
+            .unwrap();
+        c.valid_until = Some("2030-01-01T00:00:00Z".into());
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let ok = date_checks(&c, at("2025-01-01T00:00:00Z"));
+        assert!(ok.iter().all(|c| c.outcome == report::Outcome::Pass), "{ok:?}");
+        let late = date_checks(&c, at("2031-01-01T00:00:00Z"));
+        assert_eq!(late[1].outcome, report::Outcome::Fail);
+        let early = date_checks(&c, at("2000-01-01T00:00:00Z"));
+        assert_eq!(early[0].outcome, report::Outcome::Fail);
+        c.valid_until = Some("31-12-2029".into());
+        assert_eq!(date_checks(&c, at("2025-01-01T00:00:00Z"))[1].outcome, report::Outcome::Fail);
+    }
+}
