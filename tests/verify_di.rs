@@ -256,7 +256,8 @@ fn jcs_tampering_and_proof_context() {
 
 #[test]
 fn proof_field_errors() {
-    let cases: Vec<(fn(&mut Value), ProofStatus, ProofReason)> = vec![
+    type Case = (fn(&mut Value), ProofStatus, ProofReason);
+    let cases: Vec<Case> = vec![
         (|d| d["proof"]["proofPurpose"] = json!("authentication"), ProofStatus::Invalid, ProofReason::WrongProofPurpose),
         (|d| d["proof"]["proofValue"] = json!("not-multibase"), ProofStatus::Invalid, ProofReason::MalformedProofValue),
         (|d| d["proof"]["proofValue"] = json!("z3yMWy"), ProofStatus::Invalid, ProofReason::MalformedProofValue),

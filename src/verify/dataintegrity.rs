@@ -395,10 +395,9 @@ fn verify_one(doc: &Value, proof_v: &Value, index: usize, keys: &dyn KeyResolver
     let Some(proof) = proof_v.as_object() else {
         return out(ProofReason::MalformedProof, "the proof is not a JSON object".into());
     };
-    let transform = match suite_of(proof) {
-        Ok(t) => t,
-        Err(e) => return out(e.reason(), e.to_string()),
-    };
+    if let Err(e) = suite_of(proof) {
+        return out(e.reason(), e.to_string());
+    }
     // Required members (DI "Verify Proof" step: type, verificationMethod, proofPurpose).
     let vm = match proof.get("verificationMethod") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
@@ -457,7 +456,6 @@ fn verify_one(doc: &Value, proof_v: &Value, index: usize, keys: &dyn KeyResolver
             if proof.get("cryptosuite").and_then(|c| c.as_str()) == Some("eddsa-2022") {
                 detail.push_str(" (legacy cryptosuite name eddsa-2022, checked as eddsa-rdfc-2022)");
             }
-            let _ = transform;
             outcome(index, proof_v, ProofReason::Verified, detail, ctl)
         }
         Err(_) => outcome(
@@ -580,11 +578,7 @@ const KEYWORDS: &[&str] = &[
 fn precheck(v: &Value, missing: &mut Vec<String>, unsafe_: &mut Vec<String>, unportable: &mut Vec<String>) {
     fn ctx_urls(c: &Value, missing: &mut Vec<String>) {
         match c {
-            Value::String(u) => {
-                if contexts::get(u).is_none() && !missing.contains(u) {
-                    missing.push(u.clone());
-                }
-            }
+            Value::String(u) if contexts::get(u).is_none() && !missing.contains(u) => missing.push(u.clone()),
             Value::Array(a) => a.iter().for_each(|x| ctx_urls(x, missing)),
             Value::Object(o) => {
                 if let Some(i) = o.get("@import") {

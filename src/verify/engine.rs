@@ -19,7 +19,7 @@ use super::dataintegrity::{self, KeyError, KeyResolver, ProofStatus, ResolvedKey
 use super::jws::{self, JwsError, PublicKey};
 use super::report::{self, Check, Report};
 use super::status::{self, StatusAnswer};
-use super::{contexts, didkey};
+use super::{contexts, didkey, schema};
 use crate::import::json::{list, str_of};
 use crate::import::{self, Fetcher, ImportOptions, Input, Parsed};
 use crate::model::Format;
@@ -54,9 +54,20 @@ pub fn verify_input(input: &Input, opts: &VerifyOptions) -> Report {
             // Not a badge, but a verifiable credential all the same: its proof,
             // dates and status can be checked like a badge's.
             Some(p) => {
-                let mut r = verify_parsed(&p, opts);
-                r.checks[0] = Check::pass(report::FORMAT, format!("a Verifiable Credential, not an Open Badge ({why})"));
-                r
+                let mut checks = verify_parsed(&p, opts).checks;
+                checks[0] = Check::pass(report::FORMAT, format!("a Verifiable Credential, not an Open Badge ({why})"));
+                // A credential that carries an achievement claims to be a badge and
+                // keeps its schema failure; any other VC is not held to OB rules.
+                let doc: Value = serde_json::from_slice(&p.original).unwrap_or_default();
+                let badge_shaped = list(doc.get("credentialSubject"))
+                    .into_iter()
+                    .any(|s| s.get("achievement").is_some() || crate::import::json::has_type(s, "AchievementSubject"));
+                if !badge_shaped {
+                    for c in checks.iter_mut().filter(|c| c.check == report::SCHEMA) {
+                        *c = Check::skip(report::SCHEMA, "not an Open Badge: the Open Badges data model does not apply");
+                    }
+                }
+                Report::from_checks(checks)
             }
             None => Report::from_checks(vec![Check::fail(report::FORMAT, format!("not an Open Badge: {why}"))]),
         },
@@ -105,6 +116,16 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
         checks.push(Check::fail(report::FORMAT, "the stored original is not readable JSON"));
         return Report::from_checks(checks);
     };
+
+    let problems = match c.format {
+        Format::Ob2Hosted | Format::Ob2Signed => schema::ob2_problems(&doc),
+        _ => schema::ob3_problems(&doc),
+    };
+    checks.push(if problems.is_empty() {
+        Check::pass(report::SCHEMA, "has every member and type the data model requires")
+    } else {
+        Check::fail(report::SCHEMA, problems.join("; "))
+    });
 
     match c.format {
         Format::Ob3JsonLd | Format::Clr2 if !jwt => {

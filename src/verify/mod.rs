@@ -14,3 +14,4 @@ pub mod status;
 pub mod engine;
 
 pub use engine::{verify_input, verify_parsed, VerifyOptions};
+pub mod schema;
