@@ -371,24 +371,60 @@ fn verify_ob2_hosted(assertion: &Value, p: &Parsed, resolver: &NetResolver) -> (
         );
     }
     let proof = Check::pass(report::PROOF, format!("matches the copy the issuer hosts at {url}"));
-    // Binding: the assertion must be hosted where the issuer's profile allows.
-    let issuer_url = p.credential.issuer.url.clone().or_else(|| p.credential.issuer.id.clone());
-    let binding = match issuer_url.as_deref().and_then(|u| url::Url::parse(u).ok()) {
-        None => Check::error(report::ISSUER_BINDING, "the issuer's profile could not be read"),
-        Some(iu) => {
-            let au = url::Url::parse(&url).ok();
-            let same = au.as_ref().map(|a| a.host_str() == iu.host_str()).unwrap_or(false);
-            if same {
-                Check::pass(report::ISSUER_BINDING, format!("hosted on the issuer's own domain {}", iu.host_str().unwrap_or("")))
-            } else {
-                Check::fail(
+    let binding = ob2_hosting_policy(&url, ob2_issuer(assertion, p, resolver).as_ref());
+    (proof, binding)
+}
+
+/// The issuer profile of an OB 2.0 assertion: embedded, stored at import, or fetched.
+fn ob2_issuer(assertion: &Value, p: &Parsed, resolver: &NetResolver) -> Option<Value> {
+    let badge = match assertion.get("badge")? {
+        Value::String(u) => resolver.fetch_json(u, p).ok()?,
+        b => b.clone(),
+    };
+    match badge.get("issuer")? {
+        Value::String(u) => resolver.fetch_json(u, p).ok(),
+        i => Some(i.clone()),
+    }
+}
+
+/// OB 2.0 hosted verification policy: the assertion must be hosted where the
+/// issuer allows (`verification.startsWith`, `verification.allowedOrigins`,
+/// by default the host of the issuer's own id).
+fn ob2_hosting_policy(assertion_url: &str, issuer: Option<&Value>) -> Check {
+    let Some(issuer) = issuer else {
+        return Check::error(report::ISSUER_BINDING, "the issuer's profile could not be read");
+    };
+    let host_of = |u: &str| url::Url::parse(u).ok().and_then(|u| u.host_str().map(str::to_string));
+    let policy = issuer.get("verification").cloned().unwrap_or(Value::Null);
+    let starts: Vec<String> = list(policy.get("startsWith")).into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+    if !starts.is_empty() {
+        return if starts.iter().any(|s| assertion_url.starts_with(s.as_str())) {
+            Check::pass(report::ISSUER_BINDING, "hosted where the issuer's verification policy allows (startsWith)")
+        } else {
+            Check::fail(
+                report::ISSUER_BINDING,
+                format!("hosted at {assertion_url}, outside the issuer's allowed locations ({})", starts.join(", ")),
+            )
+        };
+    }
+    let mut origins: Vec<String> = list(policy.get("allowedOrigins")).into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+    if origins.is_empty() {
+        match str_of(issuer, "id").as_deref().and_then(host_of) {
+            Some(h) => origins.push(h),
+            None => {
+                return Check::error(
                     report::ISSUER_BINDING,
-                    format!("hosted on {} but the issuer's domain is {}", au.and_then(|a| a.host_str().map(str::to_string)).unwrap_or_default(), iu.host_str().unwrap_or("")),
+                    "the issuer's id is not a web address, so where it hosts its badges cannot be checked",
                 )
             }
         }
-    };
-    (proof, binding)
+    }
+    let host = host_of(assertion_url).unwrap_or_default();
+    if origins.iter().any(|o| o.eq_ignore_ascii_case(&host)) {
+        Check::pass(report::ISSUER_BINDING, format!("hosted on {host}, a domain the issuer uses"))
+    } else {
+        Check::fail(report::ISSUER_BINDING, format!("hosted on {host}, but the issuer's domains are {}", origins.join(", ")))
+    }
 }
 
 // ---------------------------------------------------------------------------
