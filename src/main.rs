@@ -289,7 +289,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Sample { out, load, count } => {
-            let files = backpack::sample::credentials(count);
+            backpack::store::create_private_dir(&dir)?;
+            let issuer = backpack::sample::SampleIssuer::load_or_create(&dir.join("sample-issuer.json"))
+                .context("saving the sample issuer's key")?;
+            let files = backpack::sample::signed_credentials(count, Some(&issuer));
             if let Some(out) = &out {
                 std::fs::create_dir_all(out)?;
                 for (name, bytes) in &files {

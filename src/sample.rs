@@ -4,11 +4,18 @@
 //! command, tests and benchmarks (which ask for thousands of them).
 //!
 //! All ids live under `https://sample.backpack.invalid/` (`.invalid` can never
-//! resolve), so nothing here can be mistaken for a real credential.
+//! resolve), so nothing here can be mistaken for a real credential. With a
+//! [`SampleIssuer`] the OB 3.0 samples are issued by a did:key made at run time
+//! and signed (`eddsa-rdfc-2022` and `eddsa-jcs-2022` alternately), so the
+//! sample backpack verifies offline; the OB 2.0 samples stay hosted badges, as
+//! edubadges exports them, whose check needs their (unreachable) host.
 
 use serde_json::{json, Value};
 
 const BASE: &str = "https://sample.backpack.invalid";
+
+/// A tiny badge picture (8x8 PNG) so samples carry an embedded image like real ones.
+const BADGE_PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGOQC1iAFTEMLQkAP85Dgaage20AAAAASUVORK5CYII=";
 
 struct Course {
     name: &'static str,
@@ -204,13 +211,21 @@ fn ob3(i: usize, c: &Course) -> Value {
         "name": c.name,
         "description": c.description,
         "achievementType": if c.micro { "ext:MicroCredential" } else { "Badge" },
+        "image": {"id": BADGE_PNG, "type": "Image"},
         "criteria": {"narrative": "Pass the final assessment of the course."},
         "creditsAvailable": c.ects,
         "inLanguage": "en",
         "alignment": alignment
     });
     if c.programme != 0 {
-        achievement["educationProgramIdentifier"] = json!([c.programme.to_string()]);
+        // OB 3.0 has no educationProgramIdentifier term (undefined terms are
+        // unsigned, so the verifier refuses them); edubadges' OB 3.0 mapping
+        // puts programme codes in otherIdentifier.
+        achievement["otherIdentifier"] = json!([{
+            "type": "IdentifierEntry",
+            "identifier": c.programme.to_string(),
+            "identifierType": "ext:EducationProgramIdentifier"
+        }]);
     }
     let iss = issuer(i);
     json!({
@@ -243,6 +258,42 @@ fn ob3(i: usize, c: &Course) -> Value {
     })
 }
 
+/// The sample issuer's signing key: generated at run time, never a real
+/// institution's key.
+pub struct SampleIssuer {
+    pub key: ed25519_dalek::SigningKey,
+}
+
+impl SampleIssuer {
+    /// A new random sample issuer.
+    pub fn generate() -> SampleIssuer {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).expect("the OS random number generator failed");
+        SampleIssuer { key: ed25519_dalek::SigningKey::from_bytes(&seed) }
+    }
+
+    /// Load the key saved by [`SampleIssuer::save`], or make and save a new one.
+    pub fn load_or_create(path: &std::path::Path) -> std::io::Result<SampleIssuer> {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            if let Some(seed) = serde_json::from_str::<Value>(&text)
+                .ok()
+                .and_then(|v| v["seed"].as_str().and_then(|h| hex::decode(h).ok()))
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            {
+                return Ok(SampleIssuer { key: ed25519_dalek::SigningKey::from_bytes(&seed) });
+            }
+        }
+        let s = SampleIssuer::generate();
+        let body = json!({
+            "note": "Signing key of Backpack's fictional sample issuer, made on this machine. Not a real institution's key.",
+            "did": crate::verify::sign::did_key_of(&s.key).0,
+            "seed": hex::encode(s.key.to_bytes()),
+        });
+        std::fs::write(path, serde_json::to_vec_pretty(&body).expect("json"))?;
+        Ok(s)
+    }
+}
+
 fn issued(i: usize) -> String {
     let month = 1 + (i % 12);
     let year = 2021 + (i / 12) % 5;
@@ -250,9 +301,15 @@ fn issued(i: usize) -> String {
     format!("{year}-{month:02}-{day:02}T10:00:00Z")
 }
 
-/// Sample credential files as (file name, bytes). `None` gives the small
-/// hand-picked set; `Some(n)` generates `n` varied credentials.
+/// Sample credential files as (file name, bytes), unsigned. `None` gives the
+/// small hand-picked set; `Some(n)` generates `n` varied credentials.
 pub fn credentials(count: Option<usize>) -> Vec<(String, Vec<u8>)> {
+    signed_credentials(count, None)
+}
+
+/// Like [`credentials`], with the OB 3.0 samples issued by `issuer`'s did:key
+/// and signed.
+pub fn signed_credentials(count: Option<usize>, issuer: Option<&SampleIssuer>) -> Vec<(String, Vec<u8>)> {
     let n = count.unwrap_or(6);
     (0..n)
         .map(|i| {
@@ -261,7 +318,15 @@ pub fn credentials(count: Option<usize>) -> Vec<(String, Vec<u8>)> {
             let (name, v) = if i % 2 == 0 {
                 (format!("sample-{i:06}-ob2.json"), ob2(i, course))
             } else {
-                (format!("sample-{i:06}-ob3.json"), ob3(i, course))
+                let mut v = ob3(i, course);
+                if let Some(s) = issuer {
+                    let (did, vm) = crate::verify::sign::did_key_of(&s.key);
+                    v["issuer"]["id"] = json!(did);
+                    let suite = if i % 4 == 1 { "eddsa-rdfc-2022" } else { "eddsa-jcs-2022" };
+                    v = crate::verify::sign::sign_data_integrity(&v, suite, &s.key, &vm, &issued(i))
+                        .expect("the sample credentials use only bundled contexts");
+                }
+                (format!("sample-{i:06}-ob3.json"), v)
             };
             (name, serde_json::to_vec_pretty(&v).expect("serialisable"))
         })

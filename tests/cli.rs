@@ -210,6 +210,19 @@ fn no_keyring_and_no_passphrase_explains_itself() {
 }
 
 #[test]
+fn sample_issuer_key_is_kept_so_reloading_changes_nothing() {
+    let cli = Cli::passphrase("samples");
+    let out = cli.run(&["sample", "--load"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let key = std::fs::read_to_string(cli.dir().join("sample-issuer.json")).unwrap();
+    assert!(key.contains("Not a real institution's key") && key.contains("did:key:z6Mk"), "{key}");
+    let out = cli.run(&["sample", "--load"]);
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("0 imported, 6 already in the backpack"), "{}", stderr(&out));
+    assert_eq!(cli.count(), 6);
+}
+
+#[test]
 fn info_reports_keyring_and_counts() {
     let cli = Cli::keyring();
     cli.run(&["sample", "--load"]);

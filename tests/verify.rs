@@ -426,3 +426,22 @@ fn onedtech_ob20_fixtures_meet_the_validators_expectations() {
     assert_eq!(r.verdict, Verdict::Invalid);
     assert!(r.check("proof").unwrap().detail.contains("revoked"), "{:?}", r.checks);
 }
+
+#[test]
+fn signed_samples_verify_offline() {
+    let issuer = backpack::sample::SampleIssuer::generate();
+    let opts = VerifyOptions { fetcher: None, now: at(NOW) };
+    let mut suites = std::collections::BTreeSet::new();
+    for (name, bytes) in backpack::sample::signed_credentials(Some(8), Some(&issuer)) {
+        let r = verify::verify_input(&Input::Text { label: name.clone(), text: String::from_utf8(bytes.clone()).unwrap() }, &opts);
+        if name.ends_with("ob3.json") {
+            assert_eq!(r.verdict, Verdict::Valid, "{name}: {:?}", r.checks);
+            let v: Value = serde_json::from_slice(&bytes).unwrap();
+            suites.insert(v["proof"]["cryptosuite"].as_str().unwrap().to_string());
+        } else {
+            // Hosted OB 2.0 samples live on an unreachable host: could not check.
+            assert_eq!(r.verdict, Verdict::Indeterminate, "{name}");
+        }
+    }
+    assert_eq!(suites.len(), 2, "both cryptosuites are exercised: {suites:?}");
+}
