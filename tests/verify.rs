@@ -445,3 +445,77 @@ fn signed_samples_verify_offline() {
     }
     assert_eq!(suites.len(), 2, "both cryptosuites are exercised: {suites:?}");
 }
+
+/// Build a compact JWS over `payload` with `header`, signed by `sign`.
+fn jws(header: &Value, payload: &Value, sign: impl Fn(&[u8]) -> Vec<u8>) -> String {
+    let input = format!("{}.{}", base64_url(&header.to_string()), base64_url(&payload.to_string()));
+    use base64::Engine;
+    let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sign(input.as_bytes()));
+    format!("{input}.{sig}")
+}
+
+fn vc_payload(issuer: &str) -> Value {
+    serde_json::json!({"vc": {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:91f0d8a2-0000-4000-8000-00000000jwt1",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "JWT Test Issuer"},
+        "validFrom": "2025-01-01T00:00:00Z",
+        "name": "JWT badge",
+        "credentialSubject": {"type": ["AchievementSubject"], "achievement": {"id": "urn:uuid:91f0d8a2-0000-4000-8000-00000000jwt2", "type": ["Achievement"], "name": "JWT badge", "description": "d", "criteria": {"narrative": "n"}}}
+    }, "iss": issuer, "nbf": 1735689600})
+}
+
+#[test]
+fn vc_jwt_es256_and_eddsa_with_keys_from_did_web_and_did_key() {
+    use p256::ecdsa::signature::Signer as _;
+    let s = Server::start();
+    let did = "did:web:issuer.example";
+    let p256_key = p256::ecdsa::SigningKey::from_slice(&[9u8; 32]).unwrap();
+    let point = p256_key.verifying_key().to_encoded_point(false);
+    use base64::Engine;
+    let b = |x: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(x);
+    let doc = serde_json::json!({
+        "id": did,
+        "verificationMethod": [
+            {"id": format!("{did}#es"), "type": "JsonWebKey2020", "controller": did,
+             "publicKeyJwk": {"kty": "EC", "crv": "P-256", "x": b(point.x().unwrap()), "y": b(point.y().unwrap())}},
+            {"id": format!("{did}#not-for-assertions"), "type": "JsonWebKey2020", "controller": did,
+             "publicKeyJwk": {"kty": "EC", "crv": "P-256", "x": b(point.x().unwrap()), "y": b(point.y().unwrap())}}
+        ],
+        "assertionMethod": [format!("{did}#es")]
+    });
+    s.route("/.well-known/did.json", Resp::json(doc.to_string()));
+    let f = Fetcher::new().unwrap().with_map("https://issuer.example/", &s.url("/"));
+    let opts = VerifyOptions { fetcher: Some(f), now: at(NOW) };
+    let es = |kid: &str, payload: &Value| {
+        jws(&serde_json::json!({"alg": "ES256", "kid": kid}), payload, |m| {
+            let sig: p256::ecdsa::Signature = p256_key.sign(m);
+            sig.to_bytes().to_vec()
+        })
+    };
+    let check = |token: String| verify::verify_input(&Input::Text { label: "jwt".into(), text: token }, &opts);
+
+    let r = check(es(&format!("{did}#es"), &vc_payload(did)));
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.checks);
+    // The key exists but is not listed for assertionMethod.
+    let r = check(es(&format!("{did}#not-for-assertions"), &vc_payload(did)));
+    assert_eq!(outcome(&r, "proof"), Some(Outcome::Fail), "{:?}", r.checks);
+    // Signed by the issuer's key, but the credential names another issuer.
+    let r = check(es(&format!("{did}#es"), &vc_payload("did:web:someone-else.example")));
+    assert_eq!(outcome(&r, "issuer-binding"), Some(Outcome::Fail), "{:?}", r.checks);
+    // alg says EdDSA, key is P-256: confusion refused.
+    let t = jws(&serde_json::json!({"alg": "EdDSA", "kid": format!("{did}#es")}), &vc_payload(did), |_| vec![0; 64]);
+    let r = check(t);
+    assert!(r.check("proof").unwrap().detail.contains("algorithm confusion"), "{:?}", r.checks);
+
+    // EdDSA with a did:key, no network needed.
+    let ed = ed25519_dalek::SigningKey::from_bytes(&[3u8; 32]);
+    let (dk, vm) = backpack::verify::sign::did_key_of(&ed);
+    let t = jws(&serde_json::json!({"alg": "EdDSA", "kid": vm}), &vc_payload(&dk), |m| {
+        use ed25519_dalek::Signer;
+        ed.sign(m).to_bytes().to_vec()
+    });
+    let r = verify::verify_input(&Input::Text { label: "jwt".into(), text: t }, &VerifyOptions { fetcher: None, now: at(NOW) });
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.checks);
+}

@@ -263,9 +263,15 @@ fn verify_vc_jwt(token: &str, vc: &Value, resolver: &NetResolver) -> (Check, Che
             Err(e) => return (jws_error_check(&e), Check::skip(report::ISSUER_BINDING, "")),
         }
     } else if let Some(kid) = kid {
-        match resolver.resolve(kid) {
-            Ok(k) => (PublicKey::Ed25519(k.public_key), Some(k.controller)),
-            Err(e) => return (key_error_check(&e), Check::skip(report::ISSUER_BINDING, "no key, nothing to bind")),
+        match resolver.jws_key(kid) {
+            Ok((_, _, false)) => {
+                return (
+                    Check::fail(report::PROOF, format!("{kid} is not listed for assertionMethod by its controller")),
+                    Check::skip(report::ISSUER_BINDING, ""),
+                )
+            }
+            Ok((k, controller, true)) => (k, Some(controller)),
+            Err(check) => return (check, Check::skip(report::ISSUER_BINDING, "no key, nothing to bind")),
         }
     } else {
         return (
@@ -628,8 +634,15 @@ pub fn did_web_url(did: &str) -> Result<String, KeyError> {
     })
 }
 
+/// A verification method found in its controller's document.
+struct Method {
+    json: Value,
+    controller: String,
+    assertion_method: bool,
+}
+
 /// Find `vm` in a DID or controller document and say whether it may assert.
-fn key_in_document(doc: &Value, vm: &str) -> Result<ResolvedKey, KeyError> {
+fn method_in_document(doc: &Value, vm: &str) -> Result<Method, KeyError> {
     let doc_id = str_of(doc, "id").unwrap_or_default();
     let matches = |id: &str| id == vm || (id.starts_with('#') && format!("{doc_id}{id}") == vm);
     let mut found: Option<&Value> = None;
@@ -644,13 +657,53 @@ fn key_in_document(doc: &Value, vm: &str) -> Result<ResolvedKey, KeyError> {
         found = Some(doc);
     }
     let m = found.ok_or_else(|| KeyError::NotFound(format!("{vm} is not in the document {doc_id}")))?;
-    let public_key = didkey::key_from_verification_method(m).map_err(|e| KeyError::Malformed(format!("{vm}: {e}")))?;
     let assertion_method = list(doc.get("assertionMethod")).into_iter().any(|a| match a {
         Value::String(s) => matches(s),
         o => str_of(o, "id").map(|id| matches(&id)).unwrap_or(false),
     });
     let controller = str_of(m, "controller").unwrap_or(doc_id);
-    Ok(ResolvedKey { public_key, controller, assertion_method })
+    Ok(Method { json: m.clone(), controller, assertion_method })
+}
+
+impl NetResolver {
+    /// Find a verification method: did:key locally, did:web and URLs through the fetcher.
+    fn method(&self, vm: &str) -> Result<Method, KeyError> {
+        if vm.starts_with("did:key:") {
+            let k = self.local.resolve(vm)?;
+            return Ok(Method {
+                json: serde_json::json!({"id": vm, "publicKeyMultibase": didkey::encode_multibase_ed25519(&k.public_key)}),
+                controller: k.controller,
+                assertion_method: k.assertion_method,
+            });
+        }
+        let doc_url = if vm.starts_with("did:web:") {
+            did_web_url(vm)?
+        } else if vm.starts_with("https://") || vm.starts_with("http://") {
+            strip_fragment(vm).to_string()
+        } else {
+            // Other DID methods and malformed ids: the static resolver says which.
+            self.local.resolve(vm)?;
+            return Err(KeyError::Unsupported(vm.to_string()));
+        };
+        if self.fetcher.is_none() {
+            return Err(KeyError::Unavailable(format!("{vm}: resolving it needs the network; network use is off")));
+        }
+        let doc = self.fetch_json_plain(&doc_url).map_err(KeyError::Unavailable)?;
+        method_in_document(&doc, vm)
+    }
+
+    /// A JWS key for `kid`: Ed25519 from multibase, or any JWK (Ed25519, P-256, RSA).
+    fn jws_key(&self, kid: &str) -> Result<(PublicKey, String, bool), Check> {
+        let m = self.method(kid).map_err(|e| key_error_check(&e))?;
+        let key = if let Some(jwk) = m.json.get("publicKeyJwk") {
+            jws::key_from_jwk(jwk).map_err(|e| jws_error_check(&e))?
+        } else {
+            let k = didkey::key_from_verification_method(&m.json)
+                .map_err(|e| Check::error(report::PROOF, format!("{kid}: {e}")))?;
+            PublicKey::Ed25519(k)
+        };
+        Ok((key, m.controller, m.assertion_method))
+    }
 }
 
 impl KeyResolver for NetResolver {
@@ -658,18 +711,12 @@ impl KeyResolver for NetResolver {
         if vm.starts_with("did:key:") {
             return self.local.resolve(vm);
         }
-        let doc_url = if vm.starts_with("did:web:") {
-            did_web_url(vm)?
-        } else if vm.starts_with("https://") || vm.starts_with("http://") {
-            strip_fragment(vm).to_string()
-        } else {
-            return self.local.resolve(vm);
-        };
-        if self.fetcher.is_none() {
-            return Err(KeyError::Unavailable(format!("{vm}: resolving it needs the network; network use is off")));
-        }
-        let doc = self.fetch_json_plain(&doc_url).map_err(KeyError::Unavailable)?;
-        key_in_document(&doc, vm)
+        let m = self.method(vm)?;
+        let public_key = didkey::key_from_verification_method(&m.json).map_err(|e| match e {
+            didkey::DidKeyError::UnsupportedMethod(_) => KeyError::Unsupported(format!("{vm}: {e}")),
+            _ => KeyError::Malformed(format!("{vm}: {e}")),
+        })?;
+        Ok(ResolvedKey { public_key, controller: m.controller, assertion_method: m.assertion_method })
     }
 }
 
