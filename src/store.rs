@@ -107,7 +107,32 @@ const MIGRATIONS: &[&str] = &[
         body BLOB NOT NULL,
         PRIMARY KEY(credential, url)
      );",
+    // 2: summary columns (so listing needs no model parsing), the last
+    // verification report, and a trash for removal with undo. The summary
+    // columns of existing rows are filled in by `backfill_summaries`.
+    "ALTER TABLE credentials ADD COLUMN ects TEXT;
+     ALTER TABLE credentials ADD COLUMN hours TEXT;
+     ALTER TABLE credentials ADD COLUMN eqf INTEGER;
+     ALTER TABLE credentials ADD COLUMN class TEXT NOT NULL DEFAULT 'unknown';
+     ALTER TABLE credentials ADD COLUMN removed_at TEXT;
+     CREATE TABLE verifications(
+        credential TEXT PRIMARY KEY REFERENCES credentials(id) ON DELETE CASCADE,
+        verdict TEXT NOT NULL,
+        report TEXT NOT NULL,
+        checked_at TEXT NOT NULL
+     );",
 ];
+
+/// Summary columns derived from a model.
+fn summary_columns(c: &Credential) -> (Option<String>, Option<String>, Option<u8>, &'static str) {
+    let a = crate::rules::assess(c);
+    (
+        a.ects.map(|d| d.normalize().to_string()),
+        a.hours.map(|d| d.normalize().to_string()),
+        a.eqf,
+        a.class.as_str(),
+    )
+}
 
 /// Outcome of storing one credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -127,7 +152,15 @@ pub struct Summary {
     pub format: Format,
     #[serde(with = "rust_decimal::serde::float_option")]
     pub ects: Option<rust_decimal::Decimal>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub hours: Option<rust_decimal::Decimal>,
     pub eqf_level: Option<u8>,
+    /// `micro-credential`, `edubadge` or `unknown` (see [`crate::rules`]).
+    pub class: String,
+    /// The verdict of the latest verification, if any.
+    pub verdict: Option<crate::verify::Verdict>,
+    pub checked_at: Option<String>,
+    pub has_picture: bool,
 }
 
 /// A credential as stored: the model, the untouched original and extras.
@@ -249,6 +282,9 @@ impl Store {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
+            if i + 1 == 2 {
+                backfill_summaries(&tx)?;
+            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?1)",
@@ -266,11 +302,13 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut out = Vec::with_capacity(bundle.items.len());
         {
+            // A credential in the trash comes back when imported again.
             let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO credentials
+                "INSERT INTO credentials
                  (id, credential_id, format, title, issuer_name, issued, model, original, media_type,
-                  picture, picture_type, source, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                  picture, picture_type, source, imported_at, ects, hours, eqf, class)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                 ON CONFLICT(id) DO UPDATE SET removed_at = NULL WHERE removed_at IS NOT NULL",
             )?;
             let mut link = tx.prepare_cached(
                 "INSERT OR IGNORE INTO linked_documents(credential, url, body) VALUES (?1, ?2, ?3)",
@@ -278,6 +316,7 @@ impl Store {
             for p in &bundle.items {
                 let c = &p.credential;
                 let model = serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let (ects, hours, eqf, class) = summary_columns(c);
                 let n = insert.execute(params![
                     c.id,
                     c.credential_id,
@@ -292,6 +331,10 @@ impl Store {
                     p.picture.as_ref().map(|x| &x.media_type),
                     p.source,
                     now,
+                    ects,
+                    hours,
+                    eqf,
+                    class,
                 ])?;
                 if n == 1 {
                     for d in &p.linked {
@@ -315,14 +358,14 @@ impl Store {
         }
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT id FROM credentials WHERE id >= ?1 AND id < ?1 || 'g' ORDER BY id LIMIT 2")?;
+            .prepare_cached("SELECT id FROM credentials WHERE id >= ?1 AND id < ?1 || 'g' AND removed_at IS NULL ORDER BY id LIMIT 2")?;
         let ids: Vec<String> = stmt.query_map([&id], |r| r.get(0))?.collect::<Result<_, _>>()?;
         match ids.len() {
             0 => Err(StoreError::NotFound(id)),
             1 => Ok(ids.into_iter().next().unwrap_or_default()),
             _ => {
                 let n: i64 = self.conn.query_row(
-                    "SELECT count(*) FROM credentials WHERE id >= ?1 AND id < ?1 || 'g'",
+                    "SELECT count(*) FROM credentials WHERE id >= ?1 AND id < ?1 || 'g' AND removed_at IS NULL",
                     [&id],
                     |r| r.get(0),
                 )?;
@@ -332,34 +375,105 @@ impl Store {
     }
 
     pub fn count(&self) -> Result<usize, StoreError> {
-        Ok(self.conn.query_row("SELECT count(*) FROM credentials", [], |r| r.get::<_, i64>(0))? as usize)
+        Ok(self.conn.query_row("SELECT count(*) FROM credentials WHERE removed_at IS NULL", [], |r| r.get::<_, i64>(0))? as usize)
     }
 
-    /// All credentials, newest first.
+    /// All credentials, newest first, from the summary columns (no model parsing).
     pub fn list(&self) -> Result<Vec<Summary>, StoreError> {
-        let mut stmt = self
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.title, c.issuer_name, c.issued, c.format, c.ects, c.hours, c.eqf, c.class,
+                    v.verdict, v.checked_at, c.picture IS NOT NULL
+             FROM credentials c LEFT JOIN verifications v ON v.credential = c.id
+             WHERE c.removed_at IS NULL ORDER BY c.issued DESC, c.id",
+        )?;
+        let dec = |s: Option<String>| s.and_then(|s| s.parse::<rust_decimal::Decimal>().ok());
+        let rows = stmt.query_map([], |r| {
+            Ok(Summary {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                issuer: r.get(2)?,
+                issued: r.get(3)?,
+                format: Format::parse(&r.get::<_, String>(4)?).unwrap_or(Format::Ob3JsonLd),
+                ects: dec(r.get(5)?),
+                hours: dec(r.get(6)?),
+                eqf_level: r.get(7)?,
+                class: r.get(8)?,
+                verdict: r.get::<_, Option<String>>(9)?.and_then(|v| serde_json::from_value(serde_json::Value::String(v)).ok()),
+                checked_at: r.get(10)?,
+                has_picture: r.get(11)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Keep the latest verification report of a credential.
+    pub fn save_report(&mut self, id: &str, report: &crate::verify::Report, checked_at: &str) -> Result<(), StoreError> {
+        let id = self.resolve_id(id)?;
+        let verdict = serde_json::to_value(report.verdict).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.conn.execute(
+            "INSERT INTO verifications(credential, verdict, report, checked_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(credential) DO UPDATE SET verdict = ?2, report = ?3, checked_at = ?4",
+            params![id, verdict.as_str(), body, checked_at],
+        )?;
+        Ok(())
+    }
+
+    /// The latest verification report of a credential and when it was made.
+    pub fn report(&self, id: &str) -> Result<Option<(crate::verify::Report, String)>, StoreError> {
+        let id = self.resolve_id(id)?;
+        let row: Option<(String, String)> = self
             .conn
-            .prepare_cached("SELECT model FROM credentials ORDER BY issued DESC, id")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let c = parse_model(&row?)?;
-            out.push(Summary {
-                title: c.title().to_string(),
-                issuer: c.issuer.name.clone().or_else(|| c.issuer.id.clone()),
-                issued: c.issued.clone(),
-                format: c.format,
-                ects: c.achievement.ects,
-                eqf_level: c.achievement.eqf_level,
-                id: c.id,
-            });
+            .query_row("SELECT report, checked_at FROM verifications WHERE credential = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        row.map(|(body, at)| {
+            serde_json::from_str(&body).map(|r| (r, at)).map_err(|e| StoreError::Corrupt(format!("report: {e}")))
+        })
+        .transpose()
+    }
+
+    /// The picture stored with a credential (the baked badge image).
+    pub fn picture(&self, id: &str) -> Result<Option<Picture>, StoreError> {
+        let id = self.resolve_id(id)?;
+        let row: Option<(Option<Vec<u8>>, Option<String>)> = self
+            .conn
+            .query_row("SELECT picture, picture_type FROM credentials WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(match row {
+            Some((Some(bytes), Some(media_type))) => Some(Picture { media_type, bytes }),
+            _ => None,
+        })
+    }
+
+    /// Move a credential to the trash (it disappears from lists; [`Store::untrash`] brings it back).
+    pub fn trash(&mut self, id: &str) -> Result<String, StoreError> {
+        let id = self.resolve_id(id)?;
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.conn.execute("UPDATE credentials SET removed_at = ?2 WHERE id = ?1", params![id, now])?;
+        Ok(id)
+    }
+
+    /// Bring a credential back from the trash (full id).
+    pub fn untrash(&mut self, id: &str) -> Result<(), StoreError> {
+        let n = self
+            .conn
+            .execute("UPDATE credentials SET removed_at = NULL WHERE id = ?1 AND removed_at IS NOT NULL", [id])?;
+        if n == 0 {
+            return Err(StoreError::NotFound(id.to_string()));
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// Delete everything in the trash for good. Returns how many.
+    pub fn empty_trash(&mut self) -> Result<usize, StoreError> {
+        Ok(self.conn.execute("DELETE FROM credentials WHERE removed_at IS NOT NULL", [])?)
     }
 
     /// Every credential's model (for search, planning and verification).
     pub fn all(&self) -> Result<Vec<Credential>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT model FROM credentials ORDER BY issued DESC, id")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT model FROM credentials WHERE removed_at IS NULL ORDER BY issued DESC, id")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         rows.map(|r| parse_model(&r?)).collect()
     }
@@ -412,7 +526,7 @@ impl Store {
         })
     }
 
-    /// Delete one credential (and its linked documents). Returns its id.
+    /// Delete one credential for good (and its linked documents and report). Returns its id.
     pub fn remove(&mut self, id: &str) -> Result<String, StoreError> {
         let id = self.resolve_id(id)?;
         let tx = self.conn.transaction()?;
@@ -505,27 +619,53 @@ impl Store {
             return Err(StoreError::Backup(format!("the backup is damaged: {r}")));
         }
         drop(probe);
-
-        self.conn.execute(
+        // A backup from an older Backpack is brought up to date in a copy
+        // first; the backup file itself is never written to.
+        let mut upgraded: Option<PathBuf> = None;
+        let source = if version < known {
+            let tmp = self.dir.join(format!(".restore-{}.partial", std::process::id()));
+            std::fs::copy(file, &tmp)?;
+            let conn = Connection::open(&tmp)?;
+            apply_key(&conn, &StoreKey::Passphrase(passphrase.to_string()))?;
+            let mut old = Store { conn, dir: self.dir.clone() };
+            let migrated = old.migrate();
+            drop(old);
+            if let Err(e) = migrated {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+            upgraded = Some(tmp.clone());
+            tmp
+        } else {
+            file.to_path_buf()
+        };
+        let attached = self.conn.execute(
             "ATTACH DATABASE ?1 AS restore_src KEY ?2",
-            params![file.to_string_lossy(), passphrase],
-        )?;
+            params![source.to_string_lossy(), passphrase],
+        );
+        if let Err(e) = attached {
+            if let Some(t) = &upgraded {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(e.into());
+        }
         let result = (|| -> Result<RestoreReport, StoreError> {
             let tx = self.conn.transaction()?;
             let mut report = RestoreReport::default();
             if replace {
                 report.removed = tx.execute(
-                    "DELETE FROM credentials WHERE id NOT IN (SELECT id FROM restore_src.credentials)",
+                    "DELETE FROM credentials WHERE id NOT IN (SELECT id FROM restore_src.credentials WHERE removed_at IS NULL)",
                     [],
                 )?;
             }
-            let total = tx.query_row("SELECT count(*) FROM restore_src.credentials", [], |r| r.get::<_, i64>(0))? as usize;
+            let total = tx.query_row("SELECT count(*) FROM restore_src.credentials WHERE removed_at IS NULL", [], |r| r.get::<_, i64>(0))? as usize;
             report.added = tx.execute(
                 "INSERT OR IGNORE INTO credentials
                  (id, credential_id, format, title, issuer_name, issued, model, original, media_type,
-                  picture, picture_type, source, imported_at)
+                  picture, picture_type, source, imported_at, ects, hours, eqf, class)
                  SELECT id, credential_id, format, title, issuer_name, issued, model, original, media_type,
-                  picture, picture_type, source, imported_at FROM restore_src.credentials",
+                  picture, picture_type, source, imported_at, ects, hours, eqf, class
+                 FROM restore_src.credentials WHERE removed_at IS NULL",
                 [],
             )?;
             tx.execute(
@@ -539,10 +679,31 @@ impl Store {
             Ok(report)
         })();
         let detached = self.conn.execute_batch("DETACH DATABASE restore_src");
+        if let Some(t) = &upgraded {
+            let _ = std::fs::remove_file(t);
+        }
         let report = result?;
         detached?;
         Ok(report)
     }
+}
+
+/// Fill the summary columns of every row from its model (migration 2).
+fn backfill_summaries(tx: &rusqlite::Transaction) -> Result<(), StoreError> {
+    let rows: Vec<(String, String)> = {
+        let mut stmt = tx.prepare("SELECT id, model FROM credentials")?;
+        let r = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        r
+    };
+    for (id, model) in rows {
+        let c = parse_model(&model)?;
+        let (ects, hours, eqf, class) = summary_columns(&c);
+        tx.execute(
+            "UPDATE credentials SET ects = ?2, hours = ?3, eqf = ?4, class = ?5 WHERE id = ?1",
+            params![id, ects, hours, eqf, class],
+        )?;
+    }
+    Ok(())
 }
 
 fn parse_model(s: &str) -> Result<Credential, StoreError> {
@@ -560,4 +721,58 @@ pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database left at schema 1 by an earlier Backpack, with one credential.
+    fn v1_store(dir: &Path, key: &StoreKey) -> Credential {
+        create_private_dir(dir).unwrap();
+        let conn = Connection::open(dir.join(DB_FILE)).unwrap();
+        apply_key(&conn, key).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        let (name, bytes) = crate::sample::credentials(Some(1)).remove(0);
+        let b = crate::import::parse_bytes(&name, &bytes, &Default::default()).unwrap();
+        let c = b.items[0].credential.clone();
+        conn.execute(
+            "INSERT INTO credentials (id, credential_id, format, title, issuer_name, issued, model, original, media_type, source, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'application/json', 's', 'now')",
+            params![c.id, c.credential_id, c.format.as_str(), c.title(), c.issuer.name, c.issued, serde_json::to_string(&c).unwrap(), bytes],
+        )
+        .unwrap();
+        c
+    }
+
+    #[test]
+    fn migration_2_backfills_summaries_of_old_rows() {
+        let tmp = tempfile::tempdir().unwrap();
+        let key = StoreKey::Raw([42; 32]);
+        let c = v1_store(tmp.path(), &key);
+        let s = Store::open(tmp.path(), &key).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let l = s.list().unwrap();
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].id, c.id);
+        assert_eq!(l[0].ects, Some(rust_decimal::Decimal::from(5)));
+        assert_eq!(l[0].eqf_level, Some(7));
+        assert_eq!(l[0].class, "micro-credential");
+    }
+
+    #[test]
+    fn restore_of_an_old_backup_upgrades_a_copy_not_the_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old_dir = tmp.path().join("old");
+        let backup = old_dir.join(DB_FILE);
+        let c = v1_store(&old_dir, &StoreKey::Passphrase("pw".into()));
+        let before = std::fs::read(&backup).unwrap();
+        let mut s = Store::open(&tmp.path().join("new"), &StoreKey::Raw([1; 32])).unwrap();
+        let r = s.restore(&backup, "pw", false).unwrap();
+        assert_eq!(r.added, 1);
+        assert_eq!(s.list().unwrap()[0].id, c.id);
+        assert_eq!(std::fs::read(&backup).unwrap(), before, "the backup file is untouched");
+        assert!(std::fs::read_dir(tmp.path().join("new")).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().contains("partial")));
+    }
 }

@@ -1,0 +1,309 @@
+//! Micro-credential rules: is a credential a micro-credential under the Dutch
+//! national pilot and the EU Council Recommendation (2022/C 243/02), and if
+//! not, what is missing? Pure functions over the model.
+//!
+//! Sources (see ../shared/guidelines): the Kwaliteitskader Microcredentials
+//! (3 to 30 EC, EQF/NLQF level), the University of Groningen guide for boards
+//! of examiners (level not below 5 for university micro-credentials, learning
+//! outcomes, study load in hours/ECTS, 1 EC = 28 hours), and Annex I of the EU
+//! recommendation (the mandatory elements). Where the credential says nothing
+//! the answer is `unknown`, never a guess.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::model::{Credential, HOURS_PER_ECTS};
+
+/// Stable rule ids.
+pub const ECTS_RANGE: &str = "ects-range";
+pub const EQF_LEVEL: &str = "eqf-level";
+pub const LEARNING_OUTCOMES: &str = "learning-outcomes";
+pub const EU_ELEMENTS: &str = "eu-elements";
+pub const QUALITY_MARK: &str = "quality-mark";
+
+pub const MIN_ECTS: u32 = 3;
+pub const MAX_ECTS: u32 = 30;
+pub const MIN_EQF: u8 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleOutcome {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleResult {
+    pub rule: &'static str,
+    pub outcome: RuleOutcome,
+    pub detail: String,
+}
+
+/// What a credential is, as the universities use the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    /// An edubadge issued under the national micro-credential quality framework.
+    MicroCredential,
+    /// A badge without that quality mark.
+    Edubadge,
+    /// The credential does not say.
+    Unknown,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::MicroCredential => "micro-credential",
+            Class::Edubadge => "edubadge",
+            Class::Unknown => "unknown",
+        }
+    }
+}
+
+/// The result of checking one credential.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub class: Class,
+    /// ECTS as stated, or derived from hours (hours / 28).
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub ects: Option<Decimal>,
+    /// Hours as stated, or derived from ECTS (ECTS * 28).
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub hours: Option<Decimal>,
+    pub eqf: Option<u8>,
+    pub rules: Vec<RuleResult>,
+}
+
+impl Assessment {
+    pub fn rule(&self, id: &str) -> Option<&RuleResult> {
+        self.rules.iter().find(|r| r.rule == id)
+    }
+}
+
+fn result(rule: &'static str, outcome: RuleOutcome, detail: impl Into<String>) -> RuleResult {
+    RuleResult { rule, outcome, detail: detail.into() }
+}
+
+/// The study load in ECTS: stated, or converted from hours (exact decimal).
+pub fn ects_of(c: &Credential) -> Option<Decimal> {
+    c.achievement.ects.or_else(|| {
+        c.achievement
+            .study_hours
+            .map(|h| (h / Decimal::from(HOURS_PER_ECTS)).round_dp(2).normalize())
+    })
+}
+
+/// The EQF level: stated, or an NLQF level 1..=8 (NLQF levels map one to one).
+pub fn eqf_of(c: &Credential) -> Option<u8> {
+    c.achievement.eqf_level.or_else(|| {
+        c.achievement
+            .nlqf_level
+            .as_deref()
+            .and_then(|s| s.trim().parse::<u8>().ok())
+            .filter(|l| (1..=8).contains(l))
+    })
+}
+
+/// Is the credential marked as issued under the national quality framework?
+/// `Some(true)`: marked; `Some(false)`: marked as something else; `None`: silent.
+fn quality_mark(c: &Credential) -> Option<bool> {
+    let a = &c.achievement;
+    if let Some(t) = &a.badge_class_type {
+        return Some(t.eq_ignore_ascii_case("micro_credential") || t.eq_ignore_ascii_case("micro-credential"));
+    }
+    let marker = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        s.contains("microcredential") || s.contains("micro-credential") || s.contains("micro_credential")
+    };
+    if a.achievement_type.as_deref().map(marker).unwrap_or(false) || c.types.iter().any(|t| marker(t)) {
+        return Some(true);
+    }
+    None
+}
+
+/// Check one credential against the micro-credential rules.
+pub fn assess(c: &Credential) -> Assessment {
+    let a = &c.achievement;
+    let ects = ects_of(c);
+    let hours = c.hours();
+    let eqf = eqf_of(c);
+    let mut rules = Vec::new();
+
+    let (lo, hi) = (Decimal::from(MIN_ECTS), Decimal::from(MAX_ECTS));
+    rules.push(match (a.ects, a.study_hours) {
+        (Some(e), _) if e >= lo && e <= hi => result(ECTS_RANGE, RuleOutcome::Pass, format!("{} EC is within {MIN_ECTS}–{MAX_ECTS} EC", e.normalize())),
+        (Some(e), _) => result(ECTS_RANGE, RuleOutcome::Fail, format!("{} EC is outside {MIN_ECTS}–{MAX_ECTS} EC", e.normalize())),
+        (None, Some(h)) => {
+            let (hlo, hhi) = (lo * Decimal::from(HOURS_PER_ECTS), hi * Decimal::from(HOURS_PER_ECTS));
+            if h >= hlo && h <= hhi {
+                result(ECTS_RANGE, RuleOutcome::Pass, format!("{} hours is within {hlo}–{hhi} hours ({MIN_ECTS}–{MAX_ECTS} EC at {HOURS_PER_ECTS} h/EC)", h.normalize()))
+            } else {
+                result(ECTS_RANGE, RuleOutcome::Fail, format!("{} hours is outside {hlo}–{hhi} hours ({MIN_ECTS}–{MAX_ECTS} EC at {HOURS_PER_ECTS} h/EC)", h.normalize()))
+            }
+        }
+        (None, None) => result(ECTS_RANGE, RuleOutcome::Unknown, "the credential states no study load (ECTS or hours)"),
+    });
+
+    rules.push(match eqf {
+        Some(l) if l >= MIN_EQF => result(EQF_LEVEL, RuleOutcome::Pass, format!("EQF level {l} (at least {MIN_EQF})")),
+        Some(l) => result(EQF_LEVEL, RuleOutcome::Fail, format!("EQF level {l} is below {MIN_EQF}")),
+        None => result(EQF_LEVEL, RuleOutcome::Unknown, "the credential states no EQF or NLQF level"),
+    });
+
+    let n = a.learning_outcomes.iter().filter(|o| !o.text.trim().is_empty()).count();
+    rules.push(if n > 0 {
+        result(LEARNING_OUTCOMES, RuleOutcome::Pass, format!("{n} learning outcome(s) described"))
+    } else {
+        result(LEARNING_OUTCOMES, RuleOutcome::Fail, "no learning outcome is described")
+    });
+
+    let mut missing = Vec::new();
+    let present = |o: &Option<String>| o.as_deref().map(|s| !s.trim().is_empty()).unwrap_or(false);
+    if c.recipient.as_ref().map(|r| present(&r.identity) || present(&r.name)).unwrap_or(false) {
+    } else {
+        missing.push("learner");
+    }
+    if !present(&a.name) && !present(&c.name) {
+        missing.push("title");
+    }
+    if !present(&c.issuer.country) {
+        missing.push("country of the awarding body");
+    }
+    if !present(&c.issuer.name) && !present(&c.issuer.institution_name) {
+        missing.push("awarding body");
+    }
+    if !present(&c.issued) {
+        missing.push("date of issue");
+    }
+    if n == 0 {
+        missing.push("learning outcomes");
+    }
+    if ects.is_none() {
+        missing.push("notional workload");
+    }
+    if eqf.is_none() {
+        missing.push("level (EQF)");
+    }
+    if !present(&a.assessment_type) {
+        missing.push("type of assessment");
+    }
+    if !present(&a.participation) {
+        missing.push("form of participation");
+    }
+    if a.quality_assurance.is_none() && quality_mark(c) != Some(true) {
+        missing.push("type of quality assurance");
+    }
+    rules.push(if missing.is_empty() {
+        result(EU_ELEMENTS, RuleOutcome::Pass, "all mandatory EU elements are present")
+    } else {
+        result(EU_ELEMENTS, RuleOutcome::Fail, format!("missing: {}", missing.join(", ")))
+    });
+
+    let mark = quality_mark(c);
+    rules.push(match mark {
+        Some(true) => result(QUALITY_MARK, RuleOutcome::Pass, "issued as a micro-credential under the national quality framework"),
+        Some(false) => result(
+            QUALITY_MARK,
+            RuleOutcome::Fail,
+            format!("issued as '{}', not as a micro-credential", a.badge_class_type.as_deref().unwrap_or("another kind of badge")),
+        ),
+        None => result(QUALITY_MARK, RuleOutcome::Unknown, "the credential does not say whether it carries the micro-credential quality mark"),
+    });
+    let class = match mark {
+        Some(true) => Class::MicroCredential,
+        Some(false) => Class::Edubadge,
+        None => Class::Unknown,
+    };
+    Assessment { class, ects, hours, eqf, rules }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use std::str::FromStr;
+
+    fn cred(ects: Option<&str>, hours: Option<&str>) -> Credential {
+        Credential {
+            id: "x".into(),
+            credential_id: None,
+            format: Format::Ob2Hosted,
+            types: vec![],
+            name: None,
+            issuer: Issuer { name: Some("U".into()), country: Some("NL".into()), ..Default::default() },
+            achievement: Achievement {
+                name: Some("Course".into()),
+                ects: ects.map(|s| Decimal::from_str(s).unwrap()),
+                study_hours: hours.map(|s| Decimal::from_str(s).unwrap()),
+                ..Default::default()
+            },
+            recipient: None,
+            issued: Some("2025-01-01".into()),
+            valid_from: None,
+            valid_until: None,
+            evidence: vec![],
+            status: None,
+            proofs: vec![],
+            hosted_url: None,
+            contains: vec![],
+            warnings: vec![],
+        }
+    }
+
+    fn ects_outcome(ects: Option<&str>, hours: Option<&str>) -> RuleOutcome {
+        assess(&cred(ects, hours)).rule(ECTS_RANGE).unwrap().outcome
+    }
+
+    #[test]
+    fn ects_edges() {
+        assert_eq!(ects_outcome(Some("2.9"), None), RuleOutcome::Fail);
+        assert_eq!(ects_outcome(Some("3"), None), RuleOutcome::Pass);
+        assert_eq!(ects_outcome(Some("30"), None), RuleOutcome::Pass);
+        assert_eq!(ects_outcome(Some("30.5"), None), RuleOutcome::Fail);
+        assert_eq!(ects_outcome(None, Some("84")), RuleOutcome::Pass);
+        assert_eq!(ects_outcome(None, Some("83")), RuleOutcome::Fail);
+        assert_eq!(ects_outcome(None, Some("840")), RuleOutcome::Pass);
+        assert_eq!(ects_outcome(None, Some("841")), RuleOutcome::Fail);
+        assert_eq!(ects_outcome(None, None), RuleOutcome::Unknown);
+        // Stated ECTS wins over hours.
+        assert_eq!(ects_outcome(Some("2"), Some("140")), RuleOutcome::Fail);
+    }
+
+    #[test]
+    fn hours_convert_both_ways() {
+        let a = assess(&cred(None, Some("140")));
+        assert_eq!(a.ects, Some(Decimal::from(5)));
+        let a = assess(&cred(Some("7.5"), None));
+        assert_eq!(a.hours, Some(Decimal::from(210)));
+    }
+
+    #[test]
+    fn eqf_and_class_never_guess() {
+        let mut c = cred(Some("5"), None);
+        let a = assess(&c);
+        assert_eq!(a.rule(EQF_LEVEL).unwrap().outcome, RuleOutcome::Unknown);
+        assert_eq!(a.class, Class::Unknown);
+        c.achievement.eqf_level = Some(4);
+        assert_eq!(assess(&c).rule(EQF_LEVEL).unwrap().outcome, RuleOutcome::Fail);
+        c.achievement.eqf_level = None;
+        c.achievement.nlqf_level = Some("6".into());
+        assert_eq!(assess(&c).eqf, Some(6));
+        c.achievement.badge_class_type = Some("regular".into());
+        assert_eq!(assess(&c).class, Class::Edubadge);
+        c.achievement.badge_class_type = Some("micro_credential".into());
+        assert_eq!(assess(&c).class, Class::MicroCredential);
+    }
+
+    #[test]
+    fn eu_elements_name_what_is_missing() {
+        let a = assess(&cred(Some("5"), None));
+        let d = &a.rule(EU_ELEMENTS).unwrap().detail;
+        assert_eq!(a.rule(EU_ELEMENTS).unwrap().outcome, RuleOutcome::Fail);
+        for m in ["learner", "learning outcomes", "level (EQF)", "type of assessment", "form of participation", "type of quality assurance"] {
+            assert!(d.contains(m), "{d}");
+        }
+        assert!(!d.contains("title") && !d.contains("notional workload") && !d.contains("awarding body"), "{d}");
+    }
+}
