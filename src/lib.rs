@@ -6,6 +6,7 @@
 //! - [`import`]: format detection, extraction and mapping into the model.
 //! - [`store`]: the encrypted SQLite store, backup and restore.
 //! - [`keys`]: where the store key lives (OS keyring or passphrase).
+//! - [`pathway`]: stackable pathways, progress, suggestions, the exchange file.
 //! - [`rules`]: the micro-credential rules (ECTS, EQF, outcomes, EU elements).
 //! - [`verify`]: verification of signatures, keys, dates and status.
 //! - [`sample`]: the bundled sample backpack (generated, never a real issuer).
@@ -13,6 +14,7 @@
 pub mod import;
 pub mod keys;
 pub mod model;
+pub mod pathway;
 pub mod rules;
 pub mod sample;
 pub mod store;

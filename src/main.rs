@@ -93,6 +93,17 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Check credentials against the micro-credential rules (files, folders or wallet ids)
+    Check {
+        #[arg(required = true, value_name = "PATH|ID")]
+        inputs: Vec<String>,
+        /// One JSON line per input: {"source","class","ects","hours","eqf","rules":[...]}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Plan stacked credentials: pathways with a goal, progress and suggestions
+    #[command(subcommand)]
+    Pathway(PathwayCmd),
     /// Show where the data lives, how it is keyed, and how much it holds
     Info {
         #[arg(long)]
@@ -110,6 +121,67 @@ enum Command {
         #[arg(long)]
         count: Option<usize>,
     },
+}
+
+#[derive(Subcommand)]
+enum PathwayCmd {
+    /// Make a new pathway
+    New {
+        name: String,
+        /// Target study load in ECTS
+        #[arg(long)]
+        ects: Option<rust_decimal::Decimal>,
+        /// Target study load in hours
+        #[arg(long)]
+        hours: Option<rust_decimal::Decimal>,
+        /// Lowest EQF level a credential may have to count
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=8))]
+        min_eqf: Option<u8>,
+        /// Date to finish by (YYYY-MM-DD)
+        #[arg(long)]
+        deadline: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// Credentials to put in it straight away
+        #[arg(long = "add", value_name = "ID")]
+        members: Vec<String>,
+    },
+    /// Put credentials in a pathway
+    Add { pathway: String, #[arg(required = true)] ids: Vec<String> },
+    /// Take credentials out of a pathway
+    Remove { pathway: String, #[arg(required = true)] ids: Vec<String> },
+    /// Progress of a pathway: ECTS/hours against the goal, levels, what is missing, overlaps
+    Show {
+        pathway: String,
+        #[arg(long)]
+        json: bool,
+        /// Verify the members first (saving their reports)
+        #[arg(long)]
+        verify: bool,
+        /// With --verify: do not use the network
+        #[arg(long)]
+        offline: bool,
+    },
+    /// List pathways
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a pathway as an exchange file (documented in src/pathway.rs)
+    Export {
+        pathway: String,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Load a pathway from an exchange file (members matched to your credentials)
+    Import { file: PathBuf },
+    /// Suggest pathways from credentials that seem to stack
+    Suggest {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a pathway (the credentials stay)
+    Delete { pathway: String },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -267,6 +339,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lang = lang.or_else(|| std::env::var("LANG").ok()).unwrap_or_default();
             verify_all(&dir, inputs, &opts, jobs, json, &lang)
         }
+        Command::Check { inputs, json } => check_all(&dir, inputs, json),
+        Command::Pathway(cmd) => pathway_cmd(&dir, cmd),
         Command::Info { json } => {
             let meta = keys::describe(&dir)?;
             let store = open_store(&dir)?;
@@ -493,6 +567,7 @@ fn verify_all(
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel::<(usize, String, verify::Report)>();
     let mut all_valid = true;
+    let mut reports: Vec<(String, verify::Report)> = Vec::new();
     std::thread::scope(|s| -> Result<()> {
         for _ in 0..workers {
             let tx = tx.clone();
@@ -522,6 +597,9 @@ fn verify_all(
             pending.insert(i, (source, report));
             while let Some((source, report)) = pending.remove(&printed) {
                 all_valid &= report.verdict == Verdict::Valid;
+                if matches!(items[printed], VerifyItem::Stored(..)) {
+                    reports.push((source.clone(), report.clone()));
+                }
                 if json {
                     let v = json!({"source": source, "verdict": report.verdict, "checks": report.checks});
                     writeln!(out, "{v}")?;
@@ -542,5 +620,199 @@ fn verify_all(
         }
         Ok(())
     })?;
+    // Stored credentials keep their latest report (the app and pathways show it).
+    if let Some(mut st) = store {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        for (id, r) in &reports {
+            st.save_report(id, r, &now)?;
+        }
+    }
     Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn slug(name: &str) -> String {
+    let mut s: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    while s.contains("--") {
+        s = s.replace("--", "-");
+    }
+    let s = s.trim_matches('-');
+    let mut r = [0u8; 3];
+    getrandom::fill(&mut r).expect("random");
+    format!("{}-{}", if s.is_empty() { "pathway" } else { s }, hex::encode(r))
+}
+
+fn pathway_cmd(dir: &Path, cmd: PathwayCmd) -> Result<ExitCode> {
+    use backpack::pathway::{self, Goal, Pathway};
+    let mut store = open_store(dir)?;
+    let creds_map = |store: &Store| -> Result<std::collections::HashMap<String, backpack::model::Credential>> {
+        Ok(store.all()?.into_iter().map(|c| (c.id.clone(), c)).collect())
+    };
+    match cmd {
+        PathwayCmd::New { name, ects, hours, min_eqf, deadline, description, members } => {
+            let goal = Goal { ects, hours, min_eqf, deadline, ..Default::default() };
+            pathway::validate_goal(&name, &goal)?;
+            let ids = members.iter().map(|m| store.resolve_id(m)).collect::<Result<Vec<_>, _>>()?;
+            let p = Pathway { id: slug(&name), name, description, goal, members: ids };
+            store.create_pathway(&p)?;
+            println!("{}", p.id);
+        }
+        PathwayCmd::Add { pathway, ids } => {
+            let added = store.add_to_pathway(&pathway, &ids)?;
+            eprintln!("added {} credential(s)", added.len());
+        }
+        PathwayCmd::Remove { pathway, ids } => {
+            let n = store.remove_from_pathway(&pathway, &ids)?;
+            eprintln!("removed {n} credential(s)");
+        }
+        PathwayCmd::Show { pathway, json, verify, offline } => {
+            let p = store.pathway(&pathway)?;
+            if verify {
+                let opts = backpack::verify::VerifyOptions {
+                    fetcher: if offline { None } else { Some(import::Fetcher::new()?) },
+                    now: chrono::Utc::now(),
+                };
+                let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                for id in &p.members {
+                    if let Ok(sc) = store.get(id) {
+                        let r = backpack::verify::verify_parsed(&sc.into_parsed(), &opts);
+                        store.save_report(id, &r, &now)?;
+                    }
+                }
+            }
+            let progress = pathway::progress(&p, &creds_map(&store)?, &store.verdicts()?, chrono::Utc::now().date_naive());
+            if json {
+                println!("{}", json!({"id": p.id, "name": p.name, "goal": p.goal, "progress": progress}));
+            } else {
+                println!("{} ({})", p.name, p.id);
+                let target = p.goal.ects.map(|t| format!(" of {} ECTS", t.normalize())).unwrap_or_default();
+                println!("  {} ECTS{target}, {} hours counted; {} ECTS not counted (invalid or unverified)",
+                    progress.ects.normalize(), progress.hours.normalize(), progress.ects_apart.normalize());
+                for m in &progress.members {
+                    println!("  {:<10} {}  {}  {} EC  EQF {}", format!("{:?}", m.standing).to_lowercase(), m.id,
+                        m.issued.as_deref().map(|d| d.get(..10).unwrap_or(d)).unwrap_or("----------"),
+                        m.ects.map(|e| e.normalize().to_string()).unwrap_or_else(|| "?".into()),
+                        m.eqf.map(|l| l.to_string()).unwrap_or_else(|| "?".into()));
+                    println!("             {}", m.title);
+                }
+                for x in &progress.missing {
+                    println!("  missing: {x}");
+                }
+                for x in &progress.overlaps {
+                    println!("  overlap: {x}");
+                }
+                if progress.complete {
+                    println!("  complete");
+                }
+            }
+        }
+        PathwayCmd::List { json } => {
+            for p in store.pathways()? {
+                if json {
+                    println!("{}", json!({"id": p.id, "name": p.name, "goal": p.goal, "members": p.members}));
+                } else {
+                    println!("{}  {}  ({} credentials)", p.id, p.name, p.members.len());
+                }
+            }
+        }
+        PathwayCmd::Export { pathway, output } => {
+            let p = store.pathway(&pathway)?;
+            let f = pathway::to_file(&p, &creds_map(&store)?);
+            let mut body = serde_json::to_vec_pretty(&f)?;
+            body.push(b'\n');
+            match output {
+                Some(o) => std::fs::write(&o, body).with_context(|| format!("writing {}", o.display()))?,
+                None => std::io::stdout().lock().write_all(&body)?,
+            }
+        }
+        PathwayCmd::Import { file } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let f = pathway::parse_file(&bytes).with_context(|| file.display().to_string())?;
+            let (members, missing) = pathway::match_members(&f, &store.all()?);
+            let p = Pathway { id: slug(&f.name), name: f.name, description: f.description, goal: f.goal, members };
+            store.create_pathway(&p)?;
+            println!("{}", p.id);
+            for m in missing {
+                eprintln!("not in your backpack: {}", m.name.or(m.achievement_id).unwrap_or_default());
+            }
+        }
+        PathwayCmd::Suggest { json } => {
+            for s in pathway::suggest(&store.all()?) {
+                if json {
+                    println!("{}", serde_json::to_string(&s)?);
+                } else {
+                    println!("{}  ({}): {}", s.name, s.reason, s.members.join(" "));
+                }
+            }
+        }
+        PathwayCmd::Delete { pathway } => {
+            let id = store.delete_pathway(&pathway)?;
+            eprintln!("deleted pathway {id}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolve arguments to credentials: files and folders are parsed offline,
+/// anything else is a wallet id. Each item is (source, credential or error).
+fn credentials_for(dir: &Path, args: Vec<String>) -> Result<Vec<(String, Result<backpack::model::Credential, String>)>> {
+    let mut store: Option<Store> = None;
+    let mut out = Vec::new();
+    for arg in args {
+        if Path::new(&arg).exists() {
+            for input in import::expand(vec![Input::from_arg(&arg)]) {
+                let r = import::parse_input(&input, &ImportOptions::default())
+                    .map(|b| b.items.last().expect("non-empty bundle").credential.clone())
+                    .map_err(|e| e.to_string());
+                out.push((input.label(), r));
+            }
+            continue;
+        }
+        if store.is_none() {
+            store = Some(open_store(dir)?);
+        }
+        let r = store.as_ref().expect("opened").get(&arg).map(|s| s.credential).map_err(|e| format!("not a file or stored credential: {e}"));
+        out.push((arg, r));
+    }
+    Ok(out)
+}
+
+fn check_all(dir: &Path, args: Vec<String>, json: bool) -> Result<ExitCode> {
+    let mut failed = false;
+    let mut out = std::io::stdout().lock();
+    for (source, c) in credentials_for(dir, args)? {
+        match c {
+            Ok(c) => {
+                let a = backpack::rules::assess(&c);
+                if json {
+                    let mut v = serde_json::to_value(&a)?;
+                    v["source"] = json!(source);
+                    let ordered = json!({"source": source, "class": v["class"], "ects": v["ects"], "hours": v["hours"], "eqf": v["eqf"], "rules": v["rules"]});
+                    writeln!(out, "{ordered}")?;
+                } else {
+                    writeln!(out, "{}  {}  ({})", a.class.as_str(), c.title(), source)?;
+                    for r in &a.rules {
+                        let mark = match r.outcome {
+                            backpack::rules::RuleOutcome::Pass => "ok  ",
+                            backpack::rules::RuleOutcome::Fail => "FAIL",
+                            backpack::rules::RuleOutcome::Unknown => "??  ",
+                        };
+                        writeln!(out, "  {mark} {:<18} {}", r.rule, r.detail)?;
+                    }
+                }
+            }
+            Err(e) => {
+                failed = true;
+                if json {
+                    writeln!(out, "{}", json!({"source": source, "error": e}))?;
+                } else {
+                    eprintln!("{source}: {e}");
+                }
+            }
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -1,0 +1,524 @@
+//! Pathways: a learner's plan to stack credentials towards a goal (ECTS or
+//! hours, a minimum EQF level, required credentials or outcomes, a deadline),
+//! its progress, what is missing, overlaps, and suggestions of credentials
+//! that stack. Pure logic over the model; the store keeps pathways.
+//!
+//! Arithmetic is exact (decimal): 7.5 + 7.5 + 15 is 30, not 29.999…
+//! Credentials that are revoked, expired or not (yet) verified are counted
+//! apart and never silently in the total.
+//!
+//! The exchange file (`backpack pathway export/import`), version 1:
+//! ```json
+//! { "type": "BackpackPathway", "version": 1,
+//!   "name": "Data Science minor", "description": "…",
+//!   "goal": { "ects": 30, "hours": null, "minEqf": 6, "deadline": "2027-07-01",
+//!             "requiredCredentials": [ {"achievementId": "https://…", "name": "…"} ],
+//!             "requiredOutcomes": [ "Apply descriptive statistics…" ] },
+//!   "members": [ {"achievementId": "https://…", "name": "…"} ] }
+//! ```
+//! A programme or Board of Examiners publishes one without `members`; a learner
+//! exports one with them. Members are matched to the learner's own credentials
+//! by achievement id (then by exact title) on import.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::model::Credential;
+use crate::rules;
+use crate::verify::Verdict;
+
+pub const FILE_TYPE: &str = "BackpackPathway";
+pub const FILE_VERSION: u32 = 1;
+
+/// A reference to an achievement, portable between wallets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AchievementRef {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub achievement_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl AchievementRef {
+    pub fn of(c: &Credential) -> AchievementRef {
+        AchievementRef { achievement_id: c.achievement.id.clone(), name: Some(c.title().to_string()) }
+    }
+
+    /// Does `c` satisfy this reference? By achievement id when both have one, else by exact title.
+    pub fn matches(&self, c: &Credential) -> bool {
+        match (&self.achievement_id, &c.achievement.id) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.name.as_deref().map(|n| n.trim().eq_ignore_ascii_case(c.title().trim())).unwrap_or(false),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Goal {
+    #[serde(default, with = "rust_decimal::serde::float_option")]
+    pub ects: Option<Decimal>,
+    #[serde(default, with = "rust_decimal::serde::float_option")]
+    pub hours: Option<Decimal>,
+    #[serde(default)]
+    pub min_eqf: Option<u8>,
+    #[serde(default)]
+    pub deadline: Option<String>,
+    #[serde(default)]
+    pub required_credentials: Vec<AchievementRef>,
+    #[serde(default)]
+    pub required_outcomes: Vec<String>,
+}
+
+/// A pathway as stored: members are wallet ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pathway {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub goal: Goal,
+    pub members: Vec<String>,
+}
+
+/// The exchange file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PathwayFile {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub version: u32,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub goal: Goal,
+    #[serde(default)]
+    pub members: Vec<AchievementRef>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PathwayError {
+    #[error("not a pathway file: {0}")]
+    NotAPathway(String),
+    #[error("pathway file version {0} is newer than this Backpack understands ({FILE_VERSION})")]
+    TooNew(u32),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Parse and check an exchange file.
+pub fn parse_file(bytes: &[u8]) -> Result<PathwayFile, PathwayError> {
+    let f: PathwayFile = serde_json::from_slice(bytes).map_err(|e| PathwayError::NotAPathway(e.to_string()))?;
+    if f.kind != FILE_TYPE {
+        return Err(PathwayError::NotAPathway(format!("type is '{}', expected '{FILE_TYPE}'", f.kind)));
+    }
+    if f.version > FILE_VERSION {
+        return Err(PathwayError::TooNew(f.version));
+    }
+    validate_goal(&f.name, &f.goal)?;
+    Ok(f)
+}
+
+pub fn validate_goal(name: &str, g: &Goal) -> Result<(), PathwayError> {
+    if name.trim().is_empty() {
+        return Err(PathwayError::Invalid("a pathway needs a name".into()));
+    }
+    for (what, v) in [("ECTS", g.ects), ("hours", g.hours)] {
+        if v.map(|d| d <= Decimal::ZERO).unwrap_or(false) {
+            return Err(PathwayError::Invalid(format!("the {what} target must be more than 0")));
+        }
+    }
+    if g.min_eqf.map(|l| !(1..=8).contains(&l)).unwrap_or(false) {
+        return Err(PathwayError::Invalid("the minimum EQF level must be 1 to 8".into()));
+    }
+    if let Some(d) = &g.deadline {
+        if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+            return Err(PathwayError::Invalid(format!("deadline '{d}' is not a date like 2027-07-01")));
+        }
+    }
+    Ok(())
+}
+
+/// The exchange file for a pathway, with its members as portable references.
+pub fn to_file(p: &Pathway, creds: &HashMap<String, Credential>) -> PathwayFile {
+    PathwayFile {
+        kind: FILE_TYPE.into(),
+        version: FILE_VERSION,
+        name: p.name.clone(),
+        description: p.description.clone(),
+        goal: p.goal.clone(),
+        members: p.members.iter().filter_map(|id| creds.get(id)).map(AchievementRef::of).collect(),
+    }
+}
+
+/// Wallet ids of the learner's credentials that match a file's members.
+pub fn match_members(f: &PathwayFile, creds: &[Credential]) -> (Vec<String>, Vec<AchievementRef>) {
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for r in &f.members {
+        match creds.iter().find(|c| r.matches(c)) {
+            Some(c) => found.push(c.id.clone()),
+            None => missing.push(r.clone()),
+        }
+    }
+    (found, missing)
+}
+
+/// How a member counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Standing {
+    /// Verified valid: counts towards the goal.
+    Counted,
+    /// Verified invalid (revoked, expired, forged...): shown apart.
+    Invalid,
+    /// Could not be checked, or not checked yet: shown apart.
+    Unverified,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberProgress {
+    pub id: String,
+    pub title: String,
+    pub issued: Option<String>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub ects: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub hours: Option<Decimal>,
+    pub eqf: Option<u8>,
+    pub standing: Standing,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    /// ECTS of counted members (exact).
+    #[serde(with = "rust_decimal::serde::float")]
+    pub ects: Decimal,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub hours: Decimal,
+    /// ECTS of members shown apart (invalid or unverified).
+    #[serde(with = "rust_decimal::serde::float")]
+    pub ects_apart: Decimal,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub target_ects: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub target_hours: Option<Decimal>,
+    /// Counted members per EQF level ("unknown" for none).
+    pub levels: BTreeMap<String, usize>,
+    /// Members in order of issue date (the timeline).
+    pub members: Vec<MemberProgress>,
+    /// Plain sentences: what is still missing for the goal.
+    pub missing: Vec<String>,
+    /// Plain sentences: members that seem to cover the same ground.
+    pub overlaps: Vec<String>,
+    pub complete: bool,
+}
+
+fn norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Progress of `p`, given the learner's credentials and their latest verdicts.
+pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &HashMap<String, Verdict>, today: chrono::NaiveDate) -> Progress {
+    let mut members = Vec::new();
+    let (mut ects, mut hours, mut apart) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let mut levels = BTreeMap::new();
+    let mut missing = Vec::new();
+    for id in &p.members {
+        let Some(c) = creds.get(id) else {
+            missing.push(format!("credential {id} is no longer in the backpack"));
+            continue;
+        };
+        let a = rules::assess(c);
+        let standing = match verdicts.get(id) {
+            Some(Verdict::Valid) => Standing::Counted,
+            Some(Verdict::Invalid) => Standing::Invalid,
+            _ => Standing::Unverified,
+        };
+        if standing == Standing::Counted {
+            ects += a.ects.unwrap_or_default();
+            hours += a.hours.unwrap_or_default();
+            *levels.entry(a.eqf.map(|l| l.to_string()).unwrap_or_else(|| "unknown".into())).or_insert(0) += 1;
+        } else {
+            apart += a.ects.unwrap_or_default();
+        }
+        members.push(MemberProgress {
+            id: id.clone(),
+            title: c.title().to_string(),
+            issued: c.issued.clone(),
+            ects: a.ects,
+            hours: a.hours,
+            eqf: a.eqf,
+            standing,
+        });
+    }
+    members.sort_by(|a, b| a.issued.cmp(&b.issued).then(a.id.cmp(&b.id)));
+    let counted: Vec<&Credential> = members
+        .iter()
+        .filter(|m| m.standing == Standing::Counted)
+        .filter_map(|m| creds.get(&m.id))
+        .collect();
+    let g = &p.goal;
+    if let Some(t) = g.ects {
+        if ects < t {
+            missing.push(format!("{} ECTS more (have {} of {})", (t - ects).normalize(), ects.normalize(), t.normalize()));
+        }
+    }
+    if let Some(t) = g.hours {
+        if hours < t {
+            missing.push(format!("{} hours more (have {} of {})", (t - hours).normalize(), hours.normalize(), t.normalize()));
+        }
+    }
+    if let Some(min) = g.min_eqf {
+        for m in members.iter().filter(|m| m.standing == Standing::Counted) {
+            match m.eqf {
+                Some(l) if l < min => missing.push(format!("'{}' is EQF {l}, below the required {min}", m.title)),
+                None => missing.push(format!("'{}' states no EQF level (required: {min} or higher)", m.title)),
+                _ => {}
+            }
+        }
+    }
+    for r in &g.required_credentials {
+        if !counted.iter().any(|c| r.matches(c)) {
+            missing.push(format!(
+                "required credential '{}' is not in the pathway",
+                r.name.as_deref().or(r.achievement_id.as_deref()).unwrap_or("?")
+            ));
+        }
+    }
+    for o in &g.required_outcomes {
+        let want = norm(o);
+        let covered = counted.iter().any(|c| c.achievement.learning_outcomes.iter().any(|lo| norm(&lo.text).contains(&want)));
+        if !covered {
+            missing.push(format!("required outcome not covered: {o}"));
+        }
+    }
+    if let Some(d) = g.deadline.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+        if d < today && !missing.is_empty() {
+            missing.push(format!("the deadline {d} has passed"));
+        }
+    }
+    for m in members.iter().filter(|m| m.standing != Standing::Counted) {
+        missing.push(format!(
+            "'{}' is {} and not counted",
+            m.title,
+            if m.standing == Standing::Invalid { "invalid (revoked, expired or not genuine)" } else { "not verified" }
+        ));
+    }
+    // Overlaps: the same achievement twice, or the same learning outcome in two credentials.
+    let mut overlaps = Vec::new();
+    let all: Vec<&Credential> = members.iter().filter_map(|m| creds.get(&m.id)).collect();
+    for (i, a) in all.iter().enumerate() {
+        for b in &all[i + 1..] {
+            if a.achievement.id.is_some() && a.achievement.id == b.achievement.id {
+                overlaps.push(format!("'{}' and '{}' are the same achievement", a.title(), b.title()));
+                continue;
+            }
+            let shared: Vec<String> = a
+                .achievement
+                .learning_outcomes
+                .iter()
+                .map(|o| norm(&o.text))
+                .filter(|t| !t.is_empty() && b.achievement.learning_outcomes.iter().any(|o| norm(&o.text) == *t))
+                .collect();
+            if !shared.is_empty() {
+                overlaps.push(format!("'{}' and '{}' share {} learning outcome(s)", a.title(), b.title(), shared.len()));
+            }
+        }
+    }
+    let complete = missing.is_empty() && (g.ects.is_some() || g.hours.is_some() || !g.required_credentials.is_empty() || !g.required_outcomes.is_empty());
+    Progress { ects, hours, ects_apart: apart, target_ects: g.ects, target_hours: g.hours, levels, members, missing, overlaps, complete }
+}
+
+/// A group of credentials that seem to stack, for the learner to accept, edit or ignore.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub name: String,
+    pub reason: String,
+    pub members: Vec<String>,
+}
+
+/// Suggest pathways: credentials of one issuer and programme, credentials that
+/// share an alignment (skill, competency), and stackable micro-credentials of
+/// one issuer. Groups of fewer than two are not suggested.
+pub fn suggest(creds: &[Credential]) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    let issuer_of = |c: &Credential| c.issuer.name.clone().or_else(|| c.issuer.id.clone()).unwrap_or_else(|| "unknown issuer".into());
+    let mut by_programme: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut by_alignment: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    let mut stackable: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in creds {
+        for p in &c.achievement.programme_identifiers {
+            by_programme.entry((issuer_of(c), p.clone())).or_default().push(c.id.clone());
+        }
+        for al in &c.achievement.alignments {
+            let key = al.target_url.clone().or_else(|| al.target_name.clone()).unwrap_or_default();
+            // Level frameworks are not a shared subject.
+            let fw = format!("{:?}{:?}", al.target_framework, al.target_type).to_lowercase();
+            if key.is_empty() || fw.contains("eqf") || fw.contains("qualifications framework") || fw.contains("nlqf") {
+                continue;
+            }
+            let e = by_alignment.entry(key).or_insert_with(|| (al.target_name.clone().unwrap_or_default(), Vec::new()));
+            if !e.1.contains(&c.id) {
+                e.1.push(c.id.clone());
+            }
+        }
+        if c.achievement.stackable == Some(true) {
+            stackable.entry(issuer_of(c)).or_default().push(c.id.clone());
+        }
+    }
+    for ((issuer, prog), ids) in by_programme {
+        if ids.len() >= 2 {
+            out.push(Suggestion { name: format!("{issuer} – programme {prog}"), reason: format!("same issuer and programme ({prog})"), members: ids });
+        }
+    }
+    // Several shared alignments over the same credentials make one suggestion.
+    let mut shared: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for (_, (name, ids)) in by_alignment {
+        if ids.len() < 2 {
+            continue;
+        }
+        match shared.iter_mut().find(|(m, _)| *m == ids) {
+            Some((_, names)) => names.push(name),
+            None => shared.push((ids, vec![name])),
+        }
+    }
+    for (ids, names) in shared {
+        if out.iter().any(|s: &Suggestion| s.members == ids) {
+            continue;
+        }
+        let reason = if names.len() == 1 {
+            format!("all aligned to '{}'", names[0])
+        } else {
+            format!("share {} alignments, such as '{}'", names.len(), names[0])
+        };
+        out.push(Suggestion { name: names[0].clone(), reason, members: ids });
+    }
+    for (issuer, ids) in stackable {
+        if ids.len() >= 2 && !out.iter().any(|s| s.members == ids) {
+            out.push(Suggestion { name: format!("Stackable at {issuer}"), reason: "marked stackable by the issuer".into(), members: ids });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn cred(id: &str, ects: &str, eqf: u8, outcomes: &[&str]) -> Credential {
+        let mut c: Credential = serde_json::from_value(serde_json::json!({
+            "id": id, "credential_id": null, "format": "ob3-json-ld", "name": null,
+            "issuer": {"name": "U"}, "achievement": {"id": format!("urn:a:{id}"), "name": format!("Course {id}")},
+            "recipient": null, "issued": format!("2025-0{}-01", id.len()), "valid_from": null, "valid_until": null,
+            "status": null, "hosted_url": null
+        }))
+        .unwrap();
+        c.achievement.ects = Some(Decimal::from_str(ects).unwrap());
+        c.achievement.eqf_level = Some(eqf);
+        c.achievement.learning_outcomes = outcomes
+            .iter()
+            .map(|t| crate::model::LearningOutcome { text: t.to_string(), source: "extension".into(), ..Default::default() })
+            .collect();
+        c
+    }
+
+    #[test]
+    fn progress_is_exact_and_unverified_counts_apart() {
+        let creds: HashMap<String, Credential> = [cred("a", "7.5", 6, &["x"]), cred("bb", "7.5", 6, &["y"]), cred("ccc", "15", 7, &["z"]), cred("dddd", "5", 6, &[])]
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
+        let p = Pathway {
+            id: "p".into(),
+            name: "Minor".into(),
+            description: None,
+            goal: Goal { ects: Some(Decimal::from(30)), min_eqf: Some(6), ..Default::default() },
+            members: vec!["a".into(), "bb".into(), "ccc".into(), "dddd".into()],
+        };
+        let mut verdicts: HashMap<String, Verdict> = HashMap::new();
+        for id in ["a", "bb", "ccc"] {
+            verdicts.insert(id.into(), Verdict::Valid);
+        }
+        verdicts.insert("dddd".into(), Verdict::Invalid);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let pr = progress(&p, &creds, &verdicts, today);
+        assert_eq!(pr.ects, Decimal::from(30), "7.5 + 7.5 + 15 = 30 exactly");
+        assert_eq!(pr.ects.to_string().trim_end_matches(".0"), "30");
+        assert_eq!(pr.hours, Decimal::from(840));
+        assert_eq!(pr.ects_apart, Decimal::from(5));
+        assert_eq!(pr.levels.get("6"), Some(&2));
+        assert_eq!(pr.levels.get("7"), Some(&1));
+        // Complete on ECTS, but the invalid member is named as not counted.
+        assert!(pr.missing.iter().any(|m| m.contains("Course dddd") && m.contains("not counted")), "{:?}", pr.missing);
+        assert!(!pr.complete);
+        // Timeline by issue date.
+        let order: Vec<_> = pr.members.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(order, vec!["a", "bb", "ccc", "dddd"]);
+    }
+
+    #[test]
+    fn missing_names_ects_level_required_items_and_overlaps() {
+        let a = cred("a", "5", 5, &["Apply statistics", "Write reports"]);
+        let b = cred("bb", "5", 6, &["apply  STATISTICS"]);
+        let creds: HashMap<String, Credential> = [a, b].into_iter().map(|c| (c.id.clone(), c)).collect();
+        let p = Pathway {
+            id: "p".into(),
+            name: "Plan".into(),
+            description: None,
+            goal: Goal {
+                ects: Some(Decimal::from(15)),
+                min_eqf: Some(6),
+                required_credentials: vec![AchievementRef { achievement_id: Some("urn:a:zzz".into()), name: Some("Capstone".into()) }],
+                required_outcomes: vec!["write reports".into(), "Lead a team".into()],
+                ..Default::default()
+            },
+            members: vec!["a".into(), "bb".into()],
+        };
+        let v: HashMap<String, Verdict> = [("a".to_string(), Verdict::Valid), ("bb".to_string(), Verdict::Valid)].into();
+        let pr = progress(&p, &creds, &v, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        let m = pr.missing.join(" | ");
+        assert!(m.contains("5 ECTS more (have 10 of 15)"), "{m}");
+        assert!(m.contains("EQF 5, below the required 6"), "{m}");
+        assert!(m.contains("required credential 'Capstone'"), "{m}");
+        assert!(m.contains("not covered: Lead a team") && !m.contains("not covered: write reports"), "{m}");
+        assert_eq!(pr.overlaps.len(), 1, "{:?}", pr.overlaps);
+    }
+
+    #[test]
+    fn file_round_trip_and_refusals() {
+        let creds = [cred("a", "5", 6, &[])];
+        let map: HashMap<String, Credential> = creds.iter().map(|c| (c.id.clone(), c.clone())).collect();
+        let p = Pathway { id: "p".into(), name: "Plan".into(), description: Some("d".into()), goal: Goal { ects: Some(Decimal::from_str("7.5").unwrap()), ..Default::default() }, members: vec!["a".into()] };
+        let f = to_file(&p, &map);
+        let bytes = serde_json::to_vec(&f).unwrap();
+        let back = parse_file(&bytes).unwrap();
+        assert_eq!(back, f);
+        assert_eq!(match_members(&back, &creds).0, vec!["a".to_string()]);
+        assert!(matches!(parse_file(br#"{"type":"Other","version":1,"name":"x"}"#), Err(PathwayError::NotAPathway(_))));
+        assert!(matches!(parse_file(br#"{"type":"BackpackPathway","version":9,"name":"x"}"#), Err(PathwayError::TooNew(9))));
+        assert!(parse_file(br#"{"type":"BackpackPathway","version":1,"name":"x","goal":{"ects":-1}}"#).is_err());
+    }
+
+    #[test]
+    fn suggestions_group_by_programme_alignment_and_stackable() {
+        let mut a = cred("a", "5", 6, &[]);
+        let mut b = cred("bb", "5", 6, &[]);
+        let c = cred("ccc", "5", 6, &[]);
+        a.achievement.programme_identifiers = vec!["60207".into()];
+        b.achievement.programme_identifiers = vec!["60207".into()];
+        let s = suggest(&[a.clone(), b.clone(), c.clone()]);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].members, vec!["a".to_string(), "bb".to_string()]);
+        a.achievement.stackable = Some(true);
+        let mut c2 = c.clone();
+        c2.achievement.stackable = Some(true);
+        let s = suggest(&[a, b, c2]);
+        assert!(s.iter().any(|x| x.reason.contains("stackable") && x.members == vec!["a".to_string(), "ccc".to_string()]), "{s:?}");
+    }
+}
