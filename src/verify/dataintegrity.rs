@@ -3,7 +3,9 @@
 //! the legacy `Ed25519Signature2020` suite, including proof sets (`proof` is an
 //! array: every proof is checked) and proof chains (`previousProof`).
 //!
-//! This module owns the transformation (RDFC-1.0 via oxjsonld + sophia_c14n,
+//! This module owns the transformation (RDFC-1.0: JSON-LD → RDF by the fast
+//! path [`super::fastld`] for bundled-context documents it handles, else by
+//! oxjsonld, then [`super::canon`];
 //! or JCS via serde_json_canonicalizer), the proof configuration, hashing
 //! (`SHA-256(proofConfig) ‖ SHA-256(document)`), Ed25519 checking, and the
 //! "safe mode" guards that refuse documents JSON-LD would silently change.
@@ -638,9 +640,45 @@ fn check_number(n: &serde_json::Number, unportable: &mut Vec<String>) {
     }
 }
 
-/// JSON-LD → RDF (oxjsonld, bundled contexts only, safe mode) → RDFC-1.0
-/// canonical N-Quads (sophia_c14n).
+/// Whether [`rdfc`] tries the fast toRDF path ([`super::fastld`]) first.
+const FAST_PATH: bool = true;
+
+/// Which toRDF path [`rdfc_with`] uses (for the differential tests).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RdfPath {
+    /// As verification does: fast path first, general path when it declines.
+    Auto,
+    /// oxjsonld only.
+    General,
+    /// The fast path only: `Ok(None)` when it declines.
+    FastOnly,
+}
+
+/// Canonical N-Quads of a JSON-LD document (with its `@context`) by the
+/// chosen path; `Ok(None)` only for [`RdfPath::FastOnly`] when it declines.
+#[doc(hidden)]
+pub fn rdfc_with(doc: &Value, path: RdfPath) -> Result<Option<String>, DiError> {
+    match path {
+        RdfPath::Auto => rdfc(doc).map(Some),
+        RdfPath::General => rdfc_general(doc, false).map(Some),
+        RdfPath::FastOnly => {
+            prechecked(doc)?;
+            match super::fastld::to_rdf(doc) {
+                Ok(q) => super::canon::canonicalize(q).map(Some).map_err(|super::canon::Poisoned(m)| DiError::Poisoned(m)),
+                Err(_) => Ok(None),
+            }
+        }
+    }
+}
+
+/// JSON-LD → RDF → RDFC-1.0 canonical N-Quads ([`super::canon`]): the fast
+/// path for documents it handles, else the general one.
 fn rdfc(doc: &Value) -> Result<String, DiError> {
+    rdfc_general(doc, FAST_PATH)
+}
+
+fn prechecked(doc: &Value) -> Result<(), DiError> {
     let (mut missing, mut unsafe_, mut unportable) = (vec![], vec![], vec![]);
     precheck(doc, &mut missing, &mut unsafe_, &mut unportable);
     if !missing.is_empty() {
@@ -654,6 +692,19 @@ fn rdfc(doc: &Value) -> Result<String, DiError> {
             "number(s) {} have no portable canonical form (integers ≥ 2^53, 17-digit or subnormal doubles)",
             unportable.join(", ")
         )));
+    }
+    Ok(())
+}
+
+/// JSON-LD → RDF (oxjsonld, bundled contexts only, safe mode) → RDFC-1.0
+/// canonical N-Quads ([`super::canon`]); with `fast`, the fast toRDF path is
+/// tried first (after the same prechecks).
+fn rdfc_general(doc: &Value, fast: bool) -> Result<String, DiError> {
+    prechecked(doc)?;
+    if fast {
+        if let Ok(q) = super::fastld::to_rdf(doc) {
+            return super::canon::canonicalize(q).map_err(|super::canon::Poisoned(m)| DiError::Poisoned(m));
+        }
     }
 
     // Prepend the sentinel @vocab (see the module docs).
@@ -754,61 +805,37 @@ fn rdfc(doc: &Value) -> Result<String, DiError> {
     canonicalize(&quads)
 }
 
-/// RDFC-1.0 (SHA-256) canonical N-Quads with sophia_c14n, whose default
-/// limits refuse poisoned datasets (`ToxicGraph` → invalid).
-///
-/// Known difference from jsonld.js + rdf-canonize: the 1EdTech `complete.json`
-/// vector has four byte-identical embedded endorsement proofs; there RDFC-1.0's
-/// labels depend on the input blank-node order, which differs between oxjsonld
-/// and jsonld.js, so its hash differs (oxrdf's own RDFC-1.0 gives the same
-/// result as sophia; rdf-canonize gives ours when fed our quads). Only
-/// copy-pasted proofs produce such ties.
+/// RDFC-1.0 (SHA-256) canonical N-Quads with our own canonicaliser
+/// ([`super::canon`]; why not sophia_c14n is explained there), whose limits
+/// refuse poisoned datasets (→ invalid).
 fn canonicalize(quads: &[oxrdf::Quad]) -> Result<String, DiError> {
-    use sophia_api::term::{BnodeId, IriRef, LanguageTag, SimpleTerm};
-    use sophia_api::MownStr;
-    use std::collections::HashSet;
-
-    fn iri(s: &str) -> SimpleTerm<'static> {
-        SimpleTerm::Iri(IriRef::new_unchecked(MownStr::from(s.to_string())))
-    }
-    fn bnode(s: &str) -> SimpleTerm<'static> {
-        SimpleTerm::BlankNode(BnodeId::new_unchecked(MownStr::from(s.to_string())))
-    }
-    let mut set: HashSet<([SimpleTerm<'static>; 3], Option<SimpleTerm<'static>>)> = HashSet::with_capacity(quads.len());
+    use super::canon::{self, Term};
+    use std::sync::Arc;
+    let mut bnodes: HashMap<String, u32> = HashMap::new();
+    let mut blank = |b: &oxrdf::BlankNode| -> Term {
+        let n = bnodes.len() as u32;
+        Term::Blank(*bnodes.entry(b.as_str().to_string()).or_insert(n))
+    };
+    let named = |n: &oxrdf::NamedNode| -> Arc<str> { canon::iri(n.as_str()) };
+    let mut out = Vec::with_capacity(quads.len());
     for q in quads {
         let s = match &q.subject {
-            oxrdf::NamedOrBlankNode::NamedNode(n) => iri(n.as_str()),
-            oxrdf::NamedOrBlankNode::BlankNode(b) => bnode(b.as_str()),
+            oxrdf::NamedOrBlankNode::NamedNode(n) => Term::Text(named(n)),
+            oxrdf::NamedOrBlankNode::BlankNode(b) => blank(b),
         };
-        let p = iri(q.predicate.as_str());
         let o = match &q.object {
-            oxrdf::Term::NamedNode(n) => iri(n.as_str()),
-            oxrdf::Term::BlankNode(b) => bnode(b.as_str()),
-            oxrdf::Term::Literal(l) => match l.language() {
-                Some(lang) => SimpleTerm::LiteralLanguage(
-                    MownStr::from(l.value().to_string()),
-                    LanguageTag::new_unchecked(MownStr::from(lang.to_string())),
-                    None,
-                ),
-                None => SimpleTerm::LiteralDatatype(
-                    MownStr::from(l.value().to_string()),
-                    IriRef::new_unchecked(MownStr::from(l.datatype().as_str().to_string())),
-                ),
-            },
+            oxrdf::Term::NamedNode(n) => Term::Text(named(n)),
+            oxrdf::Term::BlankNode(b) => blank(b),
+            oxrdf::Term::Literal(l) => Term::Text(canon::literal(l.value(), l.datatype().as_str(), l.language())),
         };
         let g = match &q.graph_name {
             oxrdf::GraphName::DefaultGraph => None,
-            oxrdf::GraphName::NamedNode(n) => Some(iri(n.as_str())),
-            oxrdf::GraphName::BlankNode(b) => Some(bnode(b.as_str())),
+            oxrdf::GraphName::NamedNode(n) => Some(Term::Text(named(n))),
+            oxrdf::GraphName::BlankNode(b) => Some(blank(b)),
         };
-        set.insert(([s, p, o], g));
+        out.push(canon::Quad { s, p: named(&q.predicate), o, g });
     }
-    let mut out = Vec::new();
-    sophia_c14n::rdfc10::normalize(&set, &mut out).map_err(|e| match e {
-        sophia_c14n::C14nError::ToxicGraph(m) => DiError::Poisoned(m),
-        other => DiError::JsonLd(format!("canonicalization failed: {other}")),
-    })?;
-    String::from_utf8(out).map_err(|e| DiError::JsonLd(e.to_string()))
+    canon::canonicalize(out).map_err(|canon::Poisoned(m)| DiError::Poisoned(m))
 }
 
 /// XML Schema 1.1 `dateTime`: `-?YYYY-MM-DDThh:mm:ss(.s+)?(Z|(+|-)hh:mm)?`.

@@ -9,7 +9,9 @@
 //! - [`jws`]: VC-JWT and OB 2.0 signed badges. [`status`]: status and revocation
 //!   lists. [`schema`]: the data model's required structure. [`sign`]: signing.
 
+pub mod canon;
 pub mod contexts;
+pub mod fastld;
 pub mod dataintegrity;
 pub mod didkey;
 pub mod engine;
