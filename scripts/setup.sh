@@ -2,7 +2,7 @@
 # Install what the core and its tests need on Debian 12 (idempotent; only
 # missing packages are installed). Sourced by scripts/test.sh and scripts/run.sh.
 set -euo pipefail
-CORE_PACKAGES=(build-essential pkg-config libssl-dev libdbus-1-dev dbus gnome-keyring libsecret-tools ca-certificates)
+CORE_PACKAGES=(build-essential pkg-config libssl-dev libdbus-1-dev dbus gnome-keyring libsecret-tools ca-certificates poppler-utils)
 missing=()
 for pkg in "${CORE_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -6,11 +6,13 @@
 //! - [`import`]: format detection, extraction and mapping into the model.
 //! - [`store`]: the encrypted SQLite store, backup and restore.
 //! - [`keys`]: where the store key lives (OS keyring or passphrase).
+//! - [`dossier`]: the exemption dossier (HTML, PDF, CLR 2.0) for a Board of Examiners.
 //! - [`pathway`]: stackable pathways, progress, suggestions, the exchange file.
 //! - [`rules`]: the micro-credential rules (ECTS, EQF, outcomes, EU elements).
 //! - [`verify`]: verification of signatures, keys, dates and status.
 //! - [`sample`]: the bundled sample backpack (generated, never a real issuer).
 
+pub mod dossier;
 pub mod import;
 pub mod keys;
 pub mod model;

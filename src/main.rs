@@ -104,6 +104,32 @@ enum Command {
     /// Plan stacked credentials: pathways with a goal, progress and suggestions
     #[command(subcommand)]
     Pathway(PathwayCmd),
+    /// Write an exemption dossier for a Board of Examiners (HTML, PDF, CLR 2.0, the originals)
+    Dossier {
+        /// Credentials to include (wallet ids); or use --pathway
+        ids: Vec<String>,
+        /// Include the credentials of this pathway
+        #[arg(long)]
+        pathway: Option<String>,
+        /// Folder to write into (created if needed)
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Language of the dossier: nl or en (default from LANG)
+        #[arg(long)]
+        lang: Option<String>,
+        /// The learner's name as it should appear
+        #[arg(long)]
+        learner: Option<String>,
+        /// What is asked, e.g. "Exemption for course X in programme Y"
+        #[arg(long)]
+        request: Option<String>,
+        /// Verify the credentials first (saving their reports)
+        #[arg(long)]
+        verify: bool,
+        /// With --verify: do not use the network
+        #[arg(long)]
+        offline: bool,
+    },
     /// Show where the data lives, how it is keyed, and how much it holds
     Info {
         #[arg(long)]
@@ -341,6 +367,61 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Check { inputs, json } => check_all(&dir, inputs, json),
         Command::Pathway(cmd) => pathway_cmd(&dir, cmd),
+        Command::Dossier { ids, pathway, out, lang, learner, request, verify, offline } => {
+            let mut store = open_store(&dir)?;
+            let mut members: Vec<String> = ids.iter().map(|i| store.resolve_id(i)).collect::<Result<_, _>>()?;
+            let mut title = None;
+            if let Some(p) = &pathway {
+                let p = store.pathway(p)?;
+                title = Some(p.name.clone());
+                for m in p.members {
+                    if !members.contains(&m) && store.resolve_id(&m).is_ok() {
+                        members.push(m);
+                    }
+                }
+            }
+            if members.is_empty() {
+                bail!("no credentials: give wallet ids or --pathway");
+            }
+            let lang = backpack::dossier::Lang::parse(&lang.or_else(|| std::env::var("LANG").ok()).unwrap_or_default());
+            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            if verify {
+                let opts = backpack::verify::VerifyOptions {
+                    fetcher: if offline { None } else { Some(import::Fetcher::new()?) },
+                    now: chrono::Utc::now(),
+                };
+                for id in &members {
+                    let r = backpack::verify::verify_parsed(&store.get(id)?.into_parsed(), &opts);
+                    store.save_report(id, &r, &now)?;
+                }
+            }
+            let mut items = Vec::new();
+            for id in &members {
+                let s = store.get(id)?;
+                items.push(backpack::dossier::Item {
+                    report: store.report(id)?,
+                    credential: s.credential,
+                    original: s.original,
+                    media_type: s.media_type,
+                });
+            }
+            let default_title = match lang {
+                backpack::dossier::Lang::Nl => "Dossier vrijstellingsverzoek",
+                backpack::dossier::Lang::En => "Exemption dossier",
+            };
+            let d = backpack::dossier::Dossier {
+                title: title.map(|t| format!("{default_title}: {t}")).unwrap_or_else(|| default_title.to_string()),
+                learner,
+                request,
+                items,
+                created: now,
+            };
+            let files = backpack::dossier::write(&out, &d, lang).with_context(|| format!("writing the dossier to {}", out.display()))?;
+            for f in files {
+                println!("{}", f.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Info { json } => {
             let meta = keys::describe(&dir)?;
             let store = open_store(&dir)?;
