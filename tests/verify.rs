@@ -519,3 +519,70 @@ fn vc_jwt_es256_and_eddsa_with_keys_from_did_web_and_did_key() {
     let r = verify::verify_input(&Input::Text { label: "jwt".into(), text: t }, &VerifyOptions { fetcher: None, now: at(NOW) });
     assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.checks);
 }
+
+fn encoded_list(bits: usize, set: &[usize], multibase: bool) -> String {
+    use base64::Engine;
+    use std::io::Write;
+    let mut raw = vec![0u8; bits / 8];
+    for &i in set {
+        raw[i / 8] |= 0x80 >> (i % 8);
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&raw).unwrap();
+    let b = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(gz.finish().unwrap());
+    if multibase { format!("u{b}") } else { b }
+}
+
+#[test]
+fn status_list_2021_revoked_clear_forged_and_unreachable() {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[21u8; 32]);
+    let (did, vm) = backpack::verify::sign::did_key_of(&key);
+    let s = Server::start();
+    let list_url = "https://status.example/lists/1";
+    let list = serde_json::json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/vc/status-list/2021/v1", "https://w3id.org/security/data-integrity/v1"],
+        "id": list_url,
+        "type": ["VerifiableCredential", "StatusList2021Credential"],
+        "issuer": did,
+        "issuanceDate": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": format!("{list_url}#list"), "type": "StatusList2021", "statusPurpose": "revocation",
+                              "encodedList": encoded_list(131_072, &[5], false)}
+    });
+    let signed_list = backpack::verify::sign::sign_data_integrity(&list, "eddsa-rdfc-2022", &key, &vm, "2025-01-01T00:00:00Z").unwrap();
+    s.route("/lists/1", Resp::json(signed_list.to_string()));
+    let f = Fetcher::new().unwrap().with_map("https://status.example/", &s.url("/"));
+    let opts = VerifyOptions { fetcher: Some(f), now: at(NOW) };
+    let credential = |index: &str| {
+        let c = serde_json::json!({
+            "@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/vc/status-list/2021/v1",
+                         "https://purl.imsglobal.org/spec/ob/v3p0/context.json", "https://w3id.org/security/data-integrity/v1"],
+            "id": format!("urn:uuid:0d7c9a52-0000-4000-8000-00000000000{index}"),
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": did, "type": "Profile", "name": "Status Test Issuer"},
+            "issuanceDate": "2025-01-01T00:00:00Z",
+            "name": "Status test",
+            "credentialSubject": {"type": "AchievementSubject", "achievement": {
+                "id": "urn:uuid:0d7c9a52-0000-4000-8000-0000000000aa", "type": "Achievement", "name": "Status test",
+                "description": "d", "criteria": {"narrative": "n"}}},
+            "credentialStatus": {"id": format!("{list_url}#{index}"), "type": "StatusList2021Entry", "statusPurpose": "revocation",
+                                 "statusListIndex": index, "statusListCredential": list_url}
+        });
+        let signed = backpack::verify::sign::sign_data_integrity(&c, "eddsa-rdfc-2022", &key, &vm, "2025-01-01T00:00:00Z").unwrap();
+        verify::verify_input(&Input::Text { label: format!("status-{index}"), text: signed.to_string() }, &opts)
+    };
+    let r = credential("5");
+    assert_eq!(r.verdict, Verdict::Invalid, "{:?}", r.checks);
+    assert_eq!(outcome(&r, "status"), Some(Outcome::Fail));
+    let r = credential("6");
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.checks);
+    // A list whose signature does not hold cannot clear anyone.
+    let mut forged = signed_list.clone();
+    forged["credentialSubject"]["encodedList"] = serde_json::json!(encoded_list(131_072, &[], false));
+    s.route("/lists/1", Resp::json(forged.to_string()));
+    let r = credential("5");
+    assert_eq!(outcome(&r, "status"), Some(Outcome::Error), "{:?}", r.checks);
+    assert_eq!(r.verdict, Verdict::Indeterminate);
+    // Not reachable: could not check, never "revoked".
+    s.route("/lists/1", Resp { status: 503, content_type: "text/plain".into(), body: b"down".to_vec(), location: None });
+    assert_eq!(outcome(&credential("6"), "status"), Some(Outcome::Error));
+}
