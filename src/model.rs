@@ -236,6 +236,29 @@ pub struct Proof {
 }
 
 impl Credential {
+    /// A credential of `format` with nothing filled in yet (mappers fill it).
+    pub fn empty(format: Format) -> Credential {
+        Credential {
+            id: String::new(),
+            credential_id: None,
+            format,
+            types: vec![],
+            name: None,
+            issuer: Issuer::default(),
+            achievement: Achievement::default(),
+            recipient: None,
+            issued: None,
+            valid_from: None,
+            valid_until: None,
+            evidence: vec![],
+            status: None,
+            proofs: vec![],
+            hosted_url: None,
+            contains: vec![],
+            warnings: vec![],
+        }
+    }
+
     /// The best title to show: the achievement's name, then the credential's.
     pub fn title(&self) -> &str {
         self.achievement

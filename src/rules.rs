@@ -228,10 +228,6 @@ mod tests {
     fn cred(ects: Option<&str>, hours: Option<&str>) -> Credential {
         Credential {
             id: "x".into(),
-            credential_id: None,
-            format: Format::Ob2Hosted,
-            types: vec![],
-            name: None,
             issuer: Issuer { name: Some("U".into()), country: Some("NL".into()), ..Default::default() },
             achievement: Achievement {
                 name: Some("Course".into()),
@@ -239,16 +235,8 @@ mod tests {
                 study_hours: hours.map(|s| Decimal::from_str(s).unwrap()),
                 ..Default::default()
             },
-            recipient: None,
             issued: Some("2025-01-01".into()),
-            valid_from: None,
-            valid_until: None,
-            evidence: vec![],
-            status: None,
-            proofs: vec![],
-            hosted_url: None,
-            contains: vec![],
-            warnings: vec![],
+            ..Credential::empty(Format::Ob2Hosted)
         }
     }
 

@@ -28,23 +28,11 @@ fn extension<'a>(obj: &'a Value, name: &str, field: &str) -> Option<&'a Value> {
 /// `badge` / `issuer` are `None` when they are links that were not fetched.
 pub fn map(assertion: &Value, badge: Option<&Value>, issuer: Option<&Value>, format: Format) -> Credential {
     let mut c = Credential {
-        id: String::new(),
         credential_id: str_of(assertion, "id"),
-        format,
         types: types(assertion),
-        name: None,
-        issuer: Issuer::default(),
-        achievement: Achievement::default(),
-        recipient: None,
         issued: str_of(assertion, "issuedOn"),
-        valid_from: None,
         valid_until: str_of(assertion, "expires"),
-        evidence: vec![],
-        status: None,
-        proofs: vec![],
-        hosted_url: None,
-        contains: vec![],
-        warnings: vec![],
+        ..Credential::empty(format)
     };
     let verification = assertion.get("verification");
     let vtype = verification.and_then(|v| str_of(v, "type")).unwrap_or_default();

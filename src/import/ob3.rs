@@ -36,27 +36,15 @@ pub fn is_verifiable_credential(v: &Value) -> bool {
 /// Map a VC (already unwrapped from a JWT when it was one).
 pub fn map(vc: &Value, format: Format) -> Credential {
     let mut c = Credential {
-        id: String::new(),
         credential_id: str_of(vc, "id"),
-        format,
         types: types(vc),
         name: str_of(vc, "name"),
-        issuer: Issuer::default(),
-        achievement: Achievement::default(),
-        recipient: None,
-        issued: first_str(vc, &["validFrom", "issuanceDate", "awardedDate"]),
+        // OB 3.0 `awardedDate` is the date of the award; the VC dates come next.
+        issued: first_str(vc, &["awardedDate", "validFrom", "issuanceDate"]),
         valid_from: first_str(vc, &["validFrom", "issuanceDate"]),
         valid_until: first_str(vc, &["validUntil", "expirationDate"]),
-        evidence: vec![],
-        status: None,
-        proofs: vec![],
-        hosted_url: None,
-        contains: vec![],
-        warnings: vec![],
+        ..Credential::empty(format)
     };
-    if let Some(a) = str_of(vc, "awardedDate") {
-        c.issued = Some(a);
-    }
     map_issuer(vc.get("issuer"), &mut c.issuer);
 
     // credentialSubject may be one object or a list; OB 3.0 uses one.
