@@ -10,6 +10,7 @@
 //! - [`pathway`]: stackable pathways, progress, suggestions, the exchange file.
 //! - [`rules`]: the micro-credential rules (ECTS, EQF, outcomes, EU elements).
 //! - [`verify`]: verification of signatures, keys, dates and status.
+//! - [`share`]: LinkedIn links, self-contained verification links, QR codes.
 //! - [`sample`]: the bundled sample backpack (generated, never a real issuer).
 
 pub mod dossier;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod pathway;
 pub mod rules;
 pub mod sample;
+pub mod share;
 pub mod store;
 pub mod verify;
 
