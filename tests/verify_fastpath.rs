@@ -124,6 +124,28 @@ fn generated_edge_cases() {
         ("-0", Box::new(|d| d["credentialSubject"]["creditsEarned"] = json!(-0.0))),
         ("0.30000000000000004", Box::new(|d| d["credentialSubject"]["creditsEarned"] = json!(0.30000000000000004))),
         ("2^53+1", Box::new(|d| d["credentialSubject"]["creditsEarned"] = json!(9007199254740993u64))),
+        // JavaScript number semantics (tests/verify_js_numbers.rs has the jsonld.js oracle):
+        // uncoerced numbers through an absolute property IRI, both paths.
+        ("js numbers uncoerced", Box::new(|d| {
+            d["credentialSubject"]["https://example.org/vocab#n"] = json!([
+                1e20, 1e21, -1e21, 1e-7, -1e-7, 5e-324, 1.5e-7, 1e-6, 1000000000000000.5, 1.7976931348623157e308,
+                123456789012345680000.0, 9007199254740993u64, -9007199254740993i64, 18446744073709551615u64, -0.0, 3.0
+            ]);
+        })),
+        ("js numbers coerced", Box::new(|d| {
+            d["credentialSubject"]["creditsEarned"] = json!(-1e-7);
+            d["credentialSubject"]["achievement"]["creditsAvailable"] = json!(1e20);
+        })),
+        ("js numbers in value objects", Box::new(|d| {
+            d["credentialSubject"]["https://example.org/vocab#v"] = json!([
+                {"@value": 3, "@type": "http://www.w3.org/2001/XMLSchema#double"},
+                {"@value": 7.5, "@type": "http://www.w3.org/2001/XMLSchema#integer"},
+                {"@value": 1e20}
+            ]);
+        })),
+        ("js numbers in @json", Box::new(|d| {
+            d["credentialSubject"]["_sd"] = json!({"\u{ff61}": 1e20, "\u{1f600}": [9007199254740993u64, 0.30000000000000004], "\u{e9}": -0.0});
+        })),
         ("bool", Box::new(|d| d["credentialSubject"]["achievement"]["hashed"] = json!(true))),
         ("unicode", Box::new(|d| d["name"] = json!("Ünïcødé 😀 \t\n\"\\ \u{7f}\u{1}"))),
         ("empty array", Box::new(|d| d["credentialSubject"]["achievement"]["alignment"] = json!([]))),

@@ -56,7 +56,7 @@ const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
 const RDF_REST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
 const RDF_NIL: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
 const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
-const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
+pub(crate) const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
 const XSD_DOUBLE: &str = "http://www.w3.org/2001/XMLSchema#double";
 const XSD_BOOLEAN: &str = "http://www.w3.org/2001/XMLSchema#boolean";
 
@@ -759,77 +759,116 @@ fn item(
         Value::Number(n) => match typ.as_deref() {
             Some("@id" | "@vocab") => return no("number with @id/@vocab coercion"),
             t => {
-                let text = n.to_string();
-                let Some((lex, is_int)) = canonicalize_xsd_number(&text, t == Some(XSD_DOUBLE)) else {
-                    return no("number");
-                };
-                let dt = t.unwrap_or(if is_int { XSD_INTEGER } else { XSD_DOUBLE });
+                // JSON.parse semantics: every number is an IEEE double (u64 /
+                // i64 beyond 2^53 round to nearest, as `as f64` does).
+                let Some(v) = n.as_f64() else { return no("number") };
+                let (lex, dt) = js_number_literal(v, t);
                 Term::Text(canon::literal(&lex, dt, None))
             }
         },
     }))
 }
 
-/// The canonical xsd:integer / xsd:double lexical form of a JSON number text,
-/// as oxjsonld 0.2.7 computes it (`to_rdf.rs`, `canonicalize_xsd_number`,
-/// MIT OR Apache-2.0), so both paths agree byte for byte. Returns (form, is
-/// integer).
-fn canonicalize_xsd_number(value: &str, always_double: bool) -> Option<(String, bool)> {
-    let (value, is_negative) = if let Some(v) = value.strip_prefix('-') {
-        (v, true)
-    } else if let Some(v) = value.strip_prefix('+') {
-        (v, false)
+/// The RDF literal (lexical form, datatype) jsonld.js 9 gives a native JSON
+/// number `v` (a double, as `JSON.parse` makes it) with the term's type
+/// coercion `datatype` (None: not coerced). The Digital Bazaar signers use
+/// jsonld.js, so this is what they signed. Source: jsonld.js `lib/toRdf.js`
+/// `_objectToRDF` and `lib/types.js` `isDouble` (BSD-3-Clause):
+///
+/// ```js
+/// isDouble = v => isNumber(v) && (String(v).indexOf('.') !== -1 || Math.abs(v) >= 1e21);
+/// if(isDouble(value) || datatype === XSD_DOUBLE) {
+///   value.toExponential(15).replace(/(\d)0*e\+?/, '$1E'); datatype || XSD_DOUBLE
+/// } else { value.toFixed(0); datatype || XSD_INTEGER }
+/// ```
+///
+/// So integers below 1e21 keep every digit of the double (`1e20` →
+/// `"100000000000000000000"`, `123456789012345680000` →
+/// `"123456789012345683968"`), doubles keep 16 significant digits
+/// (`0.30000000000000004` → `"3.0E-1"`), and numbers below 1e-6 that
+/// `String()` writes without a `.` (`1e-7`, `5e-324`) are "integers" that
+/// `toFixed(0)` turns into `"0"` (or `"-0"`). Checked byte for byte against
+/// jsonld.js in tests/fixtures/js-numbers.
+pub(crate) fn js_number_literal(v: f64, datatype: Option<&str>) -> (String, &str) {
+    if datatype == Some(XSD_DOUBLE) || js_is_double(v) {
+        (js_to_exponential_15(v), datatype.unwrap_or(XSD_DOUBLE))
     } else {
-        (value, false)
-    };
-    let (value, exp) = value.split_once(['e', 'E']).unwrap_or((value, "0"));
-    let (mut integer_part, mut decimal_part) = value.split_once('.').unwrap_or((value, ""));
-    let mut exp = exp.parse::<i64>().ok()?;
-    while let Some(c) = integer_part.strip_prefix('0') {
-        integer_part = c;
+        (js_to_fixed_0(v), datatype.unwrap_or(XSD_INTEGER))
     }
-    while let Some(c) = decimal_part.strip_suffix('0') {
-        decimal_part = c;
+}
+
+/// jsonld.js `isDouble`: `String(v)` contains a `.`, or |v| ≥ 1e21.
+/// `String(v)` (ECMA-262 Number::toString) writes the shortest round-trip
+/// digits d₁…d_k with exponent n (v = 0.d₁…d_k × 10ⁿ): an integer below 1e21
+/// has no `.`; a non-integer has one unless it is written in exponent form
+/// (n ≤ -6, i.e. v < 1e-6) with a single digit (`1e-7`, `5e-324`).
+fn js_is_double(v: f64) -> bool {
+    let a = v.abs();
+    if !a.is_finite() || a >= 1e21 {
+        return true;
     }
-    if decimal_part.is_empty() {
-        while let Some(c) = integer_part.strip_suffix('0') {
-            integer_part = c;
-            exp = exp.checked_add(1)?;
+    if a.fract() == 0.0 {
+        return false;
+    }
+    // Rust's `{:e}` gives the same shortest digits as Number::toString.
+    let s = format!("{a:e}");
+    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    exp >= -6 || mantissa.contains('.')
+}
+
+/// `v.toExponential(15)` followed by jsonld.js's `.replace(/(\d)0*e\+?/, '$1E')`.
+/// ECMA-262 Number.prototype.toExponential: the 16 significant digits n
+/// closest to |v|, the larger one on a tie (so half-up on the exact binary
+/// value, not half-even), sign in front; -0 has no sign.
+fn js_to_exponential_15(v: f64) -> String {
+    let a = v.abs();
+    let sign = if v < 0.0 { "-" } else { "" };
+    if a == 0.0 {
+        return "0.0E0".into();
+    }
+    // The exact decimal expansion of a double has at most 767 significant
+    // digits; with 800 Rust prints it exactly (no rounding happens here).
+    let s = format!("{a:.800e}");
+    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let mut exp: i32 = exp.parse().unwrap_or(0);
+    let all: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
+    let mut d: Vec<u8> = all[..16].to_vec();
+    if all[16] >= 5 {
+        // Round up (a tie also goes up: "pick the larger n").
+        let mut i = 15;
+        loop {
+            if d[i] == 9 {
+                d[i] = 0;
+                if i == 0 {
+                    d.insert(0, 1);
+                    d.truncate(16);
+                    exp += 1;
+                    break;
+                }
+                i -= 1;
+            } else {
+                d[i] += 1;
+                break;
+            }
         }
     }
-    if integer_part.is_empty() {
-        while let Some(c) = decimal_part.strip_prefix('0') {
-            decimal_part = c;
-            exp = exp.checked_sub(1)?;
-        }
+    let mut frac: String = d[1..].iter().map(|x| char::from(b'0' + x)).collect();
+    while frac.len() > 1 && frac.ends_with('0') {
+        frac.pop();
     }
-    exp = exp.checked_add(i64::try_from(integer_part.len()).ok()?)?;
-    if integer_part.is_empty() && decimal_part.is_empty() {
-        integer_part = "0";
-        exp = 1;
-    }
-    let mut buffer = String::with_capacity(value.len() + 4);
-    if is_negative && !(decimal_part.is_empty() && integer_part == "0") {
-        buffer.push('-');
-    }
-    let digits_count = i64::try_from(integer_part.len() + decimal_part.len()).ok()?;
-    Some(if !always_double && exp >= digits_count && exp < 21 {
-        buffer.push_str(integer_part);
-        buffer.push_str(decimal_part);
-        buffer.extend((0..(exp - digits_count)).map(|_| '0'));
-        (buffer, true)
-    } else {
-        let mut all = integer_part.chars().chain(decimal_part.chars());
-        buffer.push(all.next()?);
-        buffer.push('.');
-        if digits_count == 1 {
-            buffer.push('0');
-        } else {
-            buffer.extend(all);
-        }
-        buffer.push_str(&format!("E{}", exp.checked_sub(1)?));
-        (buffer, false)
-    })
+    format!("{sign}{}.{frac}E{exp}", d[0])
+}
+
+/// `v.toFixed(0)` for |v| < 1e21 (ECMA-262 Number.prototype.toFixed): the
+/// integer closest to |v| (only called for integers and for |v| < 1e-6, see
+/// [`js_is_double`], so no tie can occur), with a `-` when v < 0 (so
+/// `(-1e-7).toFixed(0)` is `"-0"`, `(-0).toFixed(0)` is `"0"`).
+fn js_to_fixed_0(v: f64) -> String {
+    let sign = if v < 0.0 { "-" } else { "" };
+    let a = v.abs().round();
+    // |v| < 1e21 < 2^70: exact in i128.
+    format!("{sign}{}", a as i128)
 }
 
 #[cfg(test)]
@@ -837,14 +876,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_match_oxjsonld() {
-        let c = |s: &str, d: bool| canonicalize_xsd_number(s, d).unwrap();
-        assert_eq!(c("7.5", false), ("7.5E0".into(), false));
-        assert_eq!(c("1", false), ("1".into(), true));
-        assert_eq!(c("1.0", false), ("1".into(), true));
-        assert_eq!(c("1e20", false), ("1.0E20".into(), false));
-        assert_eq!(c("0.1", false), ("1.0E-1".into(), false));
-        assert_eq!(c("-0.0", false), ("0".into(), true));
-        assert_eq!(c("15", true), ("1.5E1".into(), false));
+    fn numbers_as_jsonld_js() {
+        // Expected values are jsonld.js 9.0.0 output (tests/fixtures/js-numbers).
+        let c = |v: f64, dt: Option<&str>| {
+            let (l, d) = js_number_literal(v, dt);
+            (l, d.rsplit('#').next().unwrap().to_string())
+        };
+        let s = |l: &str, d: &str| (l.to_string(), d.to_string());
+        assert_eq!(c(7.5, None), s("7.5E0", "double"));
+        assert_eq!(c(1.0, None), s("1", "integer"));
+        assert_eq!(c(-0.0, None), s("0", "integer"));
+        assert_eq!(c(0.30000000000000004, None), s("3.0E-1", "double"));
+        assert_eq!(c(1e20, None), s("100000000000000000000", "integer"));
+        assert_eq!(c(1e21, None), s("1.0E21", "double"));
+        assert_eq!(c(-1e21, None), s("-1.0E21", "double"));
+        assert_eq!(c(1.5e-7, None), s("1.5E-7", "double"));
+        assert_eq!(c(1e-7, None), s("0", "integer"));
+        assert_eq!(c(-1e-7, None), s("-0", "integer"));
+        assert_eq!(c(5e-324, None), s("0", "integer"));
+        assert_eq!(c(1e-6, None), s("1.0E-6", "double"));
+        assert_eq!(c(123456789012345680000.0, None), s("123456789012345683968", "integer"));
+        assert_eq!(c(9007199254740993u64 as f64, None), s("9007199254740992", "integer"));
+        assert_eq!(c(1.7976931348623157e308, None), s("1.797693134862316E308", "double"));
+        assert_eq!(c(1000000000000000.5, None), s("1.000000000000001E15", "double"));
+        assert_eq!(c(999999999999999999999.0, None), s("1.0E21", "double"));
+        assert_eq!(c(3.0, Some(XSD_DOUBLE)), s("3.0E0", "double"));
+        assert_eq!(c(7.5, Some(XSD_INTEGER)), s("7.5E0", "integer"));
+        assert_eq!(c(1e20, Some("http://www.w3.org/2001/XMLSchema#decimal")), s("100000000000000000000", "decimal"));
     }
 }
