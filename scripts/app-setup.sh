@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the desktop app shell (src-tauri/ + ui/) needs to build and run on Debian 12.
+# Install what the desktop app (src-tauri/ + ui/) and its e2e tests need on Debian 12.
 # Idempotent: apt only installs what is missing; `npm ci` runs only when node_modules is
 # missing or package-lock.json changed since the last successful run.
 # Usage: bash scripts/app-setup.sh        (as root, or with sudo available)
@@ -34,4 +34,14 @@ if [ ! -d node_modules ] || [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" 
   echo "$want" > "$STAMP"
 else
   echo "app-setup: node_modules up to date"
+fi
+
+# tauri-driver (the WebDriver bridge of the e2e tests), pinned; installed once.
+TAURI_DRIVER_VERSION=2.1.0
+if ! { command -v tauri-driver >/dev/null || [ -x "$HOME/.cargo/bin/tauri-driver" ]; } ||
+   ! "$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")" --help >/dev/null 2>&1; then
+  echo "app-setup: cargo install tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --locked --version "$TAURI_DRIVER_VERSION"
+else
+  echo "app-setup: tauri-driver already installed"
 fi

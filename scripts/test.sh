@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every test: the core (unit, integration, CLI on the real keyring,
-# network tests on 127.0.0.1), the web front end checks, and the app crate.
+# network tests on 127.0.0.1), the web front end checks and unit tests, the
+# app crate, and the desktop app end to end under Xvfb.
 # Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,11 +15,16 @@ cargo build --locked --tests --benches
 echo "== core: tests (inside a D-Bus session with an unlocked gnome-keyring)"
 scripts/with-keyring.sh cargo test --locked --quiet
 
-echo "== web front end: type check and build"
+echo "== web front end: type check, unit/component tests (Vitest), build"
 npm run --silent check
+npm run --silent check:e2e
+npx vitest run --reporter=dot
 npx vite build --logLevel warn
 
 echo "== desktop app crate"
 cargo test --locked --quiet -p backpack-app
+
+echo "== desktop app end to end (real app under Xvfb, WebDriver; screenshots in e2e/screenshots)"
+bash scripts/e2e.sh
 
 echo "== all tests passed in $(( $(date +%s) - t0 )) s"

@@ -1,10 +1,29 @@
+//! Declares the app's commands so tauri-build generates an `allow-<command>` /
+//! `deny-<command>` permission for each; capabilities/main.json grants them to
+//! the main window, and nothing else can call them.
+
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "list_credentials",
+    "credential_detail",
+    "card_pictures",
+    "import_items",
+    "load_sample",
+    "launch_items",
+    "verify_credential",
+    "remove_credential",
+    "undo_remove",
+    "export_credential",
+    "create_backup",
+    "restore_backup",
+    "get_settings",
+    "set_settings",
+    "first_screen",
+];
+
 fn main() {
-    // Declaring the app's own commands makes tauri-build generate `allow-<command>` /
-    // `deny-<command>` permissions for them, so each one must be granted by a capability
-    // (see capabilities/main.json) before the front end can call it.
     tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(&["app_info"])),
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("failed to run tauri-build");
 }

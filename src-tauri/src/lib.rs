@@ -1,32 +1,63 @@
-//! Backpack desktop app shell (Tauri 2). The real app comes later; for now the
-//! front end can only ask for [`app_info`].
+//! Backpack's desktop app (Tauri 2): builds the app around one [`AppState`]
+//! (the open store) and registers the commands in [`commands`]. All behaviour
+//! is in the `backpack` core, reached through [`service`]; the web UI in
+//! `ui/` matches on the error codes of [`error::AppError`].
 
-use serde::Serialize;
+pub mod commands;
+pub mod error;
+pub mod images;
+pub mod launch;
+pub mod service;
+pub mod settings;
 
-// The shell links the core library so that it always builds against it; nothing
-// from it is called yet.
-use backpack as _;
+use std::path::PathBuf;
 
-/// What the front end shows in its header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AppInfo {
-    pub version: &'static str,
-    pub name: &'static str,
-}
+use backpack::keys::KeyOptions;
 
-/// `invoke("app_info")` → `{ "version": "0.1.0", "name": "Backpack" }`.
-#[tauri::command]
-fn app_info() -> AppInfo {
-    AppInfo {
-        version: env!("CARGO_PKG_VERSION"),
-        name: "Backpack",
+pub use service::AppState;
+
+/// The data folder: `BACKPACK_DATA_DIR`, else the one chosen in Settings, else the OS default.
+pub fn data_dir(s: &settings::Settings) -> PathBuf {
+    if let Some(d) = std::env::var_os("BACKPACK_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
     }
+    s.data_dir
+        .as_ref()
+        .map(PathBuf::from)
+        .or_else(backpack::default_data_dir)
+        .unwrap_or_else(|| PathBuf::from("backpack-data"))
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
+    let config_dir = settings::config_dir();
+    let s = settings::load(config_dir.as_deref());
+    let t0 = std::time::Instant::now();
+    let state = AppState::open(data_dir(&s), config_dir, &KeyOptions::from_env());
+    commands::timing("store-open", t0);
+    let (items, problems) = launch::parse_args(std::env::args().skip(1));
+    state.set_launch(items, problems);
+
     tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![app_info])
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_credentials,
+            commands::credential_detail,
+            commands::card_pictures,
+            commands::import_items,
+            commands::load_sample,
+            commands::launch_items,
+            commands::verify_credential,
+            commands::remove_credential,
+            commands::undo_remove,
+            commands::export_credential,
+            commands::create_backup,
+            commands::restore_backup,
+            commands::get_settings,
+            commands::set_settings,
+            commands::first_screen,
+        ])
         .run(tauri::generate_context!())
         .expect("error while running the Backpack app");
 }
@@ -36,11 +67,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn app_info_serializes_name_and_version() {
-        let json = serde_json::to_value(app_info()).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({ "version": env!("CARGO_PKG_VERSION"), "name": "Backpack" })
-        );
+    fn settings_choose_the_data_folder_unless_the_environment_does() {
+        let s = settings::Settings { data_dir: Some("/srv/my-backpack".into()), ..Default::default() };
+        if std::env::var_os("BACKPACK_DATA_DIR").is_none() {
+            assert_eq!(data_dir(&s), PathBuf::from("/srv/my-backpack"));
+        }
     }
 }

@@ -1,0 +1,161 @@
+// A person's first session with Backpack, in the real app window: an empty
+// backpack, adding badge files with the file picker, the list, search, a
+// credential's detail with its checks, removal with undo, and Dutch.
+import fs from "node:fs";
+import { $, $$, browser, expect } from "@wdio/globals";
+import { fixtures, screenshot } from "./helpers.ts";
+
+describe("Backpack desktop app", () => {
+  before(async () => {
+    await browser.setWindowSize(1024, 720).catch(() => {});
+  });
+
+  it("opens on an empty backpack that explains how to add a credential", async () => {
+    const empty = $("#empty-state");
+    await empty.waitForDisplayed({ timeout: 30_000 });
+    await expect(empty).toHaveText(expect.stringContaining("Your backpack is empty"));
+    await screenshot("01-empty");
+  });
+
+  it("runs behind the isolation pattern and refuses commands it does not know", async () => {
+    expect(await $("iframe#__tauri_isolation__").isExisting()).toBe(true);
+    const answer = await browser.executeAsync((done: (v: string) => void) => {
+      const w = window as unknown as { __TAURI_INTERNALS__: { invoke: (c: string, a?: unknown) => Promise<unknown> } };
+      w.__TAURI_INTERNALS__.invoke("plugin:fs|read_file", { path: "/etc/passwd" }).then(
+        () => done("allowed"),
+        (e: unknown) => done(`refused: ${String(e)}`),
+      );
+    });
+    expect(answer).toMatch(/^refused/);
+  });
+
+  it("adds badge files through the file picker, with a result per file", async () => {
+    await $("#nav-add").click();
+    await $("#drop-zone").waitForDisplayed();
+    const files = fixtures();
+    // The same <input type=file> the "Choose files…" button opens; WebDriver fills the picker.
+    await $("#file-input").addValue(files.join("\n"));
+    await $("#import-summary").waitForDisplayed({ timeout: 60_000 });
+    const rows = $$("#import-results li");
+    expect(await rows.length).toBe(files.length);
+    const statuses = await rows.map((r) => r.getAttribute("data-status"));
+    const bad = files.filter((f) => f.includes("not-a-badge")).length;
+    expect(statuses.filter((s) => s === "rejected").length).toBe(bad);
+    expect(statuses.filter((s) => s === "imported").length).toBe(files.length - bad);
+    await screenshot("02-add-results");
+  });
+
+  it("lists the credentials as cards", async () => {
+    await $("#nav-backpack").click();
+    await $("#cards").waitForDisplayed();
+    const n = fixtures().filter((f) => !f.includes("not-a-badge")).length;
+    await expect($$("#cards article")).toBeElementsArrayOfSize(n);
+    await expect($("#result-count")).toHaveText(`${n} of ${n} credentials`);
+    await screenshot("03-backpack");
+  });
+
+  it("searches and filters", async () => {
+    await $("#search").setValue("energy");
+    await browser.waitUntil(async () => (await $$("#cards article").length) < fixtures().length - 1);
+    const titles = await $$("#cards .title").map((t) => t.getText());
+    expect(titles.length).toBeGreaterThan(0);
+    expect(titles.every((t) => t.includes("Sustainable Energy Systems"))).toBe(true);
+    await screenshot("04-search");
+    await $("#search").clearValue();
+    await $("#search").setValue(" ");
+    await $("#toggle-filters").click();
+    await $("#filter-kind").selectByAttribute("value", "micro");
+    await browser.waitUntil(async () => (await $("#result-count").getText()).startsWith("5 of"));
+    await $("#clear-filters").click();
+    await $("#toggle-filters").click();
+  });
+
+  it("opens a signed credential and shows its checks", async () => {
+    await $("#search").clearValue();
+    await $("#search").setValue("machine learning");
+    const card = $("#cards article");
+    await card.waitForDisplayed();
+    await card.$("button.open").click();
+    const title = $("#detail-title");
+    await title.waitForDisplayed();
+    await expect(title).toHaveText("Introduction to Machine Learning");
+    await expect($("#outcomes")).toHaveText(expect.stringContaining("Train and evaluate supervised learning models."));
+    await expect($("#level")).toHaveText(expect.stringContaining("EQF level 7"));
+    const proof = $('#checks tr[data-check="proof"]');
+    await expect(proof).toHaveText(expect.stringContaining("Signature"));
+    await expect(proof.$(".oc")).toHaveText("Passed");
+    await expect($(".top [data-verdict]")).toHaveAttribute("data-verdict", "valid");
+    await screenshot("05-detail");
+    await $("#show-original").click();
+    await expect($("#original-json")).toHaveText(expect.stringContaining("eddsa-"));
+  });
+
+  it("removes a credential and undoes it", async () => {
+    await $("#remove").click();
+    await $("#no-match").waitForDisplayed();
+    await expect($("#result-count")).toHaveText("0 of 5 credentials");
+    const undo = $("button=Undo");
+    await undo.click();
+    await $("#cards article").waitForDisplayed();
+    await expect($$("#cards article")).toBeElementsArrayOfSize(1);
+    await $("#search").clearValue();
+    await $("#search").setValue(" ");
+  });
+
+  it("switches to Dutch in Settings, and the app speaks Dutch", async () => {
+    await $("#nav-settings").click();
+    await $("#language").waitForDisplayed();
+    await expect($("#keyring-status")).toHaveText("Kept in the OS keyring");
+    await $("#language").selectByAttribute("value", "nl");
+    await expect($("#settings-title")).toHaveText("Instellingen");
+    await expect($("#nav-add")).toHaveText("Toevoegen");
+    await screenshot("06-settings-nl");
+    await $("#nav-backpack").click();
+    await expect($("#list-title")).toHaveText("Mijn backpack");
+    await screenshot("07-backpack-nl");
+  });
+
+  it("has a dark theme and stays usable at 800x600", async () => {
+    await $("#nav-settings").click();
+    await $("#theme").selectByAttribute("value", "dark");
+    await $("#nav-backpack").click();
+    await browser.setWindowSize(800, 600).catch(() => {});
+    await $("#cards").waitForDisplayed();
+    const width = await browser.execute(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+    expect(width).toBe(true);
+    await screenshot("08-dark-800x600");
+    // Back to the defaults for the next run.
+    await $("#nav-settings").click();
+    await $("#theme").selectByAttribute("value", "system");
+    await $("#language").selectByAttribute("value", "en");
+  });
+});
+
+describe("Opening files and links with Backpack", () => {
+  it("imports what the app was opened with ('open with', backpack:// links)", async () => {
+    const files = fixtures();
+    const signed = files.find((f) => f.endsWith("ob3.json"))!;
+    const bad = files.find((f) => f.includes("not-a-badge"))!;
+    // The file's text as it is: wallet ids are content-addressed, so re-serialised JSON would be another credential.
+    const text = fs.readFileSync(files.find((f) => f.endsWith("ob2.json"))!, "utf8");
+    const link = `backpack://import?text=${encodeURIComponent(text)}`;
+    const application = (browser.requestedCapabilities as { "tauri:options": { application: string } })["tauri:options"].application;
+    await browser.reloadSession({ "tauri:options": { application, args: [signed, bad, link] } } as WebdriverIO.Capabilities);
+    await $("#import-summary").waitForDisplayed({ timeout: 30_000 });
+    // All three were already added in the first session: two duplicates and the refused file.
+    await expect($("#import-summary")).toHaveText("0 added, 2 already in your backpack, 1 refused");
+    const statuses = await $$("#import-results li").map((r) => r.getAttribute("data-status"));
+    expect(statuses).toEqual(["duplicate", "rejected", "duplicate"]);
+    await screenshot("09-opened-with");
+  });
+
+  it("loads the bundled sample backpack from the Add screen", async () => {
+    await $("#load-sample").click();
+    await $("#import-summary").waitForDisplayed({ timeout: 60_000 });
+    // The OB 2.0 samples are the same files as the fixtures (duplicates); the OB 3.0 ones are
+    // signed by this data folder's own sample key, so they are new credentials.
+    await expect($("#import-summary")).toHaveText("3 added, 3 already in your backpack, 0 refused");
+    await $("#nav-backpack").click();
+    await expect($("#result-count")).toHaveText("9 of 9 credentials");
+  });
+});

@@ -1,0 +1,201 @@
+//! The `#[tauri::command]`s: each one moves a [`crate::service`] call off the
+//! UI thread and returns a typed result or an [`AppError`] `{code, message}`.
+//! No logic lives here. Every command has a generated `allow-…` permission
+//! (build.rs) granted to the main window in capabilities/main.json.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use backpack::import::{Fetcher, ImportOptions};
+use backpack::store::RestoreReport;
+use backpack::verify::VerifyOptions;
+use base64::Engine;
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
+
+use crate::error::{AppError, AppResult};
+use crate::launch::{LaunchItem, LaunchProblem};
+use crate::service::{AppInfo, AppState, Detail, ImportItem, ItemResult, ReportView, Written};
+use crate::settings::{self, Settings};
+
+/// Run `f` on the blocking pool with the app state.
+async fn blocking<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&AppState) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
+        .await
+        .map_err(|e| AppError::new("internal", e.to_string()))?
+}
+
+/// Progress of a batch import, one message per finished item.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportProgress {
+    pub done: usize,
+    pub total: usize,
+    pub result: ItemResult,
+}
+
+fn import_with_progress(st: &AppState, items: Vec<ImportItem>, on_progress: &Channel<ImportProgress>) -> Vec<ItemResult> {
+    let items = AppState::expand(items);
+    let total = items.len();
+    // The network only for what needs it (URLs, linked badge classes); no client, no network.
+    let opts = ImportOptions { fetcher: Fetcher::new().ok() };
+    let mut results = Vec::with_capacity(total);
+    for (i, item) in items.into_iter().enumerate() {
+        let r = st.import_item(item, &opts);
+        let _ = on_progress.send(ImportProgress { done: i + 1, total, result: r.clone() });
+        results.push(r);
+    }
+    results
+}
+
+fn user_dir(pick: impl Fn(&directories::UserDirs) -> Option<&std::path::Path>, st: &AppState) -> PathBuf {
+    if let Some(d) = std::env::var_os("BACKPACK_EXPORT_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    directories::UserDirs::new()
+        .and_then(|u| pick(&u).map(|p| p.to_path_buf()).or_else(|| Some(u.home_dir().to_path_buf())))
+        .unwrap_or_else(|| st.data_dir.clone())
+}
+
+#[tauri::command]
+pub async fn app_info(app: AppHandle) -> AppResult<AppInfo> {
+    blocking(app, |st| Ok(st.info())).await
+}
+
+/// All summaries (`Store::list`), as JSON made once on the Rust side.
+#[tauri::command]
+pub async fn list_credentials(app: AppHandle) -> AppResult<tauri::ipc::Response> {
+    blocking(app, |st| {
+        let t0 = std::time::Instant::now();
+        let json = st.list_json();
+        timing("list", t0);
+        json.map(tauri::ipc::Response::new)
+    })
+    .await
+}
+
+/// With `BACKPACK_TIMING` set, log how long a step took (stderr).
+pub fn timing(step: &str, since: std::time::Instant) {
+    if std::env::var_os("BACKPACK_TIMING").is_some() {
+        eprintln!("backpack-timing {step} {:.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
+#[tauri::command]
+pub async fn credential_detail(app: AppHandle, id: String) -> AppResult<Detail> {
+    blocking(app, move |st| st.detail(&id)).await
+}
+
+#[tauri::command]
+pub async fn card_pictures(app: AppHandle, ids: Vec<String>) -> AppResult<HashMap<String, String>> {
+    blocking(app, move |st| st.pictures(&ids)).await
+}
+
+#[tauri::command]
+pub async fn import_items(
+    app: AppHandle,
+    items: Vec<ImportItem>,
+    on_progress: Channel<ImportProgress>,
+) -> AppResult<Vec<ItemResult>> {
+    blocking(app, move |st| Ok(import_with_progress(st, items, &on_progress))).await
+}
+
+#[tauri::command]
+pub async fn load_sample(app: AppHandle, on_progress: Channel<ImportProgress>) -> AppResult<Vec<ItemResult>> {
+    blocking(app, move |st| {
+        let items = st.sample_items()?;
+        Ok(import_with_progress(st, items, &on_progress))
+    })
+    .await
+}
+
+/// What the app was opened with ("open with" files, `backpack://` links), once.
+#[derive(Debug, Clone, Serialize)]
+pub struct LaunchItems {
+    pub items: Vec<LaunchItem>,
+    pub problems: Vec<LaunchProblem>,
+}
+
+#[tauri::command]
+pub fn launch_items(state: State<'_, AppState>) -> LaunchItems {
+    let (items, problems) = state.take_launch();
+    LaunchItems { items, problems }
+}
+
+#[tauri::command]
+pub async fn verify_credential(app: AppHandle, id: String, online: bool) -> AppResult<ReportView> {
+    blocking(app, move |st| {
+        let fetcher = if online { Some(Fetcher::new()?) } else { None };
+        st.verify(&id, &VerifyOptions { fetcher, now: chrono::Utc::now() })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn remove_credential(app: AppHandle, id: String) -> AppResult<String> {
+    blocking(app, move |st| st.remove(&id)).await
+}
+
+#[tauri::command]
+pub async fn undo_remove(app: AppHandle, id: String) -> AppResult<()> {
+    blocking(app, move |st| st.undo_remove(&id)).await
+}
+
+/// Save a credential into the Downloads folder (`original` bytes or the `json` model).
+#[tauri::command]
+pub async fn export_credential(app: AppHandle, id: String, format: String) -> AppResult<Written> {
+    blocking(app, move |st| st.export(&id, &format, &user_dir(|u| u.download_dir(), st))).await
+}
+
+/// Write an encrypted backup into the Documents folder.
+#[tauri::command]
+pub async fn create_backup(app: AppHandle, passphrase: String) -> AppResult<Written> {
+    blocking(app, move |st| st.backup(&passphrase, &user_dir(|u| u.document_dir(), st))).await
+}
+
+/// Restore from a backup file the user picked (base64 bytes), merging unless `replace`.
+#[tauri::command]
+pub async fn restore_backup(app: AppHandle, base64: String, passphrase: String, replace: bool) -> AppResult<RestoreReport> {
+    blocking(app, move |st| {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(base64.as_bytes())
+            .map_err(|e| AppError::new("bad-upload", format!("the file did not arrive intact: {e}")))?;
+        st.restore(&bytes, &passphrase, replace)
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    settings::load(state.config_dir.as_deref())
+}
+
+#[tauri::command]
+pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> AppResult<Settings> {
+    settings::save(state.config_dir.as_deref(), &settings)?;
+    Ok(settings)
+}
+
+/// The UI calls this once the first screen is painted; the time since the
+/// process started is logged when `BACKPACK_TIMING` is set (see scripts/measure.sh).
+#[tauri::command]
+pub fn first_screen(state: State<'_, AppState>, shown: usize, marks: HashMap<String, f64>) -> u128 {
+    let ms = state.started.elapsed().as_millis();
+    if std::env::var_os("BACKPACK_TIMING").is_some() {
+        let epoch_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        let mut marks: Vec<_> = marks.into_iter().collect();
+        marks.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let marks: Vec<String> = marks.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        eprintln!(
+            "backpack-timing first-screen ms_since_main={ms} epoch_ms={epoch_ms} cards={shown} page_ms[{}]",
+            marks.join(" ")
+        );
+    }
+    ms
+}

@@ -1,0 +1,532 @@
+//! What the commands do, without Tauri: the open store, imports with per-item
+//! results, verification, removal with undo, export, backup and restore. Each
+//! function is one or two calls into the `backpack` core; the Tauri layer
+//! (`commands`) only moves them off the UI thread and serialises the result.
+//! Kept Tauri-free so it is tested against a real store in `cargo test`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use backpack::import::{self, Bundle, ImportOptions, Input};
+use backpack::keys::{self, KeyKind, KeyOptions};
+use backpack::model::Credential;
+use backpack::rules::Assessment;
+use backpack::store::{RestoreReport, Store, StoreKey, Stored, Summary};
+use backpack::verify::{self, Check, Verdict, VerifyOptions};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, AppResult};
+use crate::images;
+use crate::launch::{LaunchItem, LaunchProblem};
+
+/// Everything the commands share.
+pub struct AppState {
+    pub data_dir: PathBuf,
+    pub config_dir: Option<PathBuf>,
+    store: Mutex<Result<Store, AppError>>,
+    launch: Mutex<(Vec<LaunchItem>, Vec<LaunchProblem>)>,
+    /// The list, read and serialised on a second connection while the web view starts.
+    prefetch: Mutex<Option<Receiver<AppResult<String>>>>,
+    pub started: Instant,
+}
+
+/// Header facts and the store's health, for the first screen and Settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+    pub data_dir: String,
+    /// How the store key is kept (`keyring` or `passphrase`), once known.
+    pub key: Option<KeyKind>,
+    /// Why the store could not be opened (then nothing else works).
+    pub store_error: Option<AppError>,
+    /// `nl` or `en` from the OS locale (LC_ALL, LC_MESSAGES, LANG).
+    pub os_language: &'static str,
+}
+
+/// One item for [`AppState::import_item`], as the UI sends it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ImportItem {
+    Path { path: String },
+    Url { url: String },
+    Text { label: String, text: String },
+    /// A file chosen with the file picker: its name and base64 bytes.
+    File { name: String, base64: String },
+}
+
+impl From<LaunchItem> for ImportItem {
+    fn from(i: LaunchItem) -> Self {
+        match i {
+            LaunchItem::Path { path } => ImportItem::Path { path },
+            LaunchItem::Url { url } => ImportItem::Url { url },
+            LaunchItem::Text { label, text } => ImportItem::Text { label, text },
+        }
+    }
+}
+
+/// The result of importing one item (a CLR brings several ids).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ItemResult {
+    pub source: String,
+    /// `imported`, `duplicate` or `rejected`.
+    pub status: &'static str,
+    pub ids: Vec<String>,
+    pub error: Option<AppError>,
+}
+
+/// A verification report with the moment it was made.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    pub verdict: Verdict,
+    pub checks: Vec<Check>,
+    pub checked_at: String,
+}
+
+/// Everything the detail screen shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detail {
+    pub id: String,
+    pub credential: Credential,
+    pub assessment: Assessment,
+    pub report: Option<ReportView>,
+    /// The original exactly as stored (JSON text or compact JWS).
+    pub original: String,
+    pub media_type: String,
+    pub format_label: &'static str,
+    pub source: String,
+    pub imported_at: String,
+    /// A checked `data:` URL (the baked picture, else the achievement's embedded image).
+    pub image: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    pub path: String,
+    pub count: usize,
+}
+
+/// `nl` when the OS locale is Dutch, else `en`.
+pub fn os_language() -> &'static str {
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] {
+        if let Ok(v) = std::env::var(var) {
+            if v.is_empty() {
+                continue;
+            }
+            return if v.to_ascii_lowercase().starts_with("nl") { "nl" } else { "en" };
+        }
+    }
+    "en"
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl AppState {
+    /// Open the store in `data_dir` with the key from the keyring (or the
+    /// passphrase the environment allows). A failure is kept and reported by
+    /// every command, so the UI can explain it instead of crashing.
+    pub fn open(data_dir: PathBuf, config_dir: Option<PathBuf>, opts: &KeyOptions) -> AppState {
+        let mut key = None;
+        let store = keys::resolve(&data_dir, opts).map_err(AppError::from).and_then(|(k, _)| {
+            let s = Store::open(&data_dir, &k).map_err(AppError::from);
+            key = Some(k);
+            s
+        });
+        let st = AppState::with_store(data_dir, config_dir, store);
+        if let (Some(k), true) = (key, st.lock().is_ok()) {
+            st.start_prefetch(k);
+        }
+        st
+    }
+
+    /// Read the list on its own connection (WAL readers do not block the
+    /// writer) so it is ready when the UI first asks; the UI's start then
+    /// overlaps with the web view's.
+    fn start_prefetch(&self, key: StoreKey) {
+        let (tx, rx) = mpsc::channel();
+        let dir = self.data_dir.clone();
+        std::thread::spawn(move || {
+            let r = Store::open(&dir, &key)
+                .and_then(|s| s.list())
+                .map_err(AppError::from)
+                .and_then(|l| serde_json::to_string(&l).map_err(|e| AppError::new("internal", e.to_string())));
+            let _ = tx.send(r);
+        });
+        *self.prefetch.lock().unwrap_or_else(|e| e.into_inner()) = Some(rx);
+    }
+
+    /// Forget a prefetched list (after any change to the store).
+    fn changed(&self) {
+        self.prefetch.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+
+    /// The list as JSON: the prefetched one the first time, else read now.
+    pub fn list_json(&self) -> AppResult<String> {
+        let pending = self.prefetch.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(Ok(Ok(json))) = pending.map(|rx| rx.recv()) {
+            return Ok(json);
+        }
+        serde_json::to_string(&self.list()?).map_err(|e| AppError::new("internal", e.to_string()))
+    }
+
+    /// Open with a known key (tests).
+    pub fn open_with_key(data_dir: PathBuf, key: &StoreKey) -> AppState {
+        let store = Store::open(&data_dir, key).map_err(AppError::from);
+        AppState::with_store(data_dir, None, store)
+    }
+
+    fn with_store(data_dir: PathBuf, config_dir: Option<PathBuf>, store: Result<Store, AppError>) -> AppState {
+        AppState {
+            data_dir,
+            config_dir,
+            store: Mutex::new(store),
+            launch: Mutex::new((Vec::new(), Vec::new())),
+            prefetch: Mutex::new(None),
+            started: Instant::now(),
+        }
+    }
+
+    pub fn set_launch(&self, items: Vec<LaunchItem>, problems: Vec<LaunchProblem>) {
+        *self.launch.lock().unwrap_or_else(|e| e.into_inner()) = (items, problems);
+    }
+
+    /// What the app was opened with; handed out once.
+    pub fn take_launch(&self) -> (Vec<LaunchItem>, Vec<LaunchProblem>) {
+        std::mem::take(&mut *self.launch.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Result<Store, AppError>> {
+        // A panic while holding the lock leaves a usable connection (SQLite rolls back).
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Store) -> AppResult<T>) -> AppResult<T> {
+        match &mut *self.lock() {
+            Ok(store) => f(store),
+            Err(e) => Err(AppError::new("store-unavailable", format!("the backpack cannot be opened: {}", e.message))),
+        }
+    }
+
+    pub fn info(&self) -> AppInfo {
+        // No count here: counting scans the whole encrypted table; the UI has the list.
+        let store_error = self.lock().as_ref().err().cloned();
+        AppInfo {
+            name: "Backpack",
+            version: env!("CARGO_PKG_VERSION"),
+            data_dir: self.data_dir.display().to_string(),
+            key: keys::describe(&self.data_dir).ok().flatten().map(|m| m.key),
+            store_error,
+            os_language: os_language(),
+        }
+    }
+
+    pub fn list(&self) -> AppResult<Vec<Summary>> {
+        self.with(|s| Ok(s.list()?))
+    }
+
+    pub fn detail(&self, id: &str) -> AppResult<Detail> {
+        let (stored, report) = self.with(|s| Ok((s.get(id)?, s.report(id)?)))?;
+        let c = &stored.credential;
+        let image = stored
+            .picture
+            .as_ref()
+            .and_then(|p| images::data_url(&p.bytes))
+            .or_else(|| c.achievement.image.as_deref().and_then(images::from_reference));
+        Ok(Detail {
+            id: c.id.clone(),
+            assessment: backpack::rules::assess(c),
+            report: report.map(|(r, at)| ReportView { verdict: r.verdict, checks: r.checks, checked_at: at }),
+            original: String::from_utf8_lossy(&stored.original).into_owned(),
+            media_type: stored.media_type.clone(),
+            format_label: c.format.label(),
+            source: stored.source.clone(),
+            imported_at: stored.imported_at.clone(),
+            image,
+            credential: stored.credential,
+        })
+    }
+
+    /// Checked picture data URLs for the cards on screen (ids without a usable picture are left out).
+    pub fn pictures(&self, ids: &[String]) -> AppResult<HashMap<String, String>> {
+        self.with(|s| {
+            let mut out = HashMap::new();
+            for id in ids.iter().take(200) {
+                if let Some(p) = s.picture(id)? {
+                    if let Some(url) = images::data_url(&p.bytes) {
+                        out.insert(id.clone(), url);
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Parse one item (outside the store lock), verify what it holds offline,
+    /// and store it in one transaction.
+    pub fn import_item(&self, item: ImportItem, opts: &ImportOptions) -> ItemResult {
+        let (source, parsed) = match item {
+            ImportItem::Path { path } => (path.clone(), import::parse_input(&Input::Path(path.into()), opts)),
+            ImportItem::Url { url } => (url.clone(), import::parse_input(&Input::Url(url), opts)),
+            ImportItem::Text { label, text } => (label.clone(), import::parse_input(&Input::Text { label, text }, opts)),
+            ImportItem::File { name, base64 } => {
+                let r = base64::engine::general_purpose::STANDARD
+                    .decode(base64.as_bytes())
+                    .map_err(|e| AppError::new("bad-upload", format!("the file did not arrive intact: {e}")));
+                match r {
+                    Ok(bytes) => (name.clone(), import::parse_bytes(&name, &bytes, opts)),
+                    Err(e) => return ItemResult { source: name, status: "rejected", ids: vec![], error: Some(e) },
+                }
+            }
+        };
+        let bundle = match parsed {
+            Ok(b) => b,
+            Err(e) => return ItemResult { source, status: "rejected", ids: vec![], error: Some(e.into()) },
+        };
+        match self.store_bundle(&bundle) {
+            Ok((ids, any_new)) => ItemResult {
+                source,
+                status: if any_new { "imported" } else { "duplicate" },
+                ids,
+                error: None,
+            },
+            Err(e) => ItemResult { source, status: "rejected", ids: vec![], error: Some(e) },
+        }
+    }
+
+    fn store_bundle(&self, bundle: &Bundle) -> AppResult<(Vec<String>, bool)> {
+        // Verify offline before taking the lock: never the network unasked.
+        let vopts = VerifyOptions { fetcher: None, now: chrono::Utc::now() };
+        let reports: Vec<_> = bundle.items.iter().map(|p| verify::verify_parsed(p, &vopts)).collect();
+        let at = now();
+        self.changed();
+        self.with(|s| {
+            let stored = s.import_bundle(bundle)?;
+            let mut any_new = false;
+            for ((id, how), report) in stored.iter().zip(&reports) {
+                if *how == Stored::Imported {
+                    any_new = true;
+                    s.save_report(id, report, &at)?;
+                }
+            }
+            Ok((stored.into_iter().map(|(id, _)| id).collect(), any_new))
+        })
+    }
+
+    /// Expand folders into the files inside them.
+    pub fn expand(items: Vec<ImportItem>) -> Vec<ImportItem> {
+        let mut out = Vec::new();
+        for item in items {
+            match item {
+                ImportItem::Path { path } if Path::new(&path).is_dir() => {
+                    for i in import::expand(vec![Input::Path(path.into())]) {
+                        if let Input::Path(p) = i {
+                            out.push(ImportItem::Path { path: p.display().to_string() });
+                        }
+                    }
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    /// The bundled sample backpack: OB 3.0 samples signed by a sample issuer
+    /// key made on this machine (kept in the data folder), OB 2.0 samples hosted.
+    pub fn sample_items(&self) -> AppResult<Vec<ImportItem>> {
+        backpack::store::create_private_dir(&self.data_dir)?;
+        let issuer = backpack::sample::SampleIssuer::load_or_create(&self.data_dir.join("sample-issuer.json"))?;
+        Ok(backpack::sample::signed_credentials(None, Some(&issuer))
+            .into_iter()
+            .map(|(name, bytes)| ImportItem::Text {
+                label: format!("sample/{name}"),
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            })
+            .collect())
+    }
+
+    /// Verify a stored credential again and keep the report.
+    pub fn verify(&self, id: &str, opts: &VerifyOptions) -> AppResult<ReportView> {
+        let stored = self.with(|s| Ok(s.get(id)?))?;
+        let real_id = stored.credential.id.clone();
+        let report = verify::verify_parsed(&stored.into_parsed(), opts);
+        let at = now();
+        self.changed();
+        self.with(|s| Ok(s.save_report(&real_id, &report, &at)?))?;
+        Ok(ReportView { verdict: report.verdict, checks: report.checks, checked_at: at })
+    }
+
+    /// Move to the trash (undo with [`AppState::undo_remove`]).
+    pub fn remove(&self, id: &str) -> AppResult<String> {
+        self.changed();
+        self.with(|s| Ok(s.trash(id)?))
+    }
+
+    pub fn undo_remove(&self, id: &str) -> AppResult<()> {
+        self.changed();
+        self.with(|s| Ok(s.untrash(id)?))
+    }
+
+    /// Write a credential to `dir`: its original bytes, or the normalised model as JSON.
+    pub fn export(&self, id: &str, format: &str, dir: &Path) -> AppResult<Written> {
+        let s = self.with(|s| Ok(s.get(id)?))?;
+        let (bytes, ext) = match format {
+            "original" => {
+                let ext = if s.media_type.contains("json") { "json" } else { "jwt" };
+                (s.original, ext)
+            }
+            "json" => {
+                let mut v = serde_json::to_vec_pretty(&s.credential).map_err(|e| AppError::new("io", e.to_string()))?;
+                v.push(b'\n');
+                (v, "model.json")
+            }
+            other => return Err(AppError::new("invalid-format", format!("unknown export format '{other}'"))),
+        };
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!("backpack-{}.{ext}", s.credential.id));
+        std::fs::write(&path, bytes)?;
+        Ok(Written { path: path.display().to_string(), count: 1 })
+    }
+
+    pub fn backup(&self, passphrase: &str, dir: &Path) -> AppResult<Written> {
+        if passphrase.chars().count() < 8 {
+            return Err(AppError::new("weak-passphrase", "choose a passphrase of at least 8 characters"));
+        }
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!("backpack-backup-{}.backpack", chrono::Local::now().format("%Y%m%d-%H%M%S")));
+        let count = self.with(|s| Ok(s.backup(&path, passphrase)?))?;
+        Ok(Written { path: path.display().to_string(), count })
+    }
+
+    /// Restore from backup bytes (the file the user picked).
+    pub fn restore(&self, bytes: &[u8], passphrase: &str, replace: bool) -> AppResult<RestoreReport> {
+        let tmp = self.data_dir.join(format!(".restore-{}.partial", std::process::id()));
+        std::fs::write(&tmp, bytes)?;
+        self.changed();
+        let r = self.with(|s| Ok(s.restore(&tmp, passphrase, replace)?));
+        let _ = std::fs::remove_file(&tmp);
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> (tempfile::TempDir, AppState) {
+        let dir = tempfile::tempdir().unwrap();
+        let st = AppState::open_with_key(dir.path().join("data"), &StoreKey::Passphrase("test passphrase".into()));
+        (dir, st)
+    }
+
+    #[test]
+    fn sample_import_list_detail_verify_remove_undo() {
+        let (_d, st) = state();
+        let items = st.sample_items().unwrap();
+        assert_eq!(items.len(), 6);
+        let results: Vec<_> = items.into_iter().map(|i| st.import_item(i, &ImportOptions::default())).collect();
+        assert!(results.iter().all(|r| r.status == "imported"), "{results:?}");
+
+        let list = st.list().unwrap();
+        assert_eq!(list.len(), 6);
+        // Imported credentials come with an offline report: the signed OB 3.0 samples are valid.
+        let signed = list.iter().find(|s| s.format == backpack::model::Format::Ob3JsonLd).unwrap();
+        assert_eq!(signed.verdict, Some(Verdict::Valid));
+
+        let d = st.detail(&signed.id).unwrap();
+        assert_eq!(d.id, signed.id);
+        assert!(d.original.contains("\"proof\""));
+        assert!(!d.credential.achievement.learning_outcomes.is_empty());
+        assert!(d.image.as_deref().unwrap().starts_with("data:image/png;base64,"));
+        assert_eq!(d.report.as_ref().unwrap().verdict, Verdict::Valid);
+
+        let r = st.verify(&signed.id, &VerifyOptions { fetcher: None, now: chrono::Utc::now() }).unwrap();
+        assert_eq!(r.verdict, Verdict::Valid);
+        assert!(r.checks.iter().any(|c| c.check == "proof"));
+
+        st.remove(&signed.id).unwrap();
+        assert_eq!(st.list().unwrap().len(), 5);
+        assert_eq!(st.detail(&signed.id).unwrap_err().code, "not-found");
+        st.undo_remove(&signed.id).unwrap();
+        assert_eq!(st.list().unwrap().len(), 6);
+    }
+
+    #[test]
+    fn per_item_results_for_duplicates_and_rejections() {
+        let (_d, st) = state();
+        let text = st.sample_items().unwrap().remove(1);
+        let opts = ImportOptions::default();
+        assert_eq!(st.import_item(text.clone(), &opts).status, "imported");
+        assert_eq!(st.import_item(text, &opts).status, "duplicate");
+        let bad = st.import_item(ImportItem::Text { label: "paste".into(), text: "{\"hello\": 1}".into() }, &opts);
+        assert_eq!(bad.status, "rejected");
+        assert_eq!(bad.error.unwrap().code, "not-a-badge");
+        let bad = st.import_item(ImportItem::File { name: "x.png".into(), base64: "%%%".into() }, &opts);
+        assert_eq!(bad.error.unwrap().code, "bad-upload");
+        let offline = st.import_item(ImportItem::Url { url: "https://example.org/a".into() }, &opts);
+        assert_eq!(offline.error.unwrap().code, "fetch-failed");
+        assert_eq!(st.list().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn export_backup_restore() {
+        let (d, st) = state();
+        for i in st.sample_items().unwrap() {
+            st.import_item(i, &ImportOptions::default());
+        }
+        let id = st.list().unwrap()[0].id.clone();
+        let out = d.path().join("out");
+        let w = st.export(&id, "original", &out).unwrap();
+        let original = std::fs::read(&w.path).unwrap();
+        assert_eq!(original, st.with(|s| Ok(s.get(&id)?.original)).unwrap());
+        assert_eq!(st.export(&id, "pdf", &out).unwrap_err().code, "invalid-format");
+
+        assert_eq!(st.backup("short", &out).unwrap_err().code, "weak-passphrase");
+        let b = st.backup("correct horse battery", &out).unwrap();
+        assert_eq!(b.count, 6);
+        let bytes = std::fs::read(&b.path).unwrap();
+
+        let (_d2, other) = state();
+        assert_eq!(other.restore(&bytes, "wrong passphrase", false).unwrap_err().code, "backup");
+        assert_eq!(other.list().unwrap().len(), 0);
+        let r = other.restore(&bytes, "correct horse battery", false).unwrap();
+        assert_eq!(r.added, 6);
+        assert_eq!(other.list().unwrap().len(), 6);
+    }
+
+    #[test]
+    fn the_prefetched_list_is_used_once_and_dropped_after_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let key = StoreKey::Passphrase("prefetch test".into());
+        let st = AppState::open_with_key(data.clone(), &key);
+        let items = st.sample_items().unwrap();
+        st.import_item(items[0].clone(), &ImportOptions::default());
+        drop(st);
+
+        let st = AppState::open_with_key(data, &key);
+        st.start_prefetch(key);
+        let first: Vec<serde_json::Value> = serde_json::from_str(&st.list_json().unwrap()).unwrap();
+        assert_eq!(first.len(), 1);
+        st.start_prefetch(StoreKey::Passphrase("prefetch test".into()));
+        // An import after the prefetch started: the stale list must not be served.
+        st.import_item(items[1].clone(), &ImportOptions::default());
+        let second: Vec<serde_json::Value> = serde_json::from_str(&st.list_json().unwrap()).unwrap();
+        assert_eq!(second.len(), 2);
+    }
+
+    #[test]
+    fn a_store_that_cannot_open_explains_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        drop(AppState::open_with_key(data.clone(), &StoreKey::Passphrase("one".into())));
+        let st = AppState::open_with_key(data, &StoreKey::Passphrase("two".into()));
+        assert_eq!(st.info().store_error.unwrap().code, "wrong-key");
+        assert_eq!(st.list().unwrap_err().code, "store-unavailable");
+    }
+}

@@ -1,0 +1,16 @@
+// Tauri isolation pattern: every IPC message from the UI passes through this
+// sandboxed frame before it is encrypted and sent to the core. Only Backpack's
+// own commands and Tauri's internal plugin calls (events, channels) may pass.
+const ALLOWED = new Set([
+  "app_info", "list_credentials", "credential_detail", "card_pictures", "import_items",
+  "load_sample", "launch_items", "verify_credential", "remove_credential", "undo_remove",
+  "export_credential", "create_backup", "restore_backup", "get_settings", "set_settings",
+  "first_screen",
+]);
+window.__TAURI_ISOLATION_HOOK__ = (payload) => {
+  const cmd = payload && payload.cmd;
+  if (typeof cmd === "string" && (ALLOWED.has(cmd) || cmd.startsWith("plugin:"))) return payload;
+  console.error("Backpack isolation: refused IPC command", cmd);
+  // Passed on under a name no handler has, so the caller gets an error reply.
+  return { ...payload, cmd: "refused-by-isolation" };
+};

@@ -1,0 +1,71 @@
+// The one door to the Rust core. Views and stores talk to a `Backend`; the app
+// uses `tauriBackend` (Tauri IPC), unit tests pass an in-memory one.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  AppError, AppInfo, Detail, ImportItem, ImportProgress, ItemResult, LaunchItems,
+  ReportView, RestoreReport, Settings, Summary, Written,
+} from "./types";
+
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  list(): Promise<Summary[]>;
+  detail(id: string): Promise<Detail>;
+  pictures(ids: string[]): Promise<Record<string, string>>;
+  importItems(items: ImportItem[], onProgress: (p: ImportProgress) => void): Promise<ItemResult[]>;
+  loadSample(onProgress: (p: ImportProgress) => void): Promise<ItemResult[]>;
+  launchItems(): Promise<LaunchItems>;
+  verify(id: string, online: boolean): Promise<ReportView>;
+  remove(id: string): Promise<string>;
+  undoRemove(id: string): Promise<void>;
+  exportCredential(id: string, format: "original" | "json"): Promise<Written>;
+  createBackup(passphrase: string): Promise<Written>;
+  restoreBackup(base64: string, passphrase: string, replace: boolean): Promise<RestoreReport>;
+  getSettings(): Promise<Settings>;
+  setSettings(settings: Settings): Promise<Settings>;
+  firstScreen(shown: number, marks: Record<string, number>): Promise<number>;
+}
+
+/** Is this the `{code, message}` error every command rejects with? */
+export function isAppError(e: unknown): e is AppError {
+  return typeof e === "object" && e !== null && typeof (e as AppError).code === "string";
+}
+
+/** Any thrown value as an AppError (IPC failures become code "ipc"). */
+export function toAppError(e: unknown): AppError {
+  if (isAppError(e)) return { code: e.code, message: String(e.message ?? "") };
+  return { code: "ipc", message: e instanceof Error ? e.message : String(e) };
+}
+
+function channel(onProgress: (p: ImportProgress) => void): Channel<ImportProgress> {
+  const ch = new Channel<ImportProgress>();
+  ch.onmessage = onProgress;
+  return ch;
+}
+
+export const tauriBackend: Backend = {
+  appInfo: () => invoke("app_info"),
+  list: () => invoke("list_credentials"),
+  detail: (id) => invoke("credential_detail", { id }),
+  pictures: (ids) => invoke("card_pictures", { ids }),
+  importItems: (items, onProgress) => invoke("import_items", { items, onProgress: channel(onProgress) }),
+  loadSample: (onProgress) => invoke("load_sample", { onProgress: channel(onProgress) }),
+  launchItems: () => invoke("launch_items"),
+  verify: (id, online) => invoke("verify_credential", { id, online }),
+  remove: (id) => invoke("remove_credential", { id }),
+  undoRemove: (id) => invoke("undo_remove", { id }),
+  exportCredential: (id, format) => invoke("export_credential", { id, format }),
+  createBackup: (passphrase) => invoke("create_backup", { passphrase }),
+  restoreBackup: (base64, passphrase, replace) => invoke("restore_backup", { base64, passphrase, replace }),
+  getSettings: () => invoke("get_settings"),
+  setSettings: (settings) => invoke("set_settings", { settings }),
+  firstScreen: (shown, marks) => invoke("first_screen", { shown, marks }),
+};
+
+/** Read a picked File as base64 (for the file picker and restore). */
+export async function fileToBase64(file: File): Promise<string> {
+  const buf = new Uint8Array(await file.arrayBuffer());
+  let bin = "";
+  const step = 0x8000;
+  for (let i = 0; i < buf.length; i += step) bin += String.fromCharCode(...buf.subarray(i, i + step));
+  return btoa(bin);
+}

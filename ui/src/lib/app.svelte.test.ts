@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { MemoryBackend } from "../test/memory-backend";
+import { AppStore } from "./app.svelte";
+import { i18n } from "./i18n.svelte";
+
+describe("AppStore", () => {
+  it("loads the list once and filters it in memory", async () => {
+    const b = new MemoryBackend(12);
+    const app = new AppStore(b);
+    await app.init();
+    expect(app.fatal).toBeNull();
+    expect(app.list).toHaveLength(12);
+    expect(app.shown).toHaveLength(12);
+    app.filters.query = "energy";
+    expect(app.shown.length).toBeGreaterThan(0);
+    expect(app.shown.every((s) => s.title === "Sustainable Energy Systems")).toBe(true);
+    expect(b.calls.filter((c) => c === "list")).toHaveLength(1);
+  });
+
+  it("shows only the store error when the backpack cannot be opened", async () => {
+    const b = new MemoryBackend(3);
+    b.info = { store_error: { code: "no-keyring", message: "no OS keyring answered" } };
+    const app = new AppStore(b);
+    await app.init();
+    expect(app.fatal?.code).toBe("no-keyring");
+    expect(app.list).toHaveLength(0);
+  });
+
+  it("imports with progress and per-item results", async () => {
+    const app = new AppStore(new MemoryBackend(0));
+    await app.init();
+    const seen: number[] = [];
+    const stop = $effect.root(() => {
+      $effect(() => {
+        if (app.importing) seen.push(app.importing.done);
+      });
+    });
+    const res = await app.importItems([
+      { kind: "text", label: "a", text: JSON.stringify({ id: "aaaaaaaaaaaaaaaa", name: "First" }) },
+      { kind: "text", label: "b", text: "not json" },
+      { kind: "text", label: "c", text: JSON.stringify({ id: "aaaaaaaaaaaaaaaa", name: "First" }) },
+    ]);
+    stop();
+    expect(res.map((r) => r.status)).toEqual(["imported", "rejected", "duplicate"]);
+    expect(app.results[1].error?.code).toBe("not-a-badge");
+    expect(app.importing).toBeNull();
+    expect(app.list.map((s) => s.title)).toEqual(["First"]);
+  });
+
+  it("removes with undo", async () => {
+    const b = new MemoryBackend(3);
+    const app = new AppStore(b);
+    await app.init();
+    const victim = app.list[0];
+    await app.remove(victim.id, victim.title);
+    expect(app.list.find((s) => s.id === victim.id)).toBeUndefined();
+    const toast = app.toasts.at(-1)!;
+    expect(typeof toast.text === "function" ? toast.text() : toast.text).toContain(victim.title);
+    await toast.action!.run();
+    expect(app.list.find((s) => s.id === victim.id)).toBeDefined();
+  });
+
+  it("saves settings and applies the language; refuses bad values with a message", async () => {
+    const app = new AppStore(new MemoryBackend(1));
+    await app.init();
+    expect(await app.saveSettings({ ...app.settings, language: "nl" })).toBe(true);
+    expect(i18n.lang).toBe("nl");
+    expect(await app.saveSettings({ ...app.settings, verifier_url: "ftp://x" })).toBe(false);
+    expect(app.toasts.at(-1)?.kind).toBe("error");
+    expect(app.settings.verifier_url).toBe("");
+    await app.saveSettings({ ...app.settings, language: "en" });
+  });
+});

@@ -1,0 +1,194 @@
+// The app's state: the list of summaries (loaded once), search and filters,
+// the current screen, imports with progress, toasts with undo, and settings.
+// Views read it through `getApp()`; tests build one with an in-memory Backend.
+import { getContext, setContext } from "svelte";
+import { toAppError, type Backend } from "./api";
+import { apply, emptyFilters, facets, index, type Filters } from "./filter";
+import { errorText, pickLanguage, setLanguage, t } from "./i18n.svelte";
+import type { AppError, AppInfo, ImportItem, ImportProgress, ItemResult, Settings, Summary } from "./types";
+
+export type View =
+  | { name: "backpack" }
+  | { name: "add" }
+  | { name: "detail"; id: string }
+  | { name: "settings" };
+
+export interface Toast {
+  id: number;
+  /** A function is re-evaluated on render, so the toast follows a language switch. */
+  text: string | (() => string);
+  kind: "info" | "error";
+  action?: { label: string; run: () => void | Promise<void> };
+}
+
+export const defaultSettings = (): Settings => ({ language: "system", theme: "system", data_dir: null, verifier_url: "" });
+
+let toastSeq = 0;
+
+export class AppStore {
+  readonly backend: Backend;
+  info = $state<AppInfo | null>(null);
+  settings = $state<Settings>(defaultSettings());
+  /** Why the store could not be opened (the app shows only that). */
+  fatal = $state<AppError | null>(null);
+  loaded = $state(false);
+  list = $state.raw<Summary[]>([]);
+  filters = $state<Filters>(emptyFilters());
+  view = $state<View>({ name: "backpack" });
+  toasts = $state<Toast[]>([]);
+  importing = $state<{ done: number; total: number } | null>(null);
+  results = $state<ItemResult[]>([]);
+  pictures = $state<Record<string, string>>({});
+  /** Milliseconds since the page started, at each step of the first load (logged with BACKPACK_TIMING). */
+  marks: Record<string, number> = {};
+
+  readonly indexed = $derived(index(this.list));
+  readonly shown = $derived(apply(this.indexed, this.filters));
+  readonly facets = $derived(facets(this.indexed));
+
+  constructor(backend: Backend) {
+    this.backend = backend;
+  }
+
+  /** First load: info, settings (language, theme), the list, then what the app was opened with. */
+  async init(): Promise<void> {
+    const mark = (name: string) => (this.marks[name] = Math.round(typeof performance === "undefined" ? 0 : performance.now()));
+    mark("init");
+    try {
+      const [info, settings] = await Promise.all([this.backend.appInfo(), this.backend.getSettings()]);
+      mark("info");
+      this.info = info;
+      this.settings = settings;
+      this.applySettings();
+      if (info.store_error) {
+        this.fatal = info.store_error;
+        return;
+      }
+      await this.reload();
+      mark("list");
+    } catch (e) {
+      this.fatal = toAppError(e);
+      return;
+    }
+    const launch = await this.backend.launchItems().catch(() => ({ items: [], problems: [] }));
+    for (const p of launch.problems) this.toast(`${t("error.bad-link")} (${p.arg})`, "error");
+    if (launch.items.length) {
+      this.view = { name: "add" };
+      await this.importItems(launch.items);
+    }
+  }
+
+  applySettings(): void {
+    const nav = typeof navigator !== "undefined" ? navigator.language : null;
+    setLanguage(pickLanguage(this.settings.language, this.info?.os_language ?? null, nav));
+    if (typeof document !== "undefined") {
+      const root = document.documentElement;
+      if (this.settings.theme === "system") delete root.dataset.theme;
+      else root.dataset.theme = this.settings.theme;
+    }
+  }
+
+  async reload(): Promise<void> {
+    this.list = await this.backend.list();
+    this.loaded = true;
+  }
+
+  go(view: View): void {
+    this.view = view;
+  }
+
+  toast(text: Toast["text"], kind: Toast["kind"] = "info", action?: Toast["action"], ms = 8000): number {
+    const id = ++toastSeq;
+    this.toasts = [...this.toasts, { id, text, kind, action }];
+    if (ms > 0) setTimeout(() => this.dismiss(id), ms);
+    return id;
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((x) => x.id !== id);
+  }
+
+  private onProgress = (p: ImportProgress) => {
+    this.importing = { done: p.done, total: p.total };
+    this.results = [...this.results, p.result];
+  };
+
+  private async runImport(job: () => Promise<ItemResult[]>): Promise<ItemResult[]> {
+    this.results = [];
+    this.importing = { done: 0, total: 0 };
+    try {
+      const all = await job();
+      this.results = all;
+      await this.reload();
+      return all;
+    } catch (e) {
+      this.toast(errorText(toAppError(e)), "error");
+      return [];
+    } finally {
+      this.importing = null;
+    }
+  }
+
+  importItems(items: ImportItem[]): Promise<ItemResult[]> {
+    return this.runImport(() => this.backend.importItems(items, this.onProgress));
+  }
+
+  loadSample(): Promise<ItemResult[]> {
+    return this.runImport(() => this.backend.loadSample(this.onProgress));
+  }
+
+  /** Fetch checked picture data URLs for cards that have one and are not loaded yet. */
+  async ensurePictures(ids: string[]): Promise<void> {
+    const want = ids.filter((id) => !(id in this.pictures));
+    if (!want.length) return;
+    for (const id of want) this.pictures[id] = "";
+    try {
+      const got = await this.backend.pictures(want);
+      for (const [id, url] of Object.entries(got)) {
+        if (url.startsWith("data:image/")) this.pictures[id] = url;
+      }
+    } catch {
+      // Cards keep their placeholder.
+    }
+  }
+
+  /** Remove (to the trash) with an Undo toast. */
+  async remove(id: string, title: string): Promise<void> {
+    try {
+      await this.backend.remove(id);
+    } catch (e) {
+      this.toast(errorText(toAppError(e)), "error");
+      return;
+    }
+    this.list = this.list.filter((s) => s.id !== id);
+    this.view = { name: "backpack" };
+    this.toast(() => t("detail.removed", { title }), "info", {
+      label: t("detail.undo"),
+      run: async () => {
+        await this.backend.undoRemove(id);
+        await this.reload();
+        this.toast(() => t("detail.restored", { title }));
+      },
+    }, 15000);
+  }
+
+  async saveSettings(next: Settings): Promise<boolean> {
+    try {
+      this.settings = await this.backend.setSettings(next);
+      this.applySettings();
+      return true;
+    } catch (e) {
+      this.toast(errorText(toAppError(e)), "error");
+      return false;
+    }
+  }
+
+  /** Replace one summary's verdict after a re-verification. */
+  patchVerdict(id: string, verdict: Summary["verdict"], checkedAt: string): void {
+    this.list = this.list.map((s) => (s.id === id ? { ...s, verdict, checked_at: checkedAt } : s));
+  }
+}
+
+const KEY = Symbol("backpack-app");
+export const provideApp = (app: AppStore) => setContext(KEY, app);
+export const getApp = (): AppStore => getContext<AppStore>(KEY);

@@ -1,0 +1,119 @@
+// An in-memory Backend for unit and component tests: a small working
+// wallet (list, detail, import of pasted JSON, remove/undo, settings), so the
+// stores and views are exercised against real behaviour, not canned replies.
+import type { Backend } from "../lib/api";
+import type { AppInfo, Detail, ImportItem, ItemResult, Settings, Summary } from "../lib/types";
+
+export function summary(i: number, over: Partial<Summary> = {}): Summary {
+  const titles = ["Data Science for Policy Makers", "Sustainable Energy Systems", "Academic Writing in English", "Introduction to Machine Learning", "Welcome to the Digital Campus"];
+  return {
+    id: `c0${(i + 1).toString(16).padStart(14, "0")}`,
+    title: titles[i % titles.length],
+    issuer: i % 2 ? "Hogeschool Proefstad (sample)" : "Universiteit van Voorbeeld (sample)",
+    issued: `${2021 + (i % 5)}-${String(1 + (i % 12)).padStart(2, "0")}-10T10:00:00Z`,
+    format: i % 2 ? "ob3-json-ld" : "ob2-hosted",
+    ects: [5, 7.5, 3, 15, 0.5][i % 5],
+    hours: null,
+    eqf_level: [7, 6, 6, 7, 5][i % 5],
+    class: i % 5 === 4 ? "edubadge" : "micro-credential",
+    verdict: i % 2 ? "valid" : "indeterminate",
+    checked_at: "2026-01-01T00:00:00Z",
+    has_picture: false,
+    ...over,
+  };
+}
+
+export function detailOf(s: Summary): Detail {
+  return {
+    id: s.id,
+    credential: {
+      id: s.id, credential_id: `urn:uuid:${s.id}`, format: s.format, types: ["VerifiableCredential"], name: s.title,
+      issuer: { id: "did:key:z6Mk", name: s.issuer, url: "https://sample.backpack.invalid/", email: null, description: null, image: null, institution_identifier: "00ZZ", institution_name: s.issuer, country: "NL" },
+      achievement: {
+        id: null, name: s.title, description: "A course.", achievement_type: "ext:MicroCredential", criteria: { url: null, narrative: "Pass the final assessment." },
+        image: null, learning_outcomes: [{ text: "Explain bias and variance.", description: null, url: null, framework: null, code: null, source: "alignment" }],
+        ects: s.ects, study_hours: null, study_hours_source: null, eqf_level: s.eqf_level, nlqf_level: null, language: "en",
+        programme_identifiers: ["60207"], participation: "online", assessment_type: "testing", assessment_supervised: null,
+        quality_assurance: null, stackable: true, badge_class_type: null, tags: [],
+      },
+      recipient: { identity: "sha256$abc", hashed: true, salt: "s1", identity_type: "emailAddress", name: null },
+      issued: s.issued, valid_from: s.issued, valid_until: null, evidence: [], status: null, proofs: [], hosted_url: null, contains: [], warnings: [],
+    },
+    assessment: { class: "micro-credential", ects: s.ects, hours: s.ects === null ? null : s.ects * 28, eqf: s.eqf_level, rules: [{ rule: "ects-range", outcome: "pass", detail: "5 EC is within 3–30 EC" }] },
+    report: { verdict: "valid", checked_at: "2026-01-01T00:00:00Z", checks: [{ check: "proof", outcome: "pass", detail: "eddsa-rdfc-2022 signature verified" }, { check: "status", outcome: "skip", detail: "no status entry" }] },
+    original: JSON.stringify({ id: `urn:uuid:${s.id}`, name: s.title }),
+    media_type: "application/ld+json",
+    format_label: "Open Badges 3.0",
+    source: "sample",
+    imported_at: "2026-01-01T00:00:00Z",
+    image: null,
+  };
+}
+
+export class MemoryBackend implements Backend {
+  items: Summary[];
+  trash: Summary[] = [];
+  settings: Settings = { language: "en", theme: "system", data_dir: null, verifier_url: "" };
+  info: Partial<AppInfo> = {};
+  calls: string[] = [];
+
+  constructor(n = 0) {
+    this.items = Array.from({ length: n }, (_, i) => summary(i));
+  }
+  async appInfo(): Promise<AppInfo> {
+    return { name: "Backpack", version: "0.1.0", data_dir: "/tmp/bp", key: "keyring", store_error: null, os_language: "en", ...this.info };
+  }
+  async list() { this.calls.push("list"); return [...this.items]; }
+  async detail(id: string) {
+    const s = this.items.find((x) => x.id === id);
+    if (!s) throw { code: "not-found", message: `no credential with id '${id}'` };
+    return detailOf(s);
+  }
+  async pictures() { return {}; }
+  async importItems(items: ImportItem[], onProgress: (p: { done: number; total: number; result: ItemResult }) => void) {
+    const out: ItemResult[] = [];
+    items.forEach((it, i) => {
+      let r: ItemResult;
+      const text = it.kind === "text" ? it.text : "";
+      try {
+        const v = JSON.parse(text);
+        if (!v.name) throw new Error("no name");
+        const s = summary(this.items.length + 100, { title: String(v.name), id: String(v.id ?? `${Date.now()}${i}`).padStart(16, "0").slice(-16) });
+        const dup = this.items.some((x) => x.id === s.id);
+        if (!dup) this.items.unshift(s);
+        r = { source: it.kind === "text" ? it.label : "?", status: dup ? "duplicate" : "imported", ids: [s.id], error: null };
+      } catch {
+        r = { source: it.kind === "text" ? it.label : "?", status: "rejected", ids: [], error: { code: "not-a-badge", message: "not an Open Badge" } };
+      }
+      out.push(r);
+      onProgress({ done: i + 1, total: items.length, result: r });
+    });
+    return out;
+  }
+  async loadSample(onProgress: (p: { done: number; total: number; result: ItemResult }) => void) {
+    const items = [0, 1, 2].map((i) => ({ kind: "text" as const, label: `sample/${i}`, text: JSON.stringify({ id: `00000000000000a${i}`, name: `Sample ${i}` }) }));
+    return this.importItems(items, onProgress);
+  }
+  async launchItems() { return { items: [], problems: [] }; }
+  async verify() { return { verdict: "valid" as const, checks: [{ check: "proof", outcome: "pass" as const, detail: "ok" }], checked_at: "2026-02-02T00:00:00Z" }; }
+  async remove(id: string) {
+    const i = this.items.findIndex((x) => x.id === id);
+    if (i < 0) throw { code: "not-found", message: "gone" };
+    this.trash.push(...this.items.splice(i, 1));
+    return id;
+  }
+  async undoRemove(id: string) {
+    const i = this.trash.findIndex((x) => x.id === id);
+    this.items.push(...this.trash.splice(i, 1));
+  }
+  async exportCredential(id: string) { return { path: `/tmp/backpack-${id}.json`, count: 1 }; }
+  async createBackup() { return { path: "/tmp/b.backpack", count: this.items.length }; }
+  async restoreBackup() { return { added: 0, already_present: this.items.length, removed: 0 }; }
+  async getSettings() { return { ...this.settings }; }
+  async setSettings(s: Settings) {
+    if (s.verifier_url && !s.verifier_url.startsWith("https://")) throw { code: "invalid-verifier-url", message: "bad url" };
+    this.settings = { ...s };
+    return { ...s };
+  }
+  async firstScreen() { return 1; }
+}
