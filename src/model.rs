@@ -185,6 +185,37 @@ pub struct Alignment {
     pub target_type: Option<String>,
 }
 
+impl Alignment {
+    fn haystack(&self, with_name: bool) -> String {
+        let mut h = [&self.target_framework, &self.target_url, &self.target_type]
+            .iter()
+            .map(|f| f.as_deref().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("|");
+        if with_name {
+            h.push('|');
+            h.push_str(self.target_name.as_deref().unwrap_or(""));
+        }
+        h.to_lowercase()
+    }
+
+    /// An alignment to the European Qualifications Framework: by framework
+    /// name, a `/eqf` URL (data.europa.eu/snb/eqf/N) or an `ext:EQF…` type.
+    pub fn is_eqf(&self) -> bool {
+        let hay = self.haystack(true);
+        hay.contains("european qualifications framework")
+            || hay.contains("/eqf")
+            || hay.contains("ext:eqf")
+            || self.target_framework.as_deref().map(|f| f.trim().eq_ignore_ascii_case("EQF")).unwrap_or(false)
+    }
+
+    /// An alignment to the Dutch qualifications framework (NLQF).
+    pub fn is_nlqf(&self) -> bool {
+        let hay = self.haystack(false);
+        hay.contains("nlqf") || hay.contains("nederlands kwalificatieraamwerk")
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct QualityAssurance {
     pub name: Option<String>,

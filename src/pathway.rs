@@ -358,8 +358,7 @@ pub fn suggest(creds: &[Credential]) -> Vec<Suggestion> {
         for al in &c.achievement.alignments {
             let key = al.target_url.clone().or_else(|| al.target_name.clone()).unwrap_or_default();
             // Level frameworks are not a shared subject.
-            let fw = format!("{:?}{:?}", al.target_framework, al.target_type).to_lowercase();
-            if key.is_empty() || fw.contains("eqf") || fw.contains("qualifications framework") || fw.contains("nlqf") {
+            if key.is_empty() || al.is_eqf() || al.is_nlqf() {
                 continue;
             }
             let e = by_alignment.entry(key).or_insert_with(|| (al.target_name.clone().unwrap_or_default(), Vec::new()));

@@ -105,6 +105,26 @@ pub fn first_str(v: &Value, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| str_of(v, k))
 }
 
+/// An OB 2.0 AlignmentObject or OB 3.0 Alignment.
+pub fn alignment(al: &Value) -> crate::model::Alignment {
+    crate::model::Alignment {
+        target_name: str_of(al, "targetName"),
+        target_url: str_of(al, "targetUrl"),
+        target_description: str_of(al, "targetDescription"),
+        target_framework: str_of(al, "targetFramework"),
+        target_code: str_of(al, "targetCode"),
+        target_type: str_of(al, "targetType"),
+    }
+}
+
+/// The EQF level an EQF alignment names: in its code, else its URL, else its name.
+pub fn eqf_level_of(al: &crate::model::Alignment) -> Option<u8> {
+    [&al.target_code, &al.target_url, &al.target_name]
+        .into_iter()
+        .flatten()
+        .find_map(|s| level_of(&Value::String(s.clone())))
+}
+
 /// An image given as a URL string or as an `Image` object with `id`.
 pub fn image(v: Option<&Value>) -> Option<String> {
     id_or_string(v)

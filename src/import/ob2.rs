@@ -116,16 +116,7 @@ fn map_badge_class(b: &Value, a: &mut Achievement) {
         _ => None,
     };
     a.tags = strings(b, "tags");
-    for al in list(b.get("alignment")) {
-        a.alignments.push(Alignment {
-            target_name: str_of(al, "targetName"),
-            target_url: str_of(al, "targetUrl"),
-            target_description: str_of(al, "targetDescription"),
-            target_framework: str_of(al, "targetFramework"),
-            target_code: str_of(al, "targetCode"),
-            target_type: str_of(al, "targetType"),
-        });
-    }
+    a.alignments = list(b.get("alignment")).into_iter().map(alignment).collect();
     a.ects = extension(b, "ECTS", "ECTS").and_then(decimal);
     if let Some(h) = extension(b, "StudyLoad", "StudyLoad").and_then(decimal) {
         a.study_hours = Some(h);
@@ -152,17 +143,9 @@ fn map_badge_class(b: &Value, a: &mut Achievement) {
     }
     // Alignments to the EQF / NLQF frameworks fill the level when no extension did.
     for al in &a.alignments {
-        let fw = format!(
-            "{} {} {}",
-            al.target_framework.as_deref().unwrap_or(""),
-            al.target_url.as_deref().unwrap_or(""),
-            al.target_type.as_deref().unwrap_or("")
-        )
-        .to_lowercase();
-        let code = al.target_code.as_ref().map(|s| Value::String(s.clone()));
-        if a.eqf_level.is_none() && (fw.contains("eqf") || fw.contains("european qualifications framework")) {
-            a.eqf_level = code.as_ref().and_then(level_of);
-        } else if a.nlqf_level.is_none() && fw.contains("nlqf") {
+        if a.eqf_level.is_none() && al.is_eqf() {
+            a.eqf_level = eqf_level_of(al);
+        } else if a.nlqf_level.is_none() && al.is_nlqf() {
             a.nlqf_level = al.target_code.clone();
         }
     }

@@ -153,32 +153,6 @@ fn is_outcome_type(t: &str) -> bool {
         || t.contains("skill")
 }
 
-fn is_eqf(al: &Alignment) -> bool {
-    let hay = format!(
-        "{}|{}|{}|{}",
-        al.target_framework.as_deref().unwrap_or(""),
-        al.target_url.as_deref().unwrap_or(""),
-        al.target_type.as_deref().unwrap_or(""),
-        al.target_name.as_deref().unwrap_or(""),
-    )
-    .to_lowercase();
-    hay.contains("european qualifications framework")
-        || hay.contains("/eqf")
-        || hay.contains("ext:eqf")
-        || al.target_framework.as_deref().map(|f| f.trim().eq_ignore_ascii_case("EQF")).unwrap_or(false)
-}
-
-fn is_nlqf(al: &Alignment) -> bool {
-    let hay = format!(
-        "{}|{}|{}",
-        al.target_framework.as_deref().unwrap_or(""),
-        al.target_url.as_deref().unwrap_or(""),
-        al.target_type.as_deref().unwrap_or(""),
-    )
-    .to_lowercase();
-    hay.contains("nlqf") || hay.contains("nederlands kwalificatieraamwerk")
-}
-
 fn map_achievement(a: &Value, out: &mut Achievement) {
     out.id = str_of(a, "id");
     out.name = str_of(a, "name");
@@ -233,27 +207,13 @@ fn map_achievement(a: &Value, out: &mut Achievement) {
     }
 
     for al in list(a.get("alignment")) {
-        let al = Alignment {
-            target_name: str_of(al, "targetName"),
-            target_url: str_of(al, "targetUrl"),
-            target_description: str_of(al, "targetDescription"),
-            target_framework: str_of(al, "targetFramework"),
-            target_code: str_of(al, "targetCode"),
-            target_type: str_of(al, "targetType"),
-        };
+        let al = alignment(al);
         let ttype = al.target_type.clone().unwrap_or_default();
-        if is_eqf(&al) {
+        if al.is_eqf() {
             if out.eqf_level.is_none() {
-                out.eqf_level = al
-                    .target_code
-                    .as_ref()
-                    .map(|c| Value::String(c.clone()))
-                    .as_ref()
-                    .and_then(level_of)
-                    .or_else(|| al.target_url.as_ref().map(|u| Value::String(u.clone())).as_ref().and_then(level_of))
-                    .or_else(|| al.target_name.as_ref().map(|u| Value::String(u.clone())).as_ref().and_then(level_of));
+                out.eqf_level = eqf_level_of(&al);
             }
-        } else if is_nlqf(&al) {
+        } else if al.is_nlqf() {
             if out.nlqf_level.is_none() {
                 out.nlqf_level = al.target_code.clone().or_else(|| al.target_name.clone());
             }
