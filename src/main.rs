@@ -386,14 +386,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lang = backpack::dossier::Lang::parse(&lang.or_else(|| std::env::var("LANG").ok()).unwrap_or_default());
             let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             if verify {
-                let opts = backpack::verify::VerifyOptions {
-                    fetcher: if offline { None } else { Some(import::Fetcher::new()?) },
-                    now: chrono::Utc::now(),
-                };
-                for id in &members {
-                    let r = backpack::verify::verify_parsed(&store.get(id)?.into_parsed(), &opts);
-                    store.save_report(id, &r, &now)?;
-                }
+                verify_and_save(&mut store, &members, offline)?;
             }
             let mut items = Vec::new();
             for id in &members {
@@ -711,6 +704,23 @@ fn verify_all(
     Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
+/// Verify stored credentials and keep their reports (members that have left
+/// the backpack are skipped; pathway progress names them).
+fn verify_and_save(store: &mut Store, ids: &[String], offline: bool) -> Result<()> {
+    let opts = backpack::verify::VerifyOptions {
+        fetcher: if offline { None } else { Some(import::Fetcher::new()?) },
+        now: chrono::Utc::now(),
+    };
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for id in ids {
+        if let Ok(sc) = store.get(id) {
+            let r = backpack::verify::verify_parsed(&sc.into_parsed(), &opts);
+            store.save_report(id, &r, &now)?;
+        }
+    }
+    Ok(())
+}
+
 fn slug(name: &str) -> String {
     let mut s: String = name
         .to_lowercase()
@@ -752,17 +762,7 @@ fn pathway_cmd(dir: &Path, cmd: PathwayCmd) -> Result<ExitCode> {
         PathwayCmd::Show { pathway, json, verify, offline } => {
             let p = store.pathway(&pathway)?;
             if verify {
-                let opts = backpack::verify::VerifyOptions {
-                    fetcher: if offline { None } else { Some(import::Fetcher::new()?) },
-                    now: chrono::Utc::now(),
-                };
-                let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                for id in &p.members {
-                    if let Ok(sc) = store.get(id) {
-                        let r = backpack::verify::verify_parsed(&sc.into_parsed(), &opts);
-                        store.save_report(id, &r, &now)?;
-                    }
-                }
+                verify_and_save(&mut store, &p.members, offline)?;
             }
             let progress = pathway::progress(&p, &creds_map(&store)?, &store.verdicts()?, chrono::Utc::now().date_naive());
             if json {
