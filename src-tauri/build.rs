@@ -19,6 +19,16 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "set_settings",
     "first_screen",
+    "list_pathways",
+    "create_pathway",
+    "update_pathway",
+    "add_to_pathway",
+    "remove_from_pathway",
+    "delete_pathway",
+    "pathway_suggestions",
+    "import_pathway",
+    "export_pathway",
+    "request_exemption",
 ];
 
 fn main() {

@@ -20,29 +20,10 @@ use serde_json::{json, Value};
 
 use crate::model::Credential;
 use crate::rules::{self, RuleOutcome};
+use crate::store::{Store, StoreError};
 use crate::verify::{Outcome, Report};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Nl,
-    En,
-}
-
-impl Lang {
-    pub fn parse(s: &str) -> Lang {
-        if s.to_ascii_lowercase().starts_with("nl") {
-            Lang::Nl
-        } else {
-            Lang::En
-        }
-    }
-    fn code(self) -> &'static str {
-        match self {
-            Lang::Nl => "nl",
-            Lang::En => "en",
-        }
-    }
-}
+pub use crate::model::Lang;
 
 /// One credential in the dossier.
 #[derive(Debug, Clone)]
@@ -432,6 +413,45 @@ fn uuid_like(a: &str, b: &str) -> String {
     let h = Sha256::digest(format!("{a}\0{b}"));
     let x = hex::encode(&h[..16]);
     format!("{}-{}-4{}-8{}-{}", &x[..8], &x[8..12], &x[13..16], &x[17..20], &x[20..32])
+}
+
+/// The wallet ids a dossier covers: `ids` (full ids or unique prefixes), then
+/// the members of `pathway` that are still in the backpack; and the pathway's
+/// name when there is one.
+pub fn select(store: &Store, ids: &[String], pathway: Option<&str>) -> Result<(Vec<String>, Option<String>), StoreError> {
+    let mut members: Vec<String> = ids.iter().map(|i| store.resolve_id(i)).collect::<Result<_, _>>()?;
+    let mut name = None;
+    if let Some(p) = pathway {
+        let p = store.pathway(p)?;
+        name = Some(p.name.clone());
+        for m in p.members {
+            if !members.contains(&m) && store.resolve_id(&m).is_ok() {
+                members.push(m);
+            }
+        }
+    }
+    Ok((members, name))
+}
+
+/// Read the chosen credentials, with their latest reports, into a dossier
+/// titled after `subject` (a pathway's name) in `lang`.
+pub fn assemble(
+    store: &Store,
+    members: &[String],
+    subject: Option<&str>,
+    lang: Lang,
+    learner: Option<String>,
+    request: Option<String>,
+    created: String,
+) -> Result<Dossier, StoreError> {
+    let mut items = Vec::new();
+    for id in members {
+        let s = store.get(id)?;
+        items.push(Item { report: store.report(id)?, credential: s.credential, original: s.original, media_type: s.media_type });
+    }
+    let title = t(lang, "Exemption dossier", "Dossier vrijstellingsverzoek");
+    let title = subject.map(|s| format!("{title}: {s}")).unwrap_or_else(|| title.to_string());
+    Ok(Dossier { title, learner: learner.filter(|l| !l.trim().is_empty()), request: request.filter(|r| !r.trim().is_empty()), items, created })
 }
 
 /// Write dossier.html, dossier.pdf, clr.json and credentials/ into `dir`.

@@ -369,17 +369,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Pathway(cmd) => pathway_cmd(&dir, cmd),
         Command::Dossier { ids, pathway, out, lang, learner, request, verify, offline } => {
             let mut store = open_store(&dir)?;
-            let mut members: Vec<String> = ids.iter().map(|i| store.resolve_id(i)).collect::<Result<_, _>>()?;
-            let mut title = None;
-            if let Some(p) = &pathway {
-                let p = store.pathway(p)?;
-                title = Some(p.name.clone());
-                for m in p.members {
-                    if !members.contains(&m) && store.resolve_id(&m).is_ok() {
-                        members.push(m);
-                    }
-                }
-            }
+            let (members, subject) = backpack::dossier::select(&store, &ids, pathway.as_deref())?;
             if members.is_empty() {
                 bail!("no credentials: give wallet ids or --pathway");
             }
@@ -388,27 +378,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if verify {
                 verify_and_save(&mut store, &members, offline)?;
             }
-            let mut items = Vec::new();
-            for id in &members {
-                let s = store.get(id)?;
-                items.push(backpack::dossier::Item {
-                    report: store.report(id)?,
-                    credential: s.credential,
-                    original: s.original,
-                    media_type: s.media_type,
-                });
-            }
-            let default_title = match lang {
-                backpack::dossier::Lang::Nl => "Dossier vrijstellingsverzoek",
-                backpack::dossier::Lang::En => "Exemption dossier",
-            };
-            let d = backpack::dossier::Dossier {
-                title: title.map(|t| format!("{default_title}: {t}")).unwrap_or_else(|| default_title.to_string()),
-                learner,
-                request,
-                items,
-                created: now,
-            };
+            let d = backpack::dossier::assemble(&store, &members, subject.as_deref(), lang, learner, request, now)?;
             let files = backpack::dossier::write(&out, &d, lang).with_context(|| format!("writing the dossier to {}", out.display()))?;
             for f in files {
                 println!("{}", f.display());
@@ -721,21 +691,6 @@ fn verify_and_save(store: &mut Store, ids: &[String], offline: bool) -> Result<(
     Ok(())
 }
 
-fn slug(name: &str) -> String {
-    let mut s: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    while s.contains("--") {
-        s = s.replace("--", "-");
-    }
-    let s = s.trim_matches('-');
-    let mut r = [0u8; 3];
-    getrandom::fill(&mut r).expect("random");
-    format!("{}-{}", if s.is_empty() { "pathway" } else { s }, hex::encode(r))
-}
-
 fn pathway_cmd(dir: &Path, cmd: PathwayCmd) -> Result<ExitCode> {
     use backpack::pathway::{self, Goal, Pathway};
     let mut store = open_store(dir)?;
@@ -747,7 +702,7 @@ fn pathway_cmd(dir: &Path, cmd: PathwayCmd) -> Result<ExitCode> {
             let goal = Goal { ects, hours, min_eqf, deadline, ..Default::default() };
             pathway::validate_goal(&name, &goal)?;
             let ids = members.iter().map(|m| store.resolve_id(m)).collect::<Result<Vec<_>, _>>()?;
-            let p = Pathway { id: slug(&name), name, description, goal, members: ids };
+            let p = Pathway { id: pathway::new_id(&name), name, description, goal, members: ids };
             store.create_pathway(&p)?;
             println!("{}", p.id);
         }
@@ -779,11 +734,12 @@ fn pathway_cmd(dir: &Path, cmd: PathwayCmd) -> Result<ExitCode> {
                         m.eqf.map(|l| l.to_string()).unwrap_or_else(|| "?".into()));
                     println!("             {}", m.title);
                 }
+                let lang = backpack::model::Lang::parse(&std::env::var("LANG").unwrap_or_default());
                 for x in &progress.missing {
-                    println!("  missing: {x}");
+                    println!("  missing: {}", x.kind.text(lang));
                 }
                 for x in &progress.overlaps {
-                    println!("  overlap: {x}");
+                    println!("  overlap: {}", x.kind.text(lang));
                 }
                 if progress.complete {
                     println!("  complete");
@@ -813,7 +769,7 @@ fn pathway_cmd(dir: &Path, cmd: PathwayCmd) -> Result<ExitCode> {
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let f = pathway::parse_file(&bytes).with_context(|| file.display().to_string())?;
             let (members, missing) = pathway::match_members(&f, &store.all()?);
-            let p = Pathway { id: slug(&f.name), name: f.name, description: f.description, goal: f.goal, members };
+            let p = Pathway { id: pathway::new_id(&f.name), name: f.name, description: f.description, goal: f.goal, members };
             store.create_pathway(&p)?;
             println!("{}", p.id);
             for m in missing {

@@ -84,6 +84,18 @@ pub struct Pathway {
     pub members: Vec<String>,
 }
 
+/// A new pathway id: the name as a slug plus 6 random hex digits.
+pub fn new_id(name: &str) -> String {
+    let mut s: String = name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    while s.contains("--") {
+        s = s.replace("--", "-");
+    }
+    let s = s.trim_matches('-');
+    let mut r = [0u8; 3];
+    getrandom::fill(&mut r).expect("the OS random source");
+    format!("{}-{}", if s.is_empty() { "pathway" } else { s }, hex::encode(r))
+}
+
 /// The exchange file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -211,11 +223,92 @@ pub struct Progress {
     pub levels: BTreeMap<String, usize>,
     /// Members in order of issue date (the timeline).
     pub members: Vec<MemberProgress>,
-    /// Plain sentences: what is still missing for the goal.
-    pub missing: Vec<String>,
-    /// Plain sentences: members that seem to cover the same ground.
-    pub overlaps: Vec<String>,
+    /// What is still missing for the goal.
+    pub missing: Vec<Gap>,
+    /// Members that seem to cover the same ground.
+    pub overlaps: Vec<Gap>,
     pub complete: bool,
+}
+
+/// One thing still missing for a goal, or one overlap: a `kind` with its
+/// facts (so a UI can say it in its own language) and the sentence in English.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    #[serde(flatten)]
+    pub kind: GapKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+pub enum GapKind {
+    /// A member left the backpack.
+    Gone { id: String },
+    Ects {
+        #[serde(with = "rust_decimal::serde::float")]
+        more: Decimal,
+        #[serde(with = "rust_decimal::serde::float")]
+        have: Decimal,
+        #[serde(with = "rust_decimal::serde::float")]
+        target: Decimal,
+    },
+    Hours {
+        #[serde(with = "rust_decimal::serde::float")]
+        more: Decimal,
+        #[serde(with = "rust_decimal::serde::float")]
+        have: Decimal,
+        #[serde(with = "rust_decimal::serde::float")]
+        target: Decimal,
+    },
+    LevelBelow { title: String, level: u8, min: u8 },
+    LevelUnknown { title: String, min: u8 },
+    RequiredCredential { name: String },
+    RequiredOutcome { outcome: String },
+    DeadlinePassed { deadline: String },
+    /// Invalid (revoked, expired, not genuine) or not verified: not counted.
+    NotCounted { title: String, invalid: bool },
+    SameAchievement { a: String, b: String },
+    SharedOutcomes { a: String, b: String, count: usize },
+}
+
+impl GapKind {
+    /// The sentence in Dutch or English.
+    pub fn text(&self, lang: crate::model::Lang) -> String {
+        use crate::model::Lang::*;
+        let n = |d: &Decimal| d.normalize().to_string();
+        match (self, lang) {
+            (GapKind::Gone { id }, En) => format!("credential {id} is no longer in the backpack"),
+            (GapKind::Gone { id }, Nl) => format!("credential {id} staat niet meer in de backpack"),
+            (GapKind::Ects { more, have, target }, En) => format!("{} ECTS more (have {} of {})", n(more), n(have), n(target)),
+            (GapKind::Ects { more, have, target }, Nl) => format!("nog {} EC ({} van {} behaald)", n(more), n(have), n(target)),
+            (GapKind::Hours { more, have, target }, En) => format!("{} hours more (have {} of {})", n(more), n(have), n(target)),
+            (GapKind::Hours { more, have, target }, Nl) => format!("nog {} uur ({} van {} behaald)", n(more), n(have), n(target)),
+            (GapKind::LevelBelow { title, level, min }, En) => format!("'{title}' is EQF {level}, below the required {min}"),
+            (GapKind::LevelBelow { title, level, min }, Nl) => format!("'{title}' is EQF {level}, lager dan het vereiste {min}"),
+            (GapKind::LevelUnknown { title, min }, En) => format!("'{title}' states no EQF level (required: {min} or higher)"),
+            (GapKind::LevelUnknown { title, min }, Nl) => format!("'{title}' noemt geen EQF-niveau (vereist: {min} of hoger)"),
+            (GapKind::RequiredCredential { name }, En) => format!("required credential '{name}' is not in the pathway"),
+            (GapKind::RequiredCredential { name }, Nl) => format!("vereiste credential '{name}' zit niet in het leerpad"),
+            (GapKind::RequiredOutcome { outcome }, En) => format!("required outcome not covered: {outcome}"),
+            (GapKind::RequiredOutcome { outcome }, Nl) => format!("vereist leerresultaat niet gedekt: {outcome}"),
+            (GapKind::DeadlinePassed { deadline }, En) => format!("the deadline {deadline} has passed"),
+            (GapKind::DeadlinePassed { deadline }, Nl) => format!("de deadline {deadline} is verstreken"),
+            (GapKind::NotCounted { title, invalid: true }, En) => format!("'{title}' is invalid (revoked, expired or not genuine) and not counted"),
+            (GapKind::NotCounted { title, invalid: true }, Nl) => format!("'{title}' is ongeldig (ingetrokken, verlopen of niet echt) en telt niet mee"),
+            (GapKind::NotCounted { title, invalid: false }, En) => format!("'{title}' is not verified and not counted"),
+            (GapKind::NotCounted { title, invalid: false }, Nl) => format!("'{title}' is niet geverifieerd en telt niet mee"),
+            (GapKind::SameAchievement { a, b }, En) => format!("'{a}' and '{b}' are the same achievement"),
+            (GapKind::SameAchievement { a, b }, Nl) => format!("'{a}' en '{b}' zijn dezelfde prestatie"),
+            (GapKind::SharedOutcomes { a, b, count }, En) => format!("'{a}' and '{b}' share {count} learning outcome(s)"),
+            (GapKind::SharedOutcomes { a, b, count }, Nl) => format!("'{a}' en '{b}' delen {count} leerresultaat/-resultaten"),
+        }
+    }
+}
+
+impl From<GapKind> for Gap {
+    fn from(kind: GapKind) -> Gap {
+        Gap { text: kind.text(crate::model::Lang::En), kind }
+    }
 }
 
 fn norm(s: &str) -> String {
@@ -230,7 +323,7 @@ pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &Has
     let mut missing = Vec::new();
     for id in &p.members {
         let Some(c) = creds.get(id) else {
-            missing.push(format!("credential {id} is no longer in the backpack"));
+            missing.push(GapKind::Gone { id: id.clone() }.into());
             continue;
         };
         let a = rules::assess(c);
@@ -265,49 +358,43 @@ pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &Has
     let g = &p.goal;
     if let Some(t) = g.ects {
         if ects < t {
-            missing.push(format!("{} ECTS more (have {} of {})", (t - ects).normalize(), ects.normalize(), t.normalize()));
+            missing.push(GapKind::Ects { more: t - ects, have: ects, target: t }.into());
         }
     }
     if let Some(t) = g.hours {
         if hours < t {
-            missing.push(format!("{} hours more (have {} of {})", (t - hours).normalize(), hours.normalize(), t.normalize()));
+            missing.push(GapKind::Hours { more: t - hours, have: hours, target: t }.into());
         }
     }
     if let Some(min) = g.min_eqf {
         for m in members.iter().filter(|m| m.standing == Standing::Counted) {
             match m.eqf {
-                Some(l) if l < min => missing.push(format!("'{}' is EQF {l}, below the required {min}", m.title)),
-                None => missing.push(format!("'{}' states no EQF level (required: {min} or higher)", m.title)),
+                Some(l) if l < min => missing.push(GapKind::LevelBelow { title: m.title.clone(), level: l, min }.into()),
+                None => missing.push(GapKind::LevelUnknown { title: m.title.clone(), min }.into()),
                 _ => {}
             }
         }
     }
     for r in &g.required_credentials {
         if !counted.iter().any(|c| r.matches(c)) {
-            missing.push(format!(
-                "required credential '{}' is not in the pathway",
-                r.name.as_deref().or(r.achievement_id.as_deref()).unwrap_or("?")
-            ));
+            let name = r.name.as_deref().or(r.achievement_id.as_deref()).unwrap_or("?").to_string();
+            missing.push(GapKind::RequiredCredential { name }.into());
         }
     }
     for o in &g.required_outcomes {
         let want = norm(o);
         let covered = counted.iter().any(|c| c.achievement.learning_outcomes.iter().any(|lo| norm(&lo.text).contains(&want)));
         if !covered {
-            missing.push(format!("required outcome not covered: {o}"));
+            missing.push(GapKind::RequiredOutcome { outcome: o.clone() }.into());
         }
     }
     if let Some(d) = g.deadline.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
         if d < today && !missing.is_empty() {
-            missing.push(format!("the deadline {d} has passed"));
+            missing.push(GapKind::DeadlinePassed { deadline: d.to_string() }.into());
         }
     }
     for m in members.iter().filter(|m| m.standing != Standing::Counted) {
-        missing.push(format!(
-            "'{}' is {} and not counted",
-            m.title,
-            if m.standing == Standing::Invalid { "invalid (revoked, expired or not genuine)" } else { "not verified" }
-        ));
+        missing.push(GapKind::NotCounted { title: m.title.clone(), invalid: m.standing == Standing::Invalid }.into());
     }
     // Overlaps: the same achievement twice, or the same learning outcome in two credentials.
     let mut overlaps = Vec::new();
@@ -315,7 +402,7 @@ pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &Has
     for (i, a) in all.iter().enumerate() {
         for b in &all[i + 1..] {
             if a.achievement.id.is_some() && a.achievement.id == b.achievement.id {
-                overlaps.push(format!("'{}' and '{}' are the same achievement", a.title(), b.title()));
+                overlaps.push(GapKind::SameAchievement { a: a.title().to_string(), b: b.title().to_string() }.into());
                 continue;
             }
             let shared: Vec<String> = a
@@ -326,7 +413,7 @@ pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &Has
                 .filter(|t| !t.is_empty() && b.achievement.learning_outcomes.iter().any(|o| norm(&o.text) == *t))
                 .collect();
             if !shared.is_empty() {
-                overlaps.push(format!("'{}' and '{}' share {} learning outcome(s)", a.title(), b.title(), shared.len()));
+                overlaps.push(GapKind::SharedOutcomes { a: a.title().to_string(), b: b.title().to_string(), count: shared.len() }.into());
             }
         }
     }
@@ -454,7 +541,7 @@ mod tests {
         assert_eq!(pr.levels.get("6"), Some(&2));
         assert_eq!(pr.levels.get("7"), Some(&1));
         // Complete on ECTS, but the invalid member is named as not counted.
-        assert!(pr.missing.iter().any(|m| m.contains("Course dddd") && m.contains("not counted")), "{:?}", pr.missing);
+        assert!(pr.missing.iter().any(|m| m.text.contains("Course dddd") && m.text.contains("not counted")), "{:?}", pr.missing);
         assert!(!pr.complete);
         // Timeline by issue date.
         let order: Vec<_> = pr.members.iter().map(|m| m.id.as_str()).collect();
@@ -481,7 +568,7 @@ mod tests {
         };
         let v: HashMap<String, Verdict> = [("a".to_string(), Verdict::Valid), ("bb".to_string(), Verdict::Valid)].into();
         let pr = progress(&p, &creds, &v, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
-        let m = pr.missing.join(" | ");
+        let m = pr.missing.iter().map(|g| g.text.as_str()).collect::<Vec<_>>().join(" | ");
         assert!(m.contains("5 ECTS more (have 10 of 15)"), "{m}");
         assert!(m.contains("EQF 5, below the required 6"), "{m}");
         assert!(m.contains("required credential 'Capstone'"), "{m}");

@@ -499,6 +499,17 @@ impl Store {
         Ok(())
     }
 
+    /// Change a pathway's name, description and goal (not its members).
+    pub fn update_pathway(&mut self, p: &crate::pathway::Pathway) -> Result<(), StoreError> {
+        let mut def = p.clone();
+        def.members.clear();
+        let body = serde_json::to_string(&def).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        match self.conn.execute("UPDATE pathways SET name = ?2, definition = ?3 WHERE id = ?1", params![p.id, p.name, body])? {
+            0 => Err(StoreError::NotFound(format!("pathway {}", p.id))),
+            _ => Ok(()),
+        }
+    }
+
     /// All pathways, in the order they were made.
     pub fn pathways(&self) -> Result<Vec<crate::pathway::Pathway>, StoreError> {
         let ids: Vec<String> = {

@@ -63,7 +63,8 @@ fn pathway_life_cycle_and_exact_progress() {
     assert_eq!(p["ects"].as_f64().unwrap(), counted, "{p}");
     assert_eq!(p["hours"].as_f64().unwrap(), counted * 28.0);
     assert_eq!(p["ects_apart"].as_f64().unwrap(), ects(&ob2[0]));
-    let missing: Vec<&str> = p["missing"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    let missing: Vec<&str> = p["missing"].as_array().unwrap().iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert!(p["missing"].as_array().unwrap().iter().any(|m| m["kind"] == "ects" && m["target"] == 30.0), "{p}");
     assert!(missing.iter().any(|m| m.contains(&format!("ECTS more (have {counted} of 30)"))), "{missing:?}");
     assert!(missing.iter().any(|m| m.contains("not verified")), "{missing:?}");
     assert_eq!(p["members"].as_array().unwrap().len(), 4);

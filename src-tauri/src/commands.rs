@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use backpack::import::{Fetcher, ImportOptions};
+use backpack::pathway::Suggestion;
 use backpack::store::RestoreReport;
 use backpack::verify::VerifyOptions;
 use base64::Engine;
@@ -16,6 +17,7 @@ use tauri::{AppHandle, Manager, State};
 
 use crate::error::{AppError, AppResult};
 use crate::launch::{LaunchItem, LaunchProblem};
+use crate::plans::{DossierWritten, ExemptionRequest, PathwayDraft, PathwayImported, PathwayView};
 use crate::service::{AppInfo, AppState, Detail, ImportItem, ItemResult, ReportView, Written};
 use crate::settings::{self, Settings};
 
@@ -198,4 +200,63 @@ pub fn first_screen(state: State<'_, AppState>, shown: usize, marks: HashMap<Str
         );
     }
     ms
+}
+
+// Pathways and the exemption dossier (see `crate::plans`).
+
+#[tauri::command]
+pub async fn list_pathways(app: AppHandle) -> AppResult<Vec<PathwayView>> {
+    blocking(app, |st| st.pathways()).await
+}
+
+#[tauri::command]
+pub async fn create_pathway(app: AppHandle, draft: PathwayDraft, members: Vec<String>) -> AppResult<PathwayView> {
+    blocking(app, move |st| st.pathway_create(draft, members)).await
+}
+
+#[tauri::command]
+pub async fn update_pathway(app: AppHandle, id: String, draft: PathwayDraft) -> AppResult<PathwayView> {
+    blocking(app, move |st| st.pathway_update(&id, draft)).await
+}
+
+#[tauri::command]
+pub async fn add_to_pathway(app: AppHandle, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
+    blocking(app, move |st| st.pathway_add(&id, ids)).await
+}
+
+#[tauri::command]
+pub async fn remove_from_pathway(app: AppHandle, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
+    blocking(app, move |st| st.pathway_remove(&id, ids)).await
+}
+
+#[tauri::command]
+pub async fn delete_pathway(app: AppHandle, id: String) -> AppResult<String> {
+    blocking(app, move |st| st.pathway_delete(&id)).await
+}
+
+#[tauri::command]
+pub async fn pathway_suggestions(app: AppHandle) -> AppResult<Vec<Suggestion>> {
+    blocking(app, |st| st.pathway_suggestions()).await
+}
+
+/// Load a pathway file the user picked (its text).
+#[tauri::command]
+pub async fn import_pathway(app: AppHandle, text: String) -> AppResult<PathwayImported> {
+    blocking(app, move |st| st.pathway_import(text.as_bytes())).await
+}
+
+/// Save the pathway file into the Documents folder.
+#[tauri::command]
+pub async fn export_pathway(app: AppHandle, id: String) -> AppResult<Written> {
+    blocking(app, move |st| st.pathway_export(&id, &user_dir(|u| u.document_dir(), st))).await
+}
+
+/// Write the exemption dossier into Documents (a new folder), verifying first when asked.
+#[tauri::command]
+pub async fn request_exemption(app: AppHandle, request: ExemptionRequest, online: bool) -> AppResult<DossierWritten> {
+    blocking(app, move |st| {
+        let fetcher = if online && request.verify { Some(Fetcher::new()?) } else { None };
+        st.request_exemption(request, &user_dir(|u| u.document_dir(), st), &VerifyOptions { fetcher, now: chrono::Utc::now() })
+    })
+    .await
 }

@@ -73,3 +73,9 @@ mod tests {
         assert_eq!(e.code, "passphrase-needed");
     }
 }
+
+impl From<backpack::pathway::PathwayError> for AppError {
+    fn from(e: backpack::pathway::PathwayError) -> Self {
+        AppError::new("invalid-pathway", e.to_string())
+    }
+}

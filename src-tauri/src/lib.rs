@@ -7,6 +7,7 @@ pub mod commands;
 pub mod error;
 pub mod images;
 pub mod launch;
+pub mod plans;
 pub mod service;
 pub mod settings;
 
@@ -57,6 +58,16 @@ pub fn run() {
             commands::get_settings,
             commands::set_settings,
             commands::first_screen,
+            commands::list_pathways,
+            commands::create_pathway,
+            commands::update_pathway,
+            commands::add_to_pathway,
+            commands::remove_from_pathway,
+            commands::delete_pathway,
+            commands::pathway_suggestions,
+            commands::import_pathway,
+            commands::export_pathway,
+            commands::request_exemption,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Backpack app");

@@ -123,7 +123,7 @@ pub fn os_language() -> &'static str {
     "en"
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -162,7 +162,7 @@ impl AppState {
     }
 
     /// Forget a prefetched list (after any change to the store).
-    fn changed(&self) {
+    pub(crate) fn changed(&self) {
         self.prefetch.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
 
@@ -206,7 +206,7 @@ impl AppState {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Store) -> AppResult<T>) -> AppResult<T> {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Store) -> AppResult<T>) -> AppResult<T> {
         match &mut *self.lock() {
             Ok(store) => f(store),
             Err(e) => Err(AppError::new("store-unavailable", format!("the backpack cannot be opened: {}", e.message))),
