@@ -159,3 +159,62 @@ describe("Opening files and links with Backpack", () => {
     await expect($("#result-count")).toHaveText("9 of 9 credentials");
   });
 });
+
+describe("Planning a pathway and asking for an exemption", () => {
+  it("makes a pathway, adds credentials and shows progress and what is missing", async () => {
+    await $("#nav-pathways").click();
+    await $("#pw-empty").waitForDisplayed();
+    await screenshot("10-pathways-empty");
+    await $("#pw-new").click();
+    await $("#pw-name").setValue("Energy and data");
+    await $("#pw-ects").setValue("15");
+    await $("#pw-min-eqf").selectByAttribute("value", "6");
+    // Enter submits the form, as a keyboard user would.
+    await $("#pw-ects").click();
+    await browser.keys("Enter");
+    await expect($("#pathway-title")).toHaveText("Energy and data");
+    await expect($("#pw-ects")).toHaveText(expect.stringContaining("0 of 15 EC"));
+    // Add a signed (verified) credential and a hosted OB 2.0 one (not verifiable offline).
+    const add = async (format: string) => {
+      const before = await $$("#pw-members li").length;
+      const li = $(`#pw-candidates li[data-format="${format}"]`);
+      const id = await li.getAttribute("data-id");
+      await li.$("button").click();
+      await browser.waitUntil(async () => (await $$("#pw-members li").length) === before + 1);
+      if (id) return id;
+      throw new Error(`no ${format} candidate`);
+    };
+    const signed = await add("ob3-json-ld");
+    await expect($(`#pw-members li[data-id="${signed}"]`)).toHaveAttribute("data-standing", "counted");
+    const hosted = await add("ob2-hosted");
+    await expect($(`#pw-members li[data-id="${hosted}"]`)).toHaveAttribute("data-standing", "unverified");
+    await expect($("#pw-apart")).toHaveText(expect.stringContaining("not counted"));
+    await expect($("#pw-missing")).toHaveText(expect.stringContaining("EC more needed"));
+    await expect($("#pw-missing")).toHaveText(expect.stringContaining("is not verified and does not count"));
+    await screenshot("11-pathway");
+  });
+
+  it("writes the exemption dossier (HTML, PDF, CLR, originals) into Documents", async () => {
+    await $("#pw-request").click();
+    await expect($("#ex-title")).toHaveText("Request an exemption");
+    await expect($$("#ex-members li")).toBeElementsArrayOfSize(2);
+    await $("#ex-learner").setValue("Sam de Vries");
+    await $("#ex-request").setValue("Vrijstelling voor Energiesystemen (5 EC)");
+    await $("#ex-lang").selectByAttribute("value", "nl");
+    await $("#ex-verify").click(); // offline: no network in this test
+    await screenshot("12-exemption-form");
+    await $("#ex-save").click();
+    await $("#ex-done").waitForDisplayed({ timeout: 60_000 });
+    const files = await $$("#ex-files code").map((c) => c.getText());
+    const exportDir = process.env.BACKPACK_EXPORT_DIR!;
+    expect(files.every((f) => f.startsWith(exportDir))).toBe(true);
+    const html = files.find((f) => f.endsWith("dossier.html"))!;
+    const pdf = files.find((f) => f.endsWith("dossier.pdf"))!;
+    expect(fs.readFileSync(html, "utf8")).toContain("Sam de Vries");
+    expect(fs.readFileSync(html, "utf8")).toContain("Dossier vrijstellingsverzoek: Energy and data");
+    expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(files.some((f) => f.endsWith("clr.json"))).toBe(true);
+    expect(files.filter((f) => f.includes("/credentials/")).length).toBe(2);
+    await screenshot("13-exemption-saved");
+  });
+});

@@ -85,3 +85,49 @@ mod tests {
         }
     }
 }
+
+/// One command list in five places must agree: build.rs (permissions), the
+/// handler list above, capabilities/main.json (grants) and the isolation
+/// frame's allowlist. A command missing from the isolation list was refused
+/// in the real window while every unit test passed.
+#[cfg(test)]
+mod command_lists {
+    fn quoted(s: &str) -> Vec<String> {
+        s.split('"').skip(1).step_by(2).map(str::to_string).collect()
+    }
+
+    #[test]
+    fn isolation_allowlist_capability_and_handlers_name_every_command() {
+        let build = include_str!("../build.rs");
+        let start = build.find("const COMMANDS").unwrap();
+        let end = build[start..].find("];").unwrap() + start;
+        let mut commands = quoted(&build[start..end]);
+        commands.sort();
+
+        let iso = include_str!("../../ui/isolation/index.js");
+        let start = iso.find("new Set([").unwrap();
+        let end = iso[start..].find("]);").unwrap() + start;
+        let mut allowed = quoted(&iso[start..end]);
+        allowed.sort();
+        assert_eq!(allowed, commands, "ui/isolation/index.js ALLOWED");
+
+        let caps: serde_json::Value = serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let mut granted: Vec<String> = caps["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+            .collect();
+        granted.sort();
+        assert_eq!(granted, commands, "capabilities/main.json");
+
+        let lib = include_str!("lib.rs");
+        let start = lib.find("generate_handler![").unwrap();
+        let end = lib[start..].find("])").unwrap() + start;
+        let mut handled: Vec<String> =
+            lib[start..end].split("commands::").skip(1).filter_map(|s| s.split(',').next()).map(|s| s.trim().to_string()).filter(|s| !s.contains(' ')).collect();
+        handled.sort();
+        handled.dedup();
+        assert_eq!(handled, commands, "generate_handler! in lib.rs");
+    }
+}

@@ -5,7 +5,9 @@ const ALLOWED = new Set([
   "app_info", "list_credentials", "credential_detail", "card_pictures", "import_items",
   "load_sample", "launch_items", "verify_credential", "remove_credential", "undo_remove",
   "export_credential", "create_backup", "restore_backup", "get_settings", "set_settings",
-  "first_screen",
+  "first_screen", "list_pathways", "create_pathway", "update_pathway", "add_to_pathway",
+  "remove_from_pathway", "delete_pathway", "pathway_suggestions", "import_pathway", "export_pathway",
+  "request_exemption",
 ]);
 window.__TAURI_ISOLATION_HOOK__ = (payload) => {
   const cmd = payload && payload.cmd;

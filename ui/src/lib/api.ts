@@ -2,8 +2,9 @@
 // uses `tauriBackend` (Tauri IPC), unit tests pass an in-memory one.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
-  AppError, AppInfo, Detail, ImportItem, ImportProgress, ItemResult, LaunchItems,
-  ReportView, RestoreReport, Settings, Summary, Written,
+  AppError, AppInfo, Detail, DossierWritten, ExemptionRequest, ImportItem, ImportProgress, ItemResult,
+  LaunchItems, PathwayDraft, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
+  Summary, Written,
 } from "./types";
 
 export interface Backend {
@@ -23,6 +24,16 @@ export interface Backend {
   getSettings(): Promise<Settings>;
   setSettings(settings: Settings): Promise<Settings>;
   firstScreen(shown: number, marks: Record<string, number>): Promise<number>;
+  listPathways(): Promise<PathwayView[]>;
+  createPathway(draft: PathwayDraft, members: string[]): Promise<PathwayView>;
+  updatePathway(id: string, draft: PathwayDraft): Promise<PathwayView>;
+  addToPathway(id: string, ids: string[]): Promise<PathwayView>;
+  removeFromPathway(id: string, ids: string[]): Promise<PathwayView>;
+  deletePathway(id: string): Promise<string>;
+  pathwaySuggestions(): Promise<Suggestion[]>;
+  importPathway(text: string): Promise<PathwayImported>;
+  exportPathway(id: string): Promise<Written>;
+  requestExemption(request: ExemptionRequest, online: boolean): Promise<DossierWritten>;
 }
 
 /** Is this the `{code, message}` error every command rejects with? */
@@ -59,6 +70,16 @@ export const tauriBackend: Backend = {
   getSettings: () => invoke("get_settings"),
   setSettings: (settings) => invoke("set_settings", { settings }),
   firstScreen: (shown, marks) => invoke("first_screen", { shown, marks }),
+  listPathways: () => invoke("list_pathways"),
+  createPathway: (draft, members) => invoke("create_pathway", { draft, members }),
+  updatePathway: (id, draft) => invoke("update_pathway", { id, draft }),
+  addToPathway: (id, ids) => invoke("add_to_pathway", { id, ids }),
+  removeFromPathway: (id, ids) => invoke("remove_from_pathway", { id, ids }),
+  deletePathway: (id) => invoke("delete_pathway", { id }),
+  pathwaySuggestions: () => invoke("pathway_suggestions"),
+  importPathway: (text) => invoke("import_pathway", { text }),
+  exportPathway: (id) => invoke("export_pathway", { id }),
+  requestExemption: (request, online) => invoke("request_exemption", { request, online }),
 };
 
 /** Read a picked File as base64 (for the file picker and restore). */

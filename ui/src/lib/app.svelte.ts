@@ -11,7 +11,10 @@ export type View =
   | { name: "backpack" }
   | { name: "add" }
   | { name: "detail"; id: string }
-  | { name: "settings" };
+  | { name: "settings" }
+  | { name: "pathways" }
+  | { name: "pathway"; id: string }
+  | { name: "exemption"; pathway: string | null; ids: string[] };
 
 export interface Toast {
   id: number;

@@ -28,7 +28,7 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 /** A message for an error code; unknown codes show the core's own message. */
 export function errorText(e: AppError): string {
   const key = `error.${e.code}` as MessageKey;
-  if (key in en) return t(key);
+  if (key in en) return t(key, { message: e.message, code: e.code });
   return t("error.generic", { code: e.code, message: e.message });
 }
 

@@ -182,3 +182,92 @@ export interface LaunchItems {
   items: ImportItem[];
   problems: { arg: string; code: string }[];
 }
+
+/** A pathway's goal (decimals arrive as numbers). */
+export interface Goal {
+  ects: number | null;
+  hours: number | null;
+  minEqf: number | null;
+  deadline: string | null;
+  requiredCredentials: { achievementId?: string; name?: string }[];
+  requiredOutcomes: string[];
+}
+
+/** What is missing, or an overlap: a kind with its facts, and the English sentence. */
+export type Gap =
+  | { kind: "gone"; id: string; text: string }
+  | { kind: "ects" | "hours"; more: number; have: number; target: number; text: string }
+  | { kind: "level-below"; title: string; level: number; min: number; text: string }
+  | { kind: "level-unknown"; title: string; min: number; text: string }
+  | { kind: "required-credential"; name: string; text: string }
+  | { kind: "required-outcome"; outcome: string; text: string }
+  | { kind: "deadline-passed"; deadline: string; text: string }
+  | { kind: "not-counted"; title: string; invalid: boolean; text: string }
+  | { kind: "same-achievement"; a: string; b: string; text: string }
+  | { kind: "shared-outcomes"; a: string; b: string; count: number; text: string };
+
+export type Standing = "counted" | "invalid" | "unverified";
+
+export interface MemberProgress {
+  id: string;
+  title: string;
+  issued: string | null;
+  ects: number | null;
+  hours: number | null;
+  eqf: number | null;
+  standing: Standing;
+}
+
+export interface Progress {
+  ects: number;
+  hours: number;
+  ects_apart: number;
+  target_ects: number | null;
+  target_hours: number | null;
+  levels: Record<string, number>;
+  members: MemberProgress[];
+  missing: Gap[];
+  overlaps: Gap[];
+  complete: boolean;
+}
+
+export interface PathwayView {
+  id: string;
+  name: string;
+  description: string | null;
+  goal: Goal;
+  members: string[];
+  progress: Progress;
+}
+
+export interface PathwayDraft {
+  name: string;
+  description: string | null;
+  goal: Goal;
+}
+
+export interface Suggestion {
+  name: string;
+  reason: string;
+  members: string[];
+}
+
+export interface PathwayImported {
+  pathway: PathwayView;
+  not_held: { achievementId?: string; name?: string }[];
+}
+
+export interface ExemptionRequest {
+  pathway: string | null;
+  ids: string[];
+  learner: string | null;
+  request: string | null;
+  lang: "nl" | "en";
+  verify: boolean;
+}
+
+export interface DossierWritten {
+  folder: string;
+  files: string[];
+  credentials: number;
+}

@@ -2,7 +2,11 @@
 // wallet (list, detail, import of pasted JSON, remove/undo, settings), so the
 // stores and views are exercised against real behaviour, not canned replies.
 import type { Backend } from "../lib/api";
-import type { AppInfo, Detail, ImportItem, ItemResult, Settings, Summary } from "../lib/types";
+import type {
+  AppInfo, Detail, ExemptionRequest, Gap, ImportItem, ItemResult, PathwayDraft, PathwayView, Settings, Suggestion, Summary,
+} from "../lib/types";
+
+interface StoredPathway { id: string; draft: PathwayDraft; members: string[] }
 
 export function summary(i: number, over: Partial<Summary> = {}): Summary {
   const titles = ["Data Science for Policy Makers", "Sustainable Energy Systems", "Academic Writing in English", "Introduction to Machine Learning", "Welcome to the Digital Campus"];
@@ -56,6 +60,8 @@ export class MemoryBackend implements Backend {
   settings: Settings = { language: "en", theme: "system", data_dir: null, verifier_url: "" };
   info: Partial<AppInfo> = {};
   calls: string[] = [];
+  pathways: StoredPathway[] = [];
+  dossiers: ExemptionRequest[] = [];
 
   constructor(n = 0) {
     this.items = Array.from({ length: n }, (_, i) => summary(i));
@@ -116,4 +122,64 @@ export class MemoryBackend implements Backend {
     return { ...s };
   }
   async firstScreen() { return 1; }
+
+  // Pathways: the same rules as the core (valid counts, the rest is apart), in miniature.
+  private view(p: StoredPathway): PathwayView {
+    const members = p.members.map((id) => this.items.find((s) => s.id === id)).filter((s): s is Summary => !!s);
+    const counted = members.filter((s) => s.verdict === "valid");
+    const ects = counted.reduce((a, s) => a + (s.ects ?? 0), 0);
+    const apart = members.filter((s) => s.verdict !== "valid").reduce((a, s) => a + (s.ects ?? 0), 0);
+    const target = p.draft.goal.ects;
+    const missing: Gap[] = [];
+    if (target !== null && ects < target) missing.push({ kind: "ects", more: target - ects, have: ects, target, text: "" });
+    for (const s of members.filter((m) => m.verdict !== "valid")) missing.push({ kind: "not-counted", title: s.title, invalid: s.verdict === "invalid", text: "" });
+    const levels: Record<string, number> = {};
+    for (const s of counted) levels[String(s.eqf_level ?? "unknown")] = (levels[String(s.eqf_level ?? "unknown")] ?? 0) + 1;
+    return {
+      id: p.id, name: p.draft.name, description: p.draft.description, goal: p.draft.goal, members: [...p.members],
+      progress: {
+        ects, hours: ects * 28, ects_apart: apart, target_ects: target, target_hours: p.draft.goal.hours, levels,
+        members: members.map((s) => ({ id: s.id, title: s.title, issued: s.issued, ects: s.ects, hours: s.hours, eqf: s.eqf_level, standing: s.verdict === "valid" ? "counted" : s.verdict === "invalid" ? "invalid" : "unverified" })),
+        missing, overlaps: [], complete: missing.length === 0 && target !== null,
+      },
+    };
+  }
+  private find(id: string): StoredPathway {
+    const p = this.pathways.find((x) => x.id === id);
+    if (!p) throw { code: "not-found", message: `pathway ${id}` };
+    return p;
+  }
+  async listPathways() { return this.pathways.map((p) => this.view(p)); }
+  async createPathway(draft: PathwayDraft, members: string[]) {
+    if (!draft.name.trim()) throw { code: "invalid-pathway", message: "a pathway needs a name" };
+    const p = { id: `${draft.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${this.pathways.length}`, draft, members: [...members] };
+    this.pathways.push(p);
+    return this.view(p);
+  }
+  async updatePathway(id: string, draft: PathwayDraft) { const p = this.find(id); p.draft = draft; return this.view(p); }
+  async addToPathway(id: string, ids: string[]) {
+    const p = this.find(id);
+    for (const c of ids) if (!p.members.includes(c)) p.members.push(c);
+    return this.view(p);
+  }
+  async removeFromPathway(id: string, ids: string[]) { const p = this.find(id); p.members = p.members.filter((m) => !ids.includes(m)); return this.view(p); }
+  async deletePathway(id: string) { this.find(id); this.pathways = this.pathways.filter((p) => p.id !== id); return id; }
+  async pathwaySuggestions(): Promise<Suggestion[]> {
+    const micro = this.items.filter((s) => s.class === "micro-credential" && s.issuer === "Hogeschool Proefstad (sample)");
+    return micro.length >= 2 ? [{ name: "Hogeschool Proefstad (sample): stackable", reason: "stackable micro-credentials of one issuer", members: micro.map((s) => s.id) }] : [];
+  }
+  async importPathway(text: string) {
+    const f = JSON.parse(text);
+    if (f.type !== "BackpackPathway") throw { code: "invalid-pathway", message: "not a pathway file" };
+    const v = await this.createPathway({ name: f.name, description: f.description ?? null, goal: f.goal }, []);
+    return { pathway: v, not_held: f.members ?? [] };
+  }
+  async exportPathway(id: string) { return { path: `/tmp/${id}.pathway.json`, count: this.find(id).members.length }; }
+  async requestExemption(r: ExemptionRequest) {
+    const members = [...r.ids, ...(r.pathway ? this.find(r.pathway).members : [])];
+    if (!members.length) throw { code: "nothing-chosen", message: "none" };
+    this.dossiers.push(r);
+    const folder = `/tmp/Documents/exemption-${this.dossiers.length}`;
+    return { folder, files: ["dossier.html", "dossier.pdf", "clr.json", ...members.map((m) => `credentials/${m}.json`)].map((f) => `${folder}/${f}`), credentials: members.length };
+  }
 }
