@@ -172,7 +172,7 @@ pub fn blocks(d: &Dossier, lang: Lang) -> Vec<Block> {
                         RuleOutcome::Fail => t(lang, "does not meet", "voldoet niet"),
                         RuleOutcome::Unknown => t(lang, "unknown", "onbekend"),
                     };
-                    format!("{} — {o}: {}", r.rule, r.detail)
+                    format!("{} — {o}: {}", r.rule, r.detail_in(lang))
                 })
                 .collect(),
         ));

@@ -290,7 +290,7 @@ impl GapKind {
             (GapKind::RequiredCredential { name }, En) => format!("required credential '{name}' is not in the pathway"),
             (GapKind::RequiredCredential { name }, Nl) => format!("vereiste credential '{name}' zit niet in het leerpad"),
             (GapKind::RequiredOutcome { outcome }, En) => format!("required outcome not covered: {outcome}"),
-            (GapKind::RequiredOutcome { outcome }, Nl) => format!("vereist leerresultaat niet gedekt: {outcome}"),
+            (GapKind::RequiredOutcome { outcome }, Nl) => format!("vereist leeruitkomst niet gedekt: {outcome}"),
             (GapKind::DeadlinePassed { deadline }, En) => format!("the deadline {deadline} has passed"),
             (GapKind::DeadlinePassed { deadline }, Nl) => format!("de deadline {deadline} is verstreken"),
             (GapKind::NotCounted { title, invalid: true }, En) => format!("'{title}' is invalid (revoked, expired or not genuine) and not counted"),
@@ -300,7 +300,7 @@ impl GapKind {
             (GapKind::SameAchievement { a, b }, En) => format!("'{a}' and '{b}' are the same achievement"),
             (GapKind::SameAchievement { a, b }, Nl) => format!("'{a}' en '{b}' zijn dezelfde prestatie"),
             (GapKind::SharedOutcomes { a, b, count }, En) => format!("'{a}' and '{b}' share {count} learning outcome(s)"),
-            (GapKind::SharedOutcomes { a, b, count }, Nl) => format!("'{a}' en '{b}' delen {count} leerresultaat/-resultaten"),
+            (GapKind::SharedOutcomes { a, b, count }, Nl) => format!("'{a}' en '{b}' delen {count} leeruitkomst(en)"),
         }
     }
 }

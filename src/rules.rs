@@ -37,7 +37,19 @@ pub enum RuleOutcome {
 pub struct RuleResult {
     pub rule: &'static str,
     pub outcome: RuleOutcome,
+    /// What was found, in English...
     pub detail: String,
+    /// ...and in Dutch.
+    pub detail_nl: String,
+}
+
+impl RuleResult {
+    pub fn detail_in(&self, lang: crate::model::Lang) -> &str {
+        match lang {
+            crate::model::Lang::Nl => &self.detail_nl,
+            crate::model::Lang::En => &self.detail,
+        }
+    }
 }
 
 /// What a credential is, as the universities use the words.
@@ -82,8 +94,13 @@ impl Assessment {
     }
 }
 
-fn result(rule: &'static str, outcome: RuleOutcome, detail: impl Into<String>) -> RuleResult {
-    RuleResult { rule, outcome, detail: detail.into() }
+fn result(rule: &'static str, outcome: RuleOutcome, en: impl Into<String>, nl: impl Into<String>) -> RuleResult {
+    RuleResult { rule, outcome, detail: en.into(), detail_nl: nl.into() }
+}
+
+/// A decimal the Dutch way (7,5).
+fn nl_num(d: Decimal) -> String {
+    d.normalize().to_string().replace('.', ",")
 }
 
 /// The study load in ECTS: stated, or converted from hours (exact decimal).
@@ -133,83 +150,84 @@ pub fn assess(c: &Credential) -> Assessment {
 
     let (lo, hi) = (Decimal::from(MIN_ECTS), Decimal::from(MAX_ECTS));
     rules.push(match (a.ects, a.study_hours) {
-        (Some(e), _) if e >= lo && e <= hi => result(ECTS_RANGE, RuleOutcome::Pass, format!("{} EC is within {MIN_ECTS}–{MAX_ECTS} EC", e.normalize())),
-        (Some(e), _) => result(ECTS_RANGE, RuleOutcome::Fail, format!("{} EC is outside {MIN_ECTS}–{MAX_ECTS} EC", e.normalize())),
+        (Some(e), _) if e >= lo && e <= hi => result(ECTS_RANGE, RuleOutcome::Pass, format!("{} EC is within {MIN_ECTS}–{MAX_ECTS} EC", e.normalize()), format!("{} EC ligt binnen {MIN_ECTS}–{MAX_ECTS} EC", nl_num(e))),
+        (Some(e), _) => result(ECTS_RANGE, RuleOutcome::Fail, format!("{} EC is outside {MIN_ECTS}–{MAX_ECTS} EC", e.normalize()), format!("{} EC ligt buiten {MIN_ECTS}–{MAX_ECTS} EC", nl_num(e))),
         (None, Some(h)) => {
             let (hlo, hhi) = (lo * Decimal::from(HOURS_PER_ECTS), hi * Decimal::from(HOURS_PER_ECTS));
             if h >= hlo && h <= hhi {
-                result(ECTS_RANGE, RuleOutcome::Pass, format!("{} hours is within {hlo}–{hhi} hours ({MIN_ECTS}–{MAX_ECTS} EC at {HOURS_PER_ECTS} h/EC)", h.normalize()))
+                result(ECTS_RANGE, RuleOutcome::Pass, format!("{} hours is within {hlo}–{hhi} hours ({MIN_ECTS}–{MAX_ECTS} EC at {HOURS_PER_ECTS} h/EC)", h.normalize()), format!("{} uur ligt binnen {hlo}–{hhi} uur ({MIN_ECTS}–{MAX_ECTS} EC bij {HOURS_PER_ECTS} uur/EC)", nl_num(h)))
             } else {
-                result(ECTS_RANGE, RuleOutcome::Fail, format!("{} hours is outside {hlo}–{hhi} hours ({MIN_ECTS}–{MAX_ECTS} EC at {HOURS_PER_ECTS} h/EC)", h.normalize()))
+                result(ECTS_RANGE, RuleOutcome::Fail, format!("{} hours is outside {hlo}–{hhi} hours ({MIN_ECTS}–{MAX_ECTS} EC at {HOURS_PER_ECTS} h/EC)", h.normalize()), format!("{} uur ligt buiten {hlo}–{hhi} uur ({MIN_ECTS}–{MAX_ECTS} EC bij {HOURS_PER_ECTS} uur/EC)", nl_num(h)))
             }
         }
-        (None, None) => result(ECTS_RANGE, RuleOutcome::Unknown, "the credential states no study load (ECTS or hours)"),
+        (None, None) => result(ECTS_RANGE, RuleOutcome::Unknown, "the credential states no study load (ECTS or hours)", "de credential noemt geen studielast (EC of uren)"),
     });
 
     rules.push(match eqf {
-        Some(l) if l >= MIN_EQF => result(EQF_LEVEL, RuleOutcome::Pass, format!("EQF level {l} (at least {MIN_EQF})")),
-        Some(l) => result(EQF_LEVEL, RuleOutcome::Fail, format!("EQF level {l} is below {MIN_EQF}")),
-        None => result(EQF_LEVEL, RuleOutcome::Unknown, "the credential states no EQF or NLQF level"),
+        Some(l) if l >= MIN_EQF => result(EQF_LEVEL, RuleOutcome::Pass, format!("EQF level {l} (at least {MIN_EQF})"), format!("EQF-niveau {l} (minstens {MIN_EQF})")),
+        Some(l) => result(EQF_LEVEL, RuleOutcome::Fail, format!("EQF level {l} is below {MIN_EQF}"), format!("EQF-niveau {l} is lager dan {MIN_EQF}")),
+        None => result(EQF_LEVEL, RuleOutcome::Unknown, "the credential states no EQF or NLQF level", "de credential noemt geen EQF- of NLQF-niveau"),
     });
 
     let n = a.learning_outcomes.iter().filter(|o| !o.text.trim().is_empty()).count();
     rules.push(if n > 0 {
-        result(LEARNING_OUTCOMES, RuleOutcome::Pass, format!("{n} learning outcome(s) described"))
+        result(LEARNING_OUTCOMES, RuleOutcome::Pass, format!("{n} learning outcome(s) described"), format!("{n} leeruitkomst(en) beschreven"))
     } else {
-        result(LEARNING_OUTCOMES, RuleOutcome::Fail, "no learning outcome is described")
+        result(LEARNING_OUTCOMES, RuleOutcome::Fail, "no learning outcome is described", "er is geen leeruitkomst beschreven")
     });
 
     let mut missing = Vec::new();
     let present = |o: &Option<String>| o.as_deref().map(|s| !s.trim().is_empty()).unwrap_or(false);
     if c.recipient.as_ref().map(|r| present(&r.identity) || present(&r.name)).unwrap_or(false) {
     } else {
-        missing.push("learner");
+        missing.push(("learner", "lerende"));
     }
     if !present(&a.name) && !present(&c.name) {
-        missing.push("title");
+        missing.push(("title", "titel"));
     }
     if !present(&c.issuer.country) {
-        missing.push("country of the awarding body");
+        missing.push(("country of the awarding body", "land van de uitgever"));
     }
     if !present(&c.issuer.name) && !present(&c.issuer.institution_name) {
-        missing.push("awarding body");
+        missing.push(("awarding body", "uitgever"));
     }
     if !present(&c.issued) {
-        missing.push("date of issue");
+        missing.push(("date of issue", "datum van uitgifte"));
     }
     if n == 0 {
-        missing.push("learning outcomes");
+        missing.push(("learning outcomes", "leeruitkomsten"));
     }
     if ects.is_none() {
-        missing.push("notional workload");
+        missing.push(("notional workload", "studielast"));
     }
     if eqf.is_none() {
-        missing.push("level (EQF)");
+        missing.push(("level (EQF)", "niveau (EQF)"));
     }
     if !present(&a.assessment_type) {
-        missing.push("type of assessment");
+        missing.push(("type of assessment", "soort toetsing"));
     }
     if !present(&a.participation) {
-        missing.push("form of participation");
+        missing.push(("form of participation", "vorm van deelname"));
     }
     if a.quality_assurance.is_none() && quality_mark(c) != Some(true) {
-        missing.push("type of quality assurance");
+        missing.push(("type of quality assurance", "soort kwaliteitszorg"));
     }
     rules.push(if missing.is_empty() {
-        result(EU_ELEMENTS, RuleOutcome::Pass, "all mandatory EU elements are present")
+        result(EU_ELEMENTS, RuleOutcome::Pass, "all mandatory EU elements are present", "alle verplichte EU-elementen zijn aanwezig")
     } else {
-        result(EU_ELEMENTS, RuleOutcome::Fail, format!("missing: {}", missing.join(", ")))
+        result(EU_ELEMENTS, RuleOutcome::Fail, format!("missing: {}", missing.iter().map(|m| m.0).collect::<Vec<_>>().join(", ")), format!("ontbreekt: {}", missing.iter().map(|m| m.1).collect::<Vec<_>>().join(", ")))
     });
 
     let mark = quality_mark(c);
     rules.push(match mark {
-        Some(true) => result(QUALITY_MARK, RuleOutcome::Pass, "issued as a micro-credential under the national quality framework"),
+        Some(true) => result(QUALITY_MARK, RuleOutcome::Pass, "issued as a micro-credential under the national quality framework", "uitgegeven als microcredential onder het nationale kwaliteitskader"),
         Some(false) => result(
             QUALITY_MARK,
             RuleOutcome::Fail,
             format!("issued as '{}', not as a micro-credential", a.badge_class_type.as_deref().unwrap_or("another kind of badge")),
+            format!("uitgegeven als '{}', niet als microcredential", a.badge_class_type.as_deref().unwrap_or("ander soort badge")),
         ),
-        None => result(QUALITY_MARK, RuleOutcome::Unknown, "the credential does not say whether it carries the micro-credential quality mark"),
+        None => result(QUALITY_MARK, RuleOutcome::Unknown, "the credential does not say whether it carries the micro-credential quality mark", "de credential zegt niet of hij het microcredential-keurmerk draagt"),
     });
     let class = match mark {
         Some(true) => Class::MicroCredential,
@@ -293,5 +311,18 @@ mod tests {
             assert!(d.contains(m), "{d}");
         }
         assert!(!d.contains("title") && !d.contains("notional workload") && !d.contains("awarding body"), "{d}");
+    }
+
+    #[test]
+    fn every_rule_says_what_it_found_in_dutch_too() {
+        for c in [cred(Some("7.5"), None), cred(None, Some("20")), cred(None, None)] {
+            for r in assess(&c).rules {
+                assert!(!r.detail_nl.is_empty() && r.detail_nl != r.detail, "{r:?}");
+            }
+        }
+        let a = assess(&cred(Some("7.5"), None));
+        assert_eq!(a.rule(ECTS_RANGE).unwrap().detail_in(Lang::Nl), "7,5 EC ligt binnen 3–30 EC");
+        let d = a.rule(EU_ELEMENTS).unwrap().detail_in(Lang::Nl);
+        assert!(d.starts_with("ontbreekt: lerende") && d.contains("soort toetsing"), "{d}");
     }
 }

@@ -24,7 +24,7 @@ fn dossier_for_a_pathway_in_dutch_and_english() {
     let out = cli.run(&["pathway", "new", "Data minor", "--ects", "30", "--add", &ids[0], "--add", &ids[1], "--add", &ids[2]]);
     assert!(out.status.success(), "{}", stderr(&out));
 
-    for (lang, words) in [("en", ["Exemption dossier", "Learning outcomes", "Study load", "Verification"]), ("nl", ["Dossier vrijstellingsverzoek", "Leeruitkomsten", "Studielast", "Verificatie"])] {
+    for (lang, words) in [("en", ["Exemption dossier", "Learning outcomes", "Study load", "Verification", "is within 3–30 EC"]), ("nl", ["Dossier vrijstellingsverzoek", "Leeruitkomsten", "Studielast", "Verificatie", "ligt binnen 3–30 EC"])] {
         let dir = cli.data.path().join(format!("dossier-{lang}"));
         let out = cli.run(&[
             "dossier", "--pathway", "data minor", "--out", dir.to_str().unwrap(), "--lang", lang,

@@ -118,6 +118,8 @@ export interface RuleResult {
   rule: string;
   outcome: "pass" | "fail" | "unknown";
   detail: string;
+  /** The same in Dutch. */
+  detail_nl: string;
 }
 
 export interface Assessment {

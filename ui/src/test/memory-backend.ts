@@ -43,7 +43,7 @@ export function detailOf(s: Summary): Detail {
       recipient: { identity: "sha256$abc", hashed: true, salt: "s1", identity_type: "emailAddress", name: null },
       issued: s.issued, valid_from: s.issued, valid_until: null, evidence: [], status: null, proofs: [], hosted_url: null, contains: [], warnings: [],
     },
-    assessment: { class: "micro-credential", ects: s.ects, hours: s.ects === null ? null : s.ects * 28, eqf: s.eqf_level, rules: [{ rule: "ects-range", outcome: "pass", detail: "5 EC is within 3–30 EC" }] },
+    assessment: { class: "micro-credential", ects: s.ects, hours: s.ects === null ? null : s.ects * 28, eqf: s.eqf_level, rules: [{ rule: "ects-range", outcome: "pass", detail: "5 EC is within 3–30 EC", detail_nl: "5 EC ligt binnen 3–30 EC" }] },
     report: { verdict: "valid", checked_at: "2026-01-01T00:00:00Z", checks: [{ check: "proof", outcome: "pass", detail: "eddsa-rdfc-2022 signature verified" }, { check: "status", outcome: "skip", detail: "no status entry" }] },
     original: JSON.stringify({ id: `urn:uuid:${s.id}`, name: s.title }),
     media_type: "application/ld+json",
