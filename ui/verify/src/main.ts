@@ -7,7 +7,7 @@ import { checkLabel, pickLang, t, type Lang } from "./i18n";
 import { decodeSelfContained, fetchShare, parseFragment, type Share } from "./link";
 import { failedIds, type Check } from "./report";
 import { summarize } from "./summary";
-import { verifyText, verifyValue, type Result } from "./verify";
+import { parseDate, verifyText, verifyValue, type Result } from "./verify";
 
 type PageVerdict = Result["verdict"] | "unshared" | "unfetchable" | "damaged";
 
@@ -125,8 +125,8 @@ function renderDetails(r: Result, box: HTMLElement, demote: boolean) {
   row(dl, t(lang, "level"), level);
   row(dl, t(lang, "ects"), s.ects);
   row(dl, t(lang, "studyLoad"), s.studyLoad);
-  row(dl, t(lang, "validFrom"), s.validFrom);
-  row(dl, t(lang, "validUntil"), s.validUntil);
+  row(dl, t(lang, "validFrom"), niceDate(s.validFrom));
+  row(dl, t(lang, "validUntil"), niceDate(s.validUntil));
   box.append(dl);
   if (s.outcomes.length) {
     box.append(el("h3", undefined, t(lang, "outcomes")));
@@ -139,6 +139,14 @@ function renderDetails(r: Result, box: HTMLElement, demote: boolean) {
     if (s.criteria) box.append(el("p", "criteria", s.criteria));
     if (s.criteriaUrl) box.append(el("p", "wrap small", s.criteriaUrl));
   }
+}
+
+/** A date for people (the credential's own text when it is not a date). */
+function niceDate(s: string | undefined): string | undefined {
+  if (!s) return s;
+  const d = parseDate(s);
+  if (!d) return s;
+  return d.toLocaleDateString(lang === "nl" ? "nl-NL" : "en-GB", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
 }
 
 function renderChecks(list: Check[], ul: HTMLElement) {

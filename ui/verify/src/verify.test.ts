@@ -62,7 +62,7 @@ describe("link fragments", () => {
 async function seal(plain: string, key: Uint8Array): Promise<Uint8Array> {
   const magic = new TextEncoder().encode("BPS1");
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const k = await crypto.subtle.importKey("raw", key, "AES-GCM", false, ["encrypt"]);
+  const k = await crypto.subtle.importKey("raw", key as BufferSource, "AES-GCM", false, ["encrypt"]);
   const ct = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: magic }, k, new TextEncoder().encode(plain)));
   const out = new Uint8Array(4 + 12 + ct.length);
   out.set(magic, 0);
