@@ -86,6 +86,18 @@ function render(view: View | undefined, state: "idle" | "busy" = "idle", busyTex
   expl.textContent = explain;
   if (view.detail) expl.append(el("span", "detail", ` (${view.detail})`));
   if (r) {
+    const failed = failedIds(r.checks);
+    if (failed.length) {
+      const line = el("span", "failed-list", `${t(lang, "failedChecks")}: `);
+      failed.forEach((id, i) => {
+        const b = el("b", undefined, checkLabel(lang, id));
+        b.dataset.check = id;
+        line.append(...(i ? [", ", b] : [b]));
+      });
+      expl.append(line);
+    }
+  }
+  if (r) {
     renderDetails(r, details, v !== "valid");
     renderChecks(r.checks, checks);
   }

@@ -192,3 +192,15 @@ function base58(bytes: Uint8Array): string {
   }
   return s;
 }
+
+describe("images", () => {
+  it("shows only inline PNG/JPEG/SVG data URLs under the size cap", async () => {
+    const { safeImage } = await import("./summary");
+    expect(safeImage("data:image/png;base64,iVBORw0KGgo=")).toBe("data:image/png;base64,iVBORw0KGgo=");
+    expect(safeImage({ id: "data:image/svg+xml;base64,PHN2Zz4=" })).toBe("data:image/svg+xml;base64,PHN2Zz4=");
+    expect(safeImage("https://tracker.example/pixel.png")).toBeUndefined();
+    expect(safeImage("data:text/html;base64,PHNjcmlwdD4=")).toBeUndefined();
+    expect(safeImage("data:image/svg+xml;utf8,<svg onload=alert(1)>")).toBeUndefined();
+    expect(safeImage("data:image/png;base64," + "A".repeat(2 * 1024 * 1024))).toBeUndefined();
+  });
+});
