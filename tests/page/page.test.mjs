@@ -317,6 +317,23 @@ describe("on screen", () => {
     await good.context.close();
   });
 
+  test("a chosen file and pasted text are checked too", async () => {
+    const context = await browser.newContext();
+    await context.clock.setFixedTime(new Date(NOW));
+    const page = await context.newPage();
+    await page.goto(site.url);
+    assert.equal(await page.locator("#verdict").getAttribute("data-state"), "idle");
+    await page.setInputFiles("#file", join(tmp, "jwt-eddsa-tampered.jwt"));
+    const out = page.locator('#verdict[data-state="done"]');
+    await out.waitFor();
+    assert.equal(await out.getAttribute("data-verdict"), "invalid");
+    assert.equal(await out.getAttribute("data-failed"), "proof");
+    await page.fill("#paste", readFileSync(join(VECTORS, `${DCC}/v2/ed25519/didKey/legacy-noStatus-noExpiry.json`), "utf8"));
+    await page.click("#verify-pasted");
+    await page.locator('#verdict[data-state="done"][data-verdict="valid"]').waitFor();
+    await context.close();
+  });
+
   test("the fragment never reaches the server", () => {
     assert.ok(site.log.length > 0);
     assert.ok(site.log.every((u) => !u.includes("#") && !u.includes("c=")), site.log.join(" "));
