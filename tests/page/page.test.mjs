@@ -363,6 +363,10 @@ describe("encrypted short links", () => {
     assert.equal(v.verdict, rust.get(join(VECTORS, `${DCC}/v2/ed25519/didKey/legacy-noStatus-noExpiry.json`)).verdict);
     assert.equal(v.verdict, "valid");
     await context.close();
+    const hits = shares.log.filter((h) => h.url === "/s/live");
+    assert.equal(hits.length, 1, "one GET of the object");
+    const keyText = Buffer.from(key).toString("base64url");
+    assert.ok(hits.every((h) => !h.url.includes(keyText) && !h.cookie && !(h.referer ?? "").includes(keyText)), JSON.stringify(hits));
   });
 
   test("a JWT string inside a share verifies too", async () => {

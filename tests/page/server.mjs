@@ -43,7 +43,9 @@ export async function startStatic(root) {
 /** A share location on another origin: objects by path, with CORS, as a WebDAV host with CORS would serve them. */
 export async function startShares() {
   const objects = new Map();
+  const log = [];
   const server = createServer((req, res) => {
+    log.push({ url: req.url, cookie: req.headers.cookie, referer: req.headers.referer });
     const cors = { "access-control-allow-origin": "*", "cache-control": "no-store" };
     if (req.method === "OPTIONS") {
       res.writeHead(204, { ...cors, "access-control-allow-methods": "GET" }).end();
@@ -58,5 +60,5 @@ export async function startShares() {
   });
   const port = await listen(server);
   const base = `http://127.0.0.1:${port}`;
-  return { base, objects, close: () => new Promise((r) => server.close(r)) };
+  return { base, objects, log, close: () => new Promise((r) => server.close(r)) };
 }
