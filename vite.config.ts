@@ -14,7 +14,7 @@ export default defineConfig({
   resolve: process.env.VITEST ? { conditions: ["browser"] } : undefined,
   test: {
     root: ".",
-    include: ["ui/src/**/*.test.ts"],
+    include: ["ui/src/**/*.test.ts", "ui/verify/src/**/*.test.ts"],
     environment: "happy-dom",
   },
 });

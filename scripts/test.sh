@@ -21,6 +21,10 @@ npm run --silent check:e2e
 npx vitest run --reporter=dot
 npx vite build --logLevel warn
 
+echo "== employer verifier page (build, unit tests, headless Chromium vs the CLI)"
+cargo build --locked --bin backpack
+bash scripts/page-test.sh
+
 echo "== desktop app crate"
 cargo test --locked --quiet -p backpack-app
 

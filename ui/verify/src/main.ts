@@ -1,0 +1,288 @@
+// The employer page: reads the credential from the URL fragment (#c= or
+// #s=…&k=…) or from a dropped, chosen or pasted file, verifies it in the
+// browser, and shows the details and the check-by-check verdict.
+// Credential data is written only with textContent; images only as data:
+// URLs in <img>. The machine-readable verdict is <output id="verdict">.
+import { checkLabel, pickLang, t, type Lang } from "./i18n";
+import { decodeSelfContained, fetchShare, parseFragment, type Share } from "./link";
+import { failedIds, type Check } from "./report";
+import { summarize } from "./summary";
+import { parseDate, verifyText, verifyValue, type Result } from "./verify";
+
+type PageVerdict = Result["verdict"] | "unshared" | "unfetchable" | "damaged";
+
+interface View {
+  verdict: PageVerdict;
+  result?: Result;
+  /** Extra explanation key for unshared. */
+  why?: "revoked" | "expired";
+  detail?: string;
+  share?: Share;
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+let lang: Lang = (() => {
+  try {
+    const saved = localStorage.getItem("backpack-verify-lang");
+    if (saved === "nl" || saved === "en") return saved;
+  } catch {
+    /* storage may be off */
+  }
+  return pickLang(navigator.languages?.length ? navigator.languages : [navigator.language]);
+})();
+let current: View | undefined;
+let run = 0;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function staticTexts() {
+  document.documentElement.lang = lang;
+  document.title = t(lang, "title");
+  for (const node of document.querySelectorAll<HTMLElement>("[data-t]")) {
+    node.textContent = t(lang, node.dataset.t as Parameters<typeof t>[1]);
+  }
+  $<HTMLTextAreaElement>("paste").placeholder = t(lang, "paste");
+}
+
+function setVerdict(state: "idle" | "busy" | "done", v?: PageVerdict, checks?: Check[]) {
+  const out = $<HTMLOutputElement>("verdict");
+  out.dataset.state = state;
+  out.dataset.verdict = v ?? "";
+  out.dataset.failed = checks ? failedIds(checks).join(",") : "";
+  if (state === "done") out.dataset.ms = String(Math.round(performance.now()));
+  out.className = `verdict ${v ?? state}`;
+}
+
+function render(view: View | undefined, state: "idle" | "busy" = "idle", busyText?: string) {
+  const head = $("verdict-title");
+  const expl = $("verdict-explain");
+  const details = $("details");
+  const checks = $("checks");
+  details.replaceChildren();
+  checks.replaceChildren();
+  details.hidden = true;
+  $("checks-section").hidden = true;
+  if (!view) {
+    head.textContent = state === "busy" ? (busyText ?? t(lang, "checking")) : t(lang, "idle");
+    expl.textContent = "";
+    setVerdict(state);
+    return;
+  }
+  const v = view.verdict;
+  head.textContent = t(lang, `v.${v}` as Parameters<typeof t>[1]);
+  let explain: string = v === "unshared" ? t(lang, view.why === "expired" ? "e.unshared.expired" : "e.unshared.revoked") : t(lang, `e.${v}` as Parameters<typeof t>[1]);
+  const r = view.result;
+  if (r && v === "invalid") {
+    const failed = failedIds(r.checks);
+    const proofOk = r.checks.some((c) => c.check === "proof" && c.outcome === "pass") && !r.checks.some((c) => c.check === "proof" && c.outcome !== "pass");
+    if (proofOk && failed.every((f) => f === "not-expired")) explain = t(lang, "e.genuineExpired");
+    else if (proofOk && failed.every((f) => f === "not-before")) explain = t(lang, "e.genuineNotYet");
+  }
+  expl.textContent = explain;
+  if (view.detail) expl.append(el("span", "detail", ` (${view.detail})`));
+  if (r) {
+    const failed = failedIds(r.checks);
+    if (failed.length) {
+      const line = el("span", "failed-list", `${t(lang, "failedChecks")}: `);
+      failed.forEach((id, i) => {
+        const b = el("b", undefined, checkLabel(lang, id));
+        b.dataset.check = id;
+        line.append(...(i ? [", ", b] : [b]));
+      });
+      expl.append(line);
+    }
+  }
+  if (r) {
+    renderDetails(r, details, v !== "valid");
+    renderChecks(r.checks, checks);
+  }
+  setVerdict("done", v, r?.checks);
+}
+
+function row(dl: HTMLElement, label: string, value: string | undefined, cls?: string) {
+  if (!value) return;
+  dl.append(el("dt", undefined, label), el("dd", cls, value));
+}
+
+function renderDetails(r: Result, box: HTMLElement, demote: boolean) {
+  const s = summarize(r.doc);
+  if (!r.doc) return;
+  box.hidden = false;
+  box.classList.toggle("unverified", demote);
+  if (demote) box.append(el("p", "unverified-note", t(lang, "unverifiedNote")));
+  const top = el("div", "badge-head");
+  if (s.image) {
+    const img = el("img", "badge-img");
+    img.alt = "";
+    img.decoding = "async";
+    img.referrerPolicy = "no-referrer";
+    img.src = s.image;
+    top.append(img);
+  }
+  const titles = el("div");
+  titles.append(el("h2", "badge-title", s.title ?? "—"));
+  if (s.description) titles.append(el("p", "badge-desc", s.description));
+  top.append(titles);
+  box.append(top);
+  const dl = el("dl", "facts");
+  row(dl, t(lang, "learner"), [s.learnerName, s.learnerId].filter(Boolean).join(" · "), "wrap");
+  row(dl, t(lang, "issuer"), [s.issuerName, s.issuerId].filter(Boolean).join(" · "), "wrap");
+  row(dl, t(lang, "achievement"), s.achievementType);
+  const level = [s.eqf ? `EQF ${s.eqf}` : "", s.nlqf ? `NLQF ${s.nlqf}` : ""].filter(Boolean).join(" · ");
+  row(dl, t(lang, "level"), level);
+  row(dl, t(lang, "ects"), s.ects);
+  row(dl, t(lang, "studyLoad"), s.studyLoad);
+  row(dl, t(lang, "validFrom"), niceDate(s.validFrom));
+  row(dl, t(lang, "validUntil"), niceDate(s.validUntil));
+  box.append(dl);
+  if (s.outcomes.length) {
+    box.append(el("h3", undefined, t(lang, "outcomes")));
+    const ul = el("ul", "outcomes");
+    for (const o of s.outcomes.slice(0, 50)) ul.append(el("li", undefined, o));
+    box.append(ul);
+  }
+  if (s.criteria || s.criteriaUrl) {
+    box.append(el("h3", undefined, t(lang, "criteria")));
+    if (s.criteria) box.append(el("p", "criteria", s.criteria));
+    if (s.criteriaUrl) box.append(el("p", "wrap small", s.criteriaUrl));
+  }
+}
+
+/** A date for people (the credential's own text when it is not a date). */
+function niceDate(s: string | undefined): string | undefined {
+  if (!s) return s;
+  const d = parseDate(s);
+  if (!d) return s;
+  return d.toLocaleDateString(lang === "nl" ? "nl-NL" : "en-GB", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+}
+
+function renderChecks(list: Check[], ul: HTMLElement) {
+  $("checks-section").hidden = false;
+  for (const c of list) {
+    const li = el("li", `check ${c.outcome}`);
+    li.dataset.check = c.check;
+    li.dataset.outcome = c.outcome;
+    const head = el("div", "check-head");
+    head.append(el("span", "check-mark", c.outcome === "pass" ? "✓" : c.outcome === "fail" ? "✗" : c.outcome === "error" ? "?" : "–"));
+    head.append(el("span", "check-label", checkLabel(lang, c.check)));
+    head.append(el("span", "check-outcome", t(lang, `o.${c.outcome}` as Parameters<typeof t>[1])));
+    li.append(head);
+    if (c.detail) li.append(el("div", "check-detail wrap", c.detail));
+    ul.append(li);
+  }
+}
+
+function secure(): boolean {
+  return window.isSecureContext && !!globalThis.crypto?.subtle;
+}
+
+async function show(make: () => Promise<View>, busyText?: string) {
+  const mine = ++run;
+  render(undefined, "busy", busyText);
+  let view: View;
+  try {
+    view = await make();
+  } catch (e) {
+    view = { verdict: "indeterminate", detail: (e as Error).message };
+  }
+  if (mine !== run) return;
+  current = view;
+  render(view);
+}
+
+async function fromFragment() {
+  if (!secure()) {
+    current = { verdict: "indeterminate", detail: t(lang, "insecure") };
+    render(current);
+    return;
+  }
+  const f = parseFragment(location.hash);
+  if (f.kind === "none") {
+    current = undefined;
+    render(undefined);
+    return;
+  }
+  if (f.kind === "bad") return show(async () => ({ verdict: "damaged", detail: f.why }));
+  if (f.kind === "c") {
+    return show(async () => {
+      let text: string;
+      try {
+        text = decodeSelfContained(f.data);
+      } catch (e) {
+        return { verdict: "damaged", detail: (e as Error).message };
+      }
+      const result = await verifyText(text, new Date());
+      return { verdict: result.verdict, result };
+    });
+  }
+  return show(async () => {
+    const o = await fetchShare(f.url, f.key, new Date());
+    if (o.state === "unshared") return { verdict: "unshared", why: o.why, detail: o.detail };
+    if (o.state === "unfetchable") return { verdict: "unfetchable", detail: o.detail };
+    if (o.state === "damaged") return { verdict: "damaged", detail: o.detail };
+    const result = await verifyValue(o.share.credential, new Date());
+    return { verdict: result.verdict, result, share: o.share };
+  }, t(lang, "fetching"));
+}
+
+function fromText(text: string) {
+  if (!secure()) return;
+  void show(async () => {
+    const result = await verifyText(text, new Date());
+    return { verdict: result.verdict, result };
+  });
+}
+
+async function fromFile(file: File | undefined | null) {
+  if (!file) return;
+  if (file.size > 8 * 1024 * 1024) {
+    current = { verdict: "indeterminate", detail: "the file is larger than 8 MiB" };
+    render(current);
+    return;
+  }
+  fromText(await file.text());
+}
+
+function init() {
+  staticTexts();
+  $("lang").addEventListener("click", () => {
+    lang = lang === "nl" ? "en" : "nl";
+    try {
+      localStorage.setItem("backpack-verify-lang", lang);
+    } catch {
+      /* ignore */
+    }
+    staticTexts();
+    render(current);
+  });
+  const drop = $("drop");
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("over");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    void fromFile(e.dataTransfer?.files?.[0]);
+  });
+  $<HTMLInputElement>("file").addEventListener("change", (e) => void fromFile((e.target as HTMLInputElement).files?.[0]));
+  $("verify-pasted").addEventListener("click", () => fromText($<HTMLTextAreaElement>("paste").value));
+  document.addEventListener("paste", (e) => {
+    if ((e.target as HTMLElement)?.id === "paste") return;
+    const text = e.clipboardData?.getData("text/plain");
+    if (text && text.trim()) {
+      $<HTMLTextAreaElement>("paste").value = text;
+      fromText(text);
+    }
+  });
+  window.addEventListener("hashchange", () => void fromFragment());
+  void fromFragment();
+}
+
+init();
