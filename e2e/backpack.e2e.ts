@@ -1,6 +1,7 @@
 // A person's first session with Backpack, in the real app window: an empty
 // backpack, adding badge files with the file picker, the list, search, a
 // credential's detail with its checks, removal with undo, and Dutch.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { $, $$, browser, expect } from "@wdio/globals";
 import { fixtures, screenshot } from "./helpers.ts";
@@ -157,6 +158,23 @@ describe("Opening files and links with Backpack", () => {
     await expect($("#import-summary")).toHaveText("3 added, 3 already in your backpack, 0 refused");
     await $("#nav-backpack").click();
     await expect($("#result-count")).toHaveText("9 of 9 credentials");
+  });
+});
+
+describe("A second launch", () => {
+  it("hands its files to the running window and exits (single instance)", async () => {
+    const application = (browser.requestedCapabilities as { "tauri:options": { application: string } })["tauri:options"].application;
+    const file = fixtures().find((f) => f.endsWith("ob3.json"))!;
+    await $("#nav-backpack").click();
+    const second = spawn(application, [file], { stdio: "ignore" });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => { second.kill("SIGKILL"); reject(new Error("the second launch did not exit")); }, 20_000);
+      second.on("exit", (c) => { clearTimeout(timer); resolve(c); });
+    });
+    expect(code).toBe(0);
+    // The first window switched to Add and imported the file (already there: a duplicate).
+    await $("#import-summary").waitForDisplayed({ timeout: 30_000 });
+    await expect($("#import-summary")).toHaveText("0 added, 1 already in your backpack, 0 refused");
   });
 });
 

@@ -40,6 +40,20 @@ pub fn run() {
     state.set_launch(items, problems);
 
     tauri::Builder::default()
+        // First: a second launch ("open with", a backpack:// link) hands its
+        // arguments to the running window and exits, instead of opening the
+        // same encrypted store twice.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            use tauri::{Emitter, Manager};
+            let (items, problems) = launch::parse_args(argv.into_iter().skip(1));
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+            if !items.is_empty() || !problems.is_empty() {
+                let _ = app.emit("launch", commands::LaunchItems { items, problems });
+            }
+        }))
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,

@@ -5,7 +5,7 @@ import { getContext, setContext } from "svelte";
 import { toAppError, type Backend } from "./api";
 import { apply, emptyFilters, facets, index, type Filters } from "./filter";
 import { errorText, pickLanguage, setLanguage, t } from "./i18n.svelte";
-import type { AppError, AppInfo, ImportItem, ImportProgress, ItemResult, Settings, Summary } from "./types";
+import type { AppError, AppInfo, ImportItem, ImportProgress, ItemResult, LaunchItems, Settings, Summary } from "./types";
 
 export type View =
   | { name: "backpack" }
@@ -73,9 +73,13 @@ export class AppStore {
       this.fatal = toAppError(e);
       return;
     }
-    const launch = await this.backend.launchItems().catch(() => ({ items: [], problems: [] }));
+    await this.opened(await this.backend.launchItems().catch(() => ({ items: [], problems: [] })));
+  }
+
+  /** What the app was opened with, at start or by a second launch ("open with", backpack:// links). */
+  async opened(launch: LaunchItems): Promise<void> {
     for (const p of launch.problems) this.toast(`${t("error.bad-link")} (${p.arg})`, "error");
-    if (launch.items.length) {
+    if (launch.items.length && !this.fatal) {
       this.view = { name: "add" };
       await this.importItems(launch.items);
     }
