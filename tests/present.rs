@@ -220,6 +220,17 @@ fn vc_jwt_goes_in_enveloped_and_ob2_is_refused_by_name() {
     assert_eq!(r["credentials"][1]["checks"], direct[0]["checks"]);
     assert_eq!(r["credentials"][1]["wallet_id"], jwt_id.as_str());
 
+    // A VC Data Model 1.1 credential goes into the 2.0 presentation as it is
+    // (the 2.0 context resets the context for each credential inside).
+    let (_, lines) = cli.json_lines(&["import", "--json", "--offline", ob30("simple_v1.json").to_str().unwrap()]);
+    let v1 = lines[0]["id"].as_str().unwrap().to_string();
+    let vp = present(&cli, &[&v1, &ob3[1]]);
+    assert_eq!(vp["verifiableCredential"][0]["@context"][0], "https://www.w3.org/2018/credentials/v1");
+    let (_, r) = verify_file(&cli, &vp, &[]);
+    assert_eq!(check(&r, "proof")["outcome"], "pass", "{r}");
+    assert_eq!(r["credentials"][0]["wallet_id"], v1.as_str());
+    assert_eq!(r["credentials"][1]["verdict"], "valid");
+
     // OB 2.0 cannot go into a VP: the error names the credential.
     let out = cli.run(&["share", &ob3[0], &ob2[0], "--present"]);
     assert!(!out.status.success());
