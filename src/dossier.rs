@@ -19,6 +19,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use crate::model::Credential;
+use crate::pdf::{Metrics, BOLD, REGULAR};
 use crate::rules::{self, RuleOutcome};
 use crate::store::{Store, StoreError};
 use crate::verify::{Outcome, Report};
@@ -252,57 +253,6 @@ h2{{border-top:1px solid #ccc;padding-top:.8em}}</style></head><body>\n",
     }
     h.push_str("</body></html>\n");
     h
-}
-
-static REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
-
-/// Text measurement for line breaking, from the font's own advance widths.
-struct Metrics {
-    face: ttf_parser::Face<'static>,
-}
-
-impl Metrics {
-    fn new(data: &'static [u8]) -> Metrics {
-        Metrics { face: ttf_parser::Face::parse(data, 0).expect("the bundled font parses") }
-    }
-    fn width(&self, s: &str, size: f32) -> f32 {
-        let upm = self.face.units_per_em() as f32;
-        s.chars()
-            .map(|c| self.face.glyph_index(c).and_then(|g| self.face.glyph_hor_advance(g)).unwrap_or(upm as u16 / 2) as f32)
-            .sum::<f32>()
-            * size
-            / upm
-    }
-    /// Greedy word wrap to `max` points; words longer than a line are cut.
-    fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
-        let mut lines = Vec::new();
-        for para in text.split('\n') {
-            let mut line = String::new();
-            for word in para.split_whitespace() {
-                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-                if self.width(&candidate, size) <= max {
-                    line = candidate;
-                    continue;
-                }
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                let mut w = String::new();
-                for ch in word.chars() {
-                    w.push(ch);
-                    if self.width(&w, size) > max {
-                        w.pop();
-                        lines.push(std::mem::take(&mut w));
-                        w.push(ch);
-                    }
-                }
-                line = w;
-            }
-            lines.push(line);
-        }
-        lines
-    }
 }
 
 /// The dossier as a PDF (A4), with the same content as [`html`].

@@ -7,17 +7,22 @@
 //! - [`store`]: the encrypted SQLite store, backup and restore.
 //! - [`keys`]: where the store key lives (OS keyring or passphrase).
 //! - [`dossier`]: the exemption dossier (HTML, PDF, CLR 2.0) for a Board of Examiners.
+//! - [`export`]: baked PNG/SVG badges and the one-page PDF for a printed CV.
 //! - [`pathway`]: stackable pathways, progress, suggestions, the exchange file.
 //! - [`rules`]: the micro-credential rules (ECTS, EQF, outcomes, EU elements).
 //! - [`verify`]: verification of signatures, keys, dates and status.
 //! - [`share`]: LinkedIn links, self-contained verification links, QR codes.
+//! - [`present`]: the holder key and holder-signed Verifiable Presentations.
 //! - [`sample`]: the bundled sample backpack (generated, never a real issuer).
 
 pub mod dossier;
+pub mod export;
 pub mod import;
 pub mod keys;
 pub mod model;
 pub mod pathway;
+mod pdf;
+pub mod present;
 pub mod rules;
 pub mod sample;
 pub mod share;

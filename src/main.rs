@@ -53,7 +53,7 @@ enum Command {
     },
     /// Remove one credential
     Remove { id: String },
-    /// Write a credential out: its original bytes, or the normalised model as JSON
+    /// Write a credential out: its original bytes, the normalised model as JSON, a baked PNG/SVG badge or a one-page PDF
     Export {
         id: String,
         #[arg(long, value_enum, default_value_t = ExportFormat::Original)]
@@ -61,6 +61,8 @@ enum Command {
         /// Write to this file instead of standard output
         #[arg(long, short)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        export: ExportArgs,
     },
     /// Back the whole backpack up into one encrypted file (passphrase from BACKPACK_BACKUP_PASSPHRASE or a prompt)
     Backup { file: PathBuf },
@@ -92,6 +94,12 @@ enum Command {
         /// Language of the human-readable report (nl or en; default from LANG)
         #[arg(long)]
         lang: Option<String>,
+        /// Presentations: the challenge the holder's proof must carry
+        #[arg(long)]
+        challenge: Option<String>,
+        /// Presentations: the domain the holder's proof must name
+        #[arg(long)]
+        domain: Option<String>,
     },
     /// Check credentials against the micro-credential rules (files, folders or wallet ids)
     Check {
@@ -130,6 +138,8 @@ enum Command {
         #[arg(long)]
         offline: bool,
     },
+    /// Share credentials (--present: a Verifiable Presentation signed with your holder key)
+    Share(ShareArgs),
     /// Show where the data lives, how it is keyed, and how much it holds
     Info {
         #[arg(long)]
@@ -214,6 +224,52 @@ enum PathwayCmd {
 enum ExportFormat {
     Original,
     Json,
+    /// A baked PNG badge (the credential in an iTXt chunk)
+    Png,
+    /// A baked SVG badge
+    Svg,
+    /// A one-page A4 PDF for a printed CV, with a QR code
+    Pdf,
+}
+
+/// `export` options for the baked images and the PDF.
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// png/svg: bake into this image instead of the credential's own
+    #[arg(long, value_name = "IMAGE.png|IMAGE.svg")]
+    into: Option<PathBuf>,
+    /// pdf: the verifier page the QR code's self-contained link opens
+    #[arg(long, value_name = "URL", default_value = backpack::export::DEFAULT_VERIFIER_BASE)]
+    base: String,
+    /// pdf: language (nl or en; default from LANG)
+    #[arg(long)]
+    lang: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct ShareArgs {
+    /// Wallet ids (or unique prefixes)
+    #[arg(required = true, value_name = "ID")]
+    ids: Vec<String>,
+    #[command(flatten)]
+    present: PresentArgs,
+}
+
+/// `share --present`: a holder-signed Verifiable Presentation.
+#[derive(clap::Args)]
+struct PresentArgs {
+    /// Write a Verifiable Presentation of the credentials, signed with your holder key (did:key)
+    #[arg(long)]
+    present: bool,
+    /// The challenge (nonce) the verifier gave you
+    #[arg(long, requires = "present")]
+    challenge: Option<String>,
+    /// The domain the verifier named
+    #[arg(long, requires = "present")]
+    domain: Option<String>,
+    /// Write the presentation to this file instead of standard output
+    #[arg(long, value_name = "FILE", requires = "present")]
+    out: Option<PathBuf>,
 }
 
 fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
@@ -315,7 +371,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             eprintln!("removed {id}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { id, format, output } => {
+        Command::Export { id, format, output, export } => {
             let store = open_store(&dir)?;
             let s = store.get(&id)?;
             let bytes = match format {
@@ -325,6 +381,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     v.push(b'\n');
                     v
                 }
+                ExportFormat::Png | ExportFormat::Svg | ExportFormat::Pdf => export_image(&s, format, &export)?,
             };
             match output {
                 Some(p) => std::fs::write(&p, bytes).with_context(|| format!("writing {}", p.display()))?,
@@ -352,7 +409,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { inputs, json, offline, now, jobs, map_url, lang } => {
+        Command::Verify { inputs, json, offline, now, jobs, map_url, lang, challenge, domain } => {
             let mut fetcher = None;
             if !offline {
                 let mut f = import::Fetcher::new()?;
@@ -363,7 +420,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let opts = backpack::verify::VerifyOptions { fetcher, now: now.unwrap_or_else(chrono::Utc::now) };
             let lang = lang.or_else(|| std::env::var("LANG").ok()).unwrap_or_default();
-            verify_all(&dir, inputs, &opts, jobs, json, &lang)
+            let expect = backpack::verify::Expect { challenge, domain };
+            verify_all(&dir, inputs, &opts, &expect, jobs, json, &lang)
         }
         Command::Check { inputs, json } => check_all(&dir, inputs, json),
         Command::Pathway(cmd) => pathway_cmd(&dir, cmd),
@@ -385,10 +443,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Share(args) => share_cmd(&dir, args),
         Command::Info { json } => {
             let meta = keys::describe(&dir)?;
             let store = open_store(&dir)?;
+            let holder = backpack::present::existing_holder(&store, &KeyOptions::from_env())?;
             let v = json!({
+                "holder": holder.as_ref().map(|(did, place)| json!({"did": did, "key": place})),
                 "data_dir": dir,
                 "database": dir.join(backpack::store::DB_FILE),
                 "key": meta.as_ref().map(|m| m.key),
@@ -403,6 +464,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("key kept in:    {}", meta.map(|m| format!("{:?}", m.key).to_lowercase()).unwrap_or_default());
                 println!("credentials:    {}", v["credentials"]);
                 println!("schema version: {}", v["schema_version"]);
+                match &holder {
+                    Some((did, place)) => println!(
+                        "holder:         {did}\n                (key kept in {})",
+                        match place {
+                            backpack::present::KeyPlace::Keyring => "the OS keyring",
+                            backpack::present::KeyPlace::Store => "the encrypted store: no keyring",
+                        }
+                    ),
+                    None => println!("holder:         none yet (made by 'share --present')"),
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -432,6 +503,52 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `share`: for now the holder-signed presentation (`--present`).
+fn share_cmd(dir: &Path, args: ShareArgs) -> Result<ExitCode> {
+    if !args.present.present {
+        bail!("nothing to share: use --present for a signed Verifiable Presentation");
+    }
+    present_cmd(dir, &args.ids, &args.present)
+}
+
+fn present_cmd(dir: &Path, ids: &[String], a: &PresentArgs) -> Result<ExitCode> {
+    let mut store = open_store(dir)?;
+    let creds = ids.iter().map(|i| store.get(i)).collect::<Result<Vec<_>, _>>()?;
+    let holder = backpack::present::holder(&mut store, &KeyOptions::from_env())?;
+    let opts = backpack::present::PresentOptions { challenge: a.challenge.clone(), domain: a.domain.clone(), created: None };
+    let vp = backpack::present::presentation(&creds, &holder, &opts)?;
+    let mut body = serde_json::to_vec_pretty(&vp)?;
+    body.push(b'\n');
+    match &a.out {
+        Some(p) => {
+            std::fs::write(p, &body).with_context(|| format!("writing {}", p.display()))?;
+            eprintln!("presentation of {} credential(s) signed by {} written to {}", creds.len(), holder.did, p.display());
+        }
+        None => std::io::stdout().lock().write_all(&body)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `export --format png|svg|pdf`.
+fn export_image(s: &backpack::store::StoredCredential, format: ExportFormat, a: &ExportArgs) -> Result<Vec<u8>> {
+    use backpack::export;
+    if a.into.is_some() && matches!(format, ExportFormat::Pdf) {
+        bail!("--into is for --format png or svg");
+    }
+    let into = match &a.into {
+        Some(p) => Some(export::read_image(p)?),
+        None => None,
+    };
+    Ok(match format {
+        ExportFormat::Png => export::baked(s, export::ImageKind::Png, into.as_deref())?,
+        ExportFormat::Svg => export::baked(s, export::ImageKind::Svg, into.as_deref())?,
+        _ => {
+            let lang = backpack::dossier::Lang::parse(&a.lang.clone().or_else(|| std::env::var("LANG").ok()).unwrap_or_default());
+            export::pdf(s, &a.base, lang)?
+        }
+    })
 }
 
 fn backup_passphrase(confirm: bool) -> Result<String> {
@@ -581,6 +698,7 @@ fn verify_all(
     dir: &Path,
     args: Vec<String>,
     opts: &backpack::verify::VerifyOptions,
+    expect: &backpack::verify::Expect,
     jobs: Option<u16>,
     json: bool,
     lang: &str,
@@ -620,7 +738,7 @@ fn verify_all(
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(item) = items.get(i) else { break };
                 let (source, report) = match item {
-                    VerifyItem::Input(input) => (input.label(), verify::verify_input(input, opts)),
+                    VerifyItem::Input(input) => (input.label(), verify::verify_input_expecting(input, opts, expect)),
                     VerifyItem::Stored(id, p) => (id.clone(), verify::verify_parsed(p, opts)),
                     VerifyItem::Missing(arg, why) => (
                         arg.clone(),
@@ -645,7 +763,10 @@ fn verify_all(
                     reports.push((source.clone(), report.clone()));
                 }
                 if json {
-                    let v = json!({"source": source, "verdict": report.verdict, "checks": report.checks});
+                    let mut v = json!({"source": source, "verdict": report.verdict, "checks": report.checks});
+                    if !report.credentials.is_empty() {
+                        v["credentials"] = json!(report.credentials);
+                    }
                     writeln!(out, "{v}")?;
                 } else {
                     writeln!(out, "{}  {source}", report.verdict.label(lang))?;
@@ -657,6 +778,13 @@ fn verify_all(
                             verify::Outcome::Error => "??  ",
                         };
                         writeln!(out, "  {mark} {:<28} {}", c.label(lang), c.detail)?;
+                    }
+                    for e in &report.credentials {
+                        let name = e.title.as_deref().or(e.id.as_deref()).unwrap_or("(unreadable)");
+                        writeln!(out, "  credential {}: {}  {name}", e.index + 1, e.verdict.label(lang))?;
+                        if let Some(w) = e.worst() {
+                            writeln!(out, "       {:<28} {}", w.label(lang), w.detail)?;
+                        }
                     }
                 }
                 printed += 1;

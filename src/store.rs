@@ -426,6 +426,19 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// A value from the store's `meta` table (encrypted with the rest of the
+    /// store; e.g. the holder key of a passphrase store, see [`crate::present`]).
+    pub fn meta_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// Set a value in the `meta` table, unless one is there already; returns
+    /// the value the table holds afterwards (so two racing writers agree).
+    pub fn meta_value_or_insert(&mut self, key: &str, value: &str) -> Result<String, StoreError> {
+        self.conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?1, ?2)", params![key, value])?;
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
+    }
+
     /// Keep the latest verification report of a credential.
     pub fn save_report(&mut self, id: &str, report: &crate::verify::Report, checked_at: &str) -> Result<(), StoreError> {
         let id = self.resolve_id(id)?;

@@ -147,7 +147,8 @@ fn usage_errors_exit_2() {
     let cli = Cli::keyring();
     assert_eq!(cli.run(&["import"]).status.code(), Some(2));
     assert_eq!(cli.run(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(cli.run(&["export", "abcd", "--format", "pdf"]).status.code(), Some(2));
+    assert_eq!(cli.run(&["export", "abcd", "--format", "docx"]).status.code(), Some(2));
+    assert_eq!(cli.run(&["share", "abcd", "--challenge", "c"]).status.code(), Some(2), "--challenge needs --present");
 }
 
 #[test]

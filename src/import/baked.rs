@@ -40,11 +40,29 @@ pub fn is_png(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x89PNG\r\n\x1a\n")
 }
 
-/// Check every chunk's length and CRC. The `png` crate, like libpng, skips
+/// One PNG chunk: its type and where it lies in the file (`start` is the
+/// length field, `end` is past the CRC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PngChunk {
+    pub kind: [u8; 4],
+    pub start: usize,
+    pub end: usize,
+}
+
+impl PngChunk {
+    /// The chunk's data (between the type and the CRC).
+    pub fn data<'a>(&self, png: &'a [u8]) -> &'a [u8] {
+        &png[self.start + 8..self.end - 4]
+    }
+}
+
+/// Walk the chunks after the signature, checking every chunk's length and
+/// CRC, up to and including `IEND`. The `png` crate, like libpng, skips
 /// an ancillary chunk whose CRC is wrong, which would turn a damaged baked
 /// badge into "not a badge"; we want "damaged" instead.
-fn check_chunks(bytes: &[u8]) -> Result<(), ImportError> {
+pub fn png_chunks(bytes: &[u8]) -> Result<Vec<PngChunk>, ImportError> {
     let mut at = 8;
+    let mut out = Vec::new();
     while at < bytes.len() {
         let header = bytes
             .get(at..at + 8)
@@ -60,17 +78,26 @@ fn check_chunks(bytes: &[u8]) -> Result<(), ImportError> {
         if crc32fast::hash(&bytes[at + 4..end - 4]) != stored {
             return Err(ImportError::Png(format!("chunk '{kind}' at byte {at} has a bad CRC (the file is damaged)")));
         }
+        out.push(PngChunk { kind: [header[4], header[5], header[6], header[7]], start: at, end });
         if &header[4..8] == b"IEND" {
-            return Ok(());
+            return Ok(out);
         }
         at = end;
     }
     Err(ImportError::Png("no IEND chunk (truncated)".into()))
 }
 
-/// Read the baked payload out of a PNG.
-pub fn from_png(bytes: &[u8]) -> Result<Baked, ImportError> {
-    check_chunks(bytes)?;
+/// Check a whole PNG as the importer reads it: signature, every chunk's CRC,
+/// and the image data decoded within the memory limit.
+pub fn check_png(bytes: &[u8]) -> Result<(), ImportError> {
+    read_png(bytes).map(|_| ())
+}
+
+fn read_png(bytes: &[u8]) -> Result<png::Reader<std::io::Cursor<&[u8]>>, ImportError> {
+    if !is_png(bytes) {
+        return Err(ImportError::Png("no PNG signature".into()));
+    }
+    png_chunks(bytes)?;
     let bad = |e: &dyn std::fmt::Display| ImportError::Png(e.to_string());
     let mut decoder = png::Decoder::new_with_limits(
         std::io::Cursor::new(bytes),
@@ -88,6 +115,12 @@ pub fn from_png(bytes: &[u8]) -> Result<Baked, ImportError> {
     let mut buf = vec![0; size];
     reader.next_frame(&mut buf).map_err(|e| bad(&e))?;
     reader.finish().map_err(|e| bad(&e))?;
+    Ok(reader)
+}
+
+/// Read the baked payload out of a PNG.
+pub fn from_png(bytes: &[u8]) -> Result<Baked, ImportError> {
+    let reader = read_png(bytes)?;
     let info = reader.info();
     for chunk in &info.utf8_text {
         let baking = match chunk.keyword.as_str() {

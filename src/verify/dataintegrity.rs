@@ -19,7 +19,8 @@
 //! * **valid**: the signature verifies over the canonical forms.
 //! * **invalid**: the proof is wrong or the document was changed: signature
 //!   mismatch, malformed or missing proof fields, undecodable `proofValue`,
-//!   `proofPurpose` other than `assertionMethod`, a key not authorised for
+//!   `proofPurpose` other than `assertionMethod` (`authentication` for a
+//!   presentation's holder proof, [`verify_proofs_for`]), a key not authorised for
 //!   assertions, a recognised eddsa cryptosuite used with the wrong proof type,
 //!   a proof `@context` that is not a prefix of the document's, a JSON-LD error
 //!   in the document, a dataset built to blow up canonicalization, and
@@ -108,6 +109,28 @@ pub const RELATIVE_IRI_BASE: &str = "https://relative-iri.backpack.invalid/";
 
 /// The only proof purpose a credential's proof may have here.
 pub const ASSERTION_METHOD: &str = "assertionMethod";
+/// The proof purpose of a holder's proof on a presentation.
+pub const AUTHENTICATION: &str = "authentication";
+
+/// What a proof must be for: a credential's proof asserts (`assertionMethod`),
+/// a holder's proof on a presentation authenticates (`authentication`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    AssertionMethod,
+    /// Keys are only accepted from `did:key` verification methods here: a
+    /// did:key's DID document lists its one key under `authentication`, so
+    /// no document has to be fetched to know the key may authenticate.
+    Authentication,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::AssertionMethod => ASSERTION_METHOD,
+            Purpose::Authentication => AUTHENTICATION,
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Keys
@@ -383,6 +406,12 @@ fn suite_of(proof: &Map<String, Value>) -> Result<Transform, DiError> {
 /// Check every proof of `doc` (a secured document: a credential with `proof`).
 /// Returns one outcome per proof, in order; empty if there is no `proof`.
 pub fn verify_proofs(doc: &Value, keys: &dyn KeyResolver) -> Vec<ProofOutcome> {
+    verify_proofs_for(doc, keys, Purpose::AssertionMethod)
+}
+
+/// [`verify_proofs`] for proofs of another purpose (a presentation's
+/// `authentication` proof): `proofPurpose` must be `purpose`.
+pub fn verify_proofs_for(doc: &Value, keys: &dyn KeyResolver, purpose: Purpose) -> Vec<ProofOutcome> {
     let proofs: Vec<&Value> = match doc.get("proof") {
         None | Some(Value::Null) => return vec![],
         Some(Value::Array(a)) => a.iter().collect(),
@@ -391,7 +420,7 @@ pub fn verify_proofs(doc: &Value, keys: &dyn KeyResolver) -> Vec<ProofOutcome> {
     // Only a proof set shares its unsecured document between proofs; for one
     // proof, keying a cache would cost a serialisation and save nothing.
     let mut cache = DocCache { enabled: proofs.len() > 1, ..Default::default() };
-    proofs.iter().enumerate().map(|(i, p)| verify_one(doc, p, i, keys, &mut cache)).collect()
+    proofs.iter().enumerate().map(|(i, p)| verify_one(doc, p, i, keys, &mut cache, purpose)).collect()
 }
 
 /// The canonical forms and hashes for one `proof` of the secured `doc`
@@ -450,7 +479,7 @@ fn outcome(index: usize, proof: &Value, reason: ProofReason, detail: impl Into<S
     }
 }
 
-fn verify_one(doc: &Value, proof_v: &Value, index: usize, keys: &dyn KeyResolver, cache: &mut DocCache) -> ProofOutcome {
+fn verify_one(doc: &Value, proof_v: &Value, index: usize, keys: &dyn KeyResolver, cache: &mut DocCache, purpose: Purpose) -> ProofOutcome {
     let out = |reason, detail: String| outcome(index, proof_v, reason, detail, None);
     let Some(proof) = proof_v.as_object() else {
         return out(ProofReason::MalformedProof, "the proof is not a JSON object".into());
@@ -465,9 +494,12 @@ fn verify_one(doc: &Value, proof_v: &Value, index: usize, keys: &dyn KeyResolver
         None => return out(ProofReason::MalformedProof, "no `verificationMethod`".into()),
     };
     match proof.get("proofPurpose") {
-        Some(Value::String(p)) if p == ASSERTION_METHOD => {}
-        Some(Value::String(p)) => {
+        Some(Value::String(p)) if p == purpose.as_str() => {}
+        Some(Value::String(p)) if purpose == Purpose::AssertionMethod => {
             return out(ProofReason::WrongProofPurpose, format!("proofPurpose is `{p}`, a credential needs `{ASSERTION_METHOD}`"));
+        }
+        Some(Value::String(p)) => {
+            return out(ProofReason::WrongProofPurpose, format!("proofPurpose is `{p}`, this proof needs `{}`", purpose.as_str()));
         }
         Some(_) => return out(ProofReason::MalformedProof, "`proofPurpose` must be a string".into()),
         None => return out(ProofReason::MalformedProof, "no `proofPurpose`".into()),
@@ -486,13 +518,16 @@ fn verify_one(doc: &Value, proof_v: &Value, index: usize, keys: &dyn KeyResolver
         None => return out(ProofReason::MalformedProofValue, "no `proofValue`".into()),
     };
 
+    if purpose == Purpose::Authentication && !vm.starts_with("did:key:") {
+        return out(ProofReason::KeyUnresolvable, format!("{vm}: only did:key holder keys can be checked for authentication"));
+    }
     let key = match keys.resolve(&vm) {
         Ok(k) => k,
         Err(e @ (KeyError::Malformed(_) | KeyError::NotFound(_))) => return out(ProofReason::KeyInvalid, e.to_string()),
         Err(e) => return out(ProofReason::KeyUnresolvable, e.to_string()),
     };
     let ctl = Some(key.controller.clone());
-    if !key.assertion_method {
+    if purpose == Purpose::AssertionMethod && !key.assertion_method {
         return outcome(
             index,
             proof_v,

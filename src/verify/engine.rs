@@ -19,6 +19,7 @@ use super::dataintegrity::{self, KeyError, KeyResolver, ProofStatus, ResolvedKey
 use super::jws::{self, JwsError, PublicKey};
 use super::report::{self, Check, Report};
 use super::status::{self, StatusAnswer};
+use super::presentation::Expect;
 use super::{contexts, didkey, schema};
 use crate::import::json::{list, str_of};
 use crate::import::{self, Fetcher, ImportOptions, Input, Parsed};
@@ -40,8 +41,25 @@ impl Default for VerifyOptions {
 }
 
 /// Verify one input (file, URL or text). A file that is not a credential
-/// gets a report whose `format` check failed.
+/// gets a report whose `format` check failed. A Verifiable Presentation is
+/// verified as one ([`super::presentation`]), expecting no challenge or domain.
 pub fn verify_input(input: &Input, opts: &VerifyOptions) -> Report {
+    verify_input_expecting(input, opts, &Expect::default())
+}
+
+/// [`verify_input`], with the challenge and domain a presentation's holder
+/// proof must carry (a plain credential has neither and ignores them).
+pub fn verify_input_expecting(input: &Input, opts: &VerifyOptions, expect: &Expect) -> Report {
+    verify_input_inner(input, opts, Some(expect))
+}
+
+/// Verify one credential inside a presentation: presentations are not
+/// recognised here, so they cannot nest.
+pub(super) fn verify_embedded(input: &Input, opts: &VerifyOptions) -> Report {
+    verify_input_inner(input, opts, None)
+}
+
+fn verify_input_inner(input: &Input, opts: &VerifyOptions, presentation: Option<&Expect>) -> Report {
     let iopts = ImportOptions { fetcher: opts.fetcher.clone() };
     match import::parse_input(input, &iopts) {
         Ok(bundle) => {
@@ -50,27 +68,34 @@ pub fn verify_input(input: &Input, opts: &VerifyOptions) -> Report {
             verify_parsed(p, opts)
         }
         Err(e @ import::ImportError::Fetch { .. }) => Report::from_checks(vec![Check::error(report::FORMAT, e.to_string())]),
-        Err(import::ImportError::NotABadge(why)) => match plain_vc(input) {
-            // Not a badge, but a verifiable credential all the same: its proof,
-            // dates and status can be checked like a badge's.
-            Some(p) => {
-                let mut checks = verify_parsed(&p, opts).checks;
-                checks[0] = Check::pass(report::FORMAT, format!("a Verifiable Credential, not an Open Badge ({why})"));
-                // A credential that carries an achievement claims to be a badge and
-                // keeps its schema failure; any other VC is not held to OB rules.
-                let doc: Value = serde_json::from_slice(&p.original).unwrap_or_default();
-                let badge_shaped = list(doc.get("credentialSubject"))
-                    .into_iter()
-                    .any(|s| s.get("achievement").is_some() || crate::import::json::has_type(s, "AchievementSubject"));
-                if !badge_shaped {
-                    for c in checks.iter_mut().filter(|c| c.check == report::SCHEMA) {
-                        *c = Check::skip(report::SCHEMA, "not an Open Badge: the Open Badges data model does not apply");
-                    }
+        Err(import::ImportError::NotABadge(why)) => {
+            if let Some(expect) = presentation {
+                if let Some(vp) = super::presentation::read(input) {
+                    return super::presentation::verify(&vp, opts, expect);
                 }
-                Report::from_checks(checks)
             }
-            None => Report::from_checks(vec![Check::fail(report::FORMAT, format!("not an Open Badge: {why}"))]),
-        },
+            match plain_vc(input) {
+                // Not a badge, but a verifiable credential all the same: its proof,
+                // dates and status can be checked like a badge's.
+                Some(p) => {
+                    let mut checks = verify_parsed(&p, opts).checks;
+                    checks[0] = Check::pass(report::FORMAT, format!("a Verifiable Credential, not an Open Badge ({why})"));
+                    // A credential that carries an achievement claims to be a badge and
+                    // keeps its schema failure; any other VC is not held to OB rules.
+                    let doc: Value = serde_json::from_slice(&p.original).unwrap_or_default();
+                    let badge_shaped = list(doc.get("credentialSubject"))
+                        .into_iter()
+                        .any(|s| s.get("achievement").is_some() || crate::import::json::has_type(s, "AchievementSubject"));
+                    if !badge_shaped {
+                        for c in checks.iter_mut().filter(|c| c.check == report::SCHEMA) {
+                            *c = Check::skip(report::SCHEMA, "not an Open Badge: the Open Badges data model does not apply");
+                        }
+                    }
+                    Report::from_checks(checks)
+                }
+                None => Report::from_checks(vec![Check::fail(report::FORMAT, format!("not an Open Badge: {why}"))]),
+            }
+        }
         Err(e) => Report::from_checks(vec![Check::fail(report::FORMAT, e.to_string())]),
     }
 }
@@ -170,7 +195,7 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
 // ---------------------------------------------------------------------------
 // Contexts
 
-fn contexts_check(doc: &Value) -> Check {
+pub(super) fn contexts_check(doc: &Value) -> Check {
     let mut unknown = Vec::new();
     let mut n = 0;
     for ctx in list(doc.get("@context")) {
@@ -204,7 +229,7 @@ fn issuer_id(doc: &Value) -> Option<String> {
     }
 }
 
-fn strip_fragment(s: &str) -> &str {
+pub(super) fn strip_fragment(s: &str) -> &str {
     s.split('#').next().unwrap_or(s)
 }
 

@@ -8,6 +8,8 @@
 //!   Ed25519Signature2020), with [`contexts`] (the bundled set) and [`didkey`].
 //! - [`jws`]: VC-JWT and OB 2.0 signed badges. [`status`]: status and revocation
 //!   lists. [`schema`]: the data model's required structure. [`sign`]: signing.
+//! - [`presentation`]: holder-signed Verifiable Presentations and the
+//!   credentials inside them.
 
 pub mod canon;
 pub mod contexts;
@@ -16,10 +18,12 @@ pub mod dataintegrity;
 pub mod didkey;
 pub mod engine;
 pub mod jws;
+pub mod presentation;
 pub mod report;
 pub mod schema;
 pub mod sign;
 pub mod status;
 
-pub use engine::{verify_input, verify_parsed, VerifyOptions};
+pub use engine::{verify_input, verify_input_expecting, verify_parsed, VerifyOptions};
+pub use presentation::Expect;
 pub use report::{Check, Outcome, Report, Verdict};

@@ -17,6 +17,14 @@ pub const NOT_EXPIRED: &str = "not-expired";
 pub const STATUS: &str = "status";
 pub const CONTEXTS: &str = "contexts";
 pub const SCHEMA: &str = "schema";
+/// Presentations only: the proof's key belongs to the `holder`.
+pub const HOLDER_BINDING: &str = "holder-binding";
+/// Presentations only: the proof carries the challenge the verifier asked for.
+pub const CHALLENGE: &str = "challenge";
+/// Presentations only: the proof names the domain the verifier asked for.
+pub const DOMAIN: &str = "domain";
+/// Presentations only: every embedded credential verified (each has its own entry).
+pub const CREDENTIALS: &str = "credentials";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -83,15 +91,43 @@ impl Check {
             (CONTEXTS, true) => "Bekende woordenlijst",
             (SCHEMA, false) => "Structure",
             (SCHEMA, true) => "Structuur",
+            (HOLDER_BINDING, false) => "Signed by the holder",
+            (HOLDER_BINDING, true) => "Ondertekend door de houder",
+            (CHALLENGE, false) => "Challenge",
+            (CHALLENGE, true) => "Uitdaging",
+            (DOMAIN, false) => "Domain",
+            (DOMAIN, true) => "Domein",
+            (CREDENTIALS, false) => "Credentials inside",
+            (CREDENTIALS, true) => "Credentials erin",
             (_, false) => "Other check",
             (_, true) => "Andere controle",
         }
     }
 }
 
-/// The result for one credential.
+/// The result for one credential, or for one presentation: then `checks`
+/// are the presentation's own (holder proof, challenge, domain, and a
+/// `credentials` summary) and `credentials` holds one entry per embedded
+/// credential. For a plain credential `credentials` is empty and left out of
+/// the JSON, so reports of credentials keep their shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
+    pub verdict: Verdict,
+    pub checks: Vec<Check>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<EmbeddedReport>,
+}
+
+/// The report for one credential inside a presentation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbeddedReport {
+    /// Position in `verifiableCredential`.
+    pub index: usize,
+    /// The credential's own `id`, if it has one.
+    pub id: Option<String>,
+    /// Its wallet id (the id it gets when imported), when it could be read.
+    pub wallet_id: Option<String>,
+    pub title: Option<String>,
     pub verdict: Verdict,
     pub checks: Vec<Check>,
 }
@@ -106,7 +142,7 @@ impl Report {
         } else {
             Verdict::Valid
         };
-        Report { verdict, checks }
+        Report { verdict, checks, credentials: Vec::new() }
     }
 
     pub fn check(&self, id: &str) -> Option<&Check> {

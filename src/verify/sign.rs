@@ -1,7 +1,7 @@
 //! Signing with Data Integrity `eddsa-rdfc-2022` / `eddsa-jcs-2022`: the
 //! mirror image of [`super::dataintegrity`], used for the sample backpack
 //! (a sample issuer key made at run time, never a real institution's key),
-//! holder-signed presentations later, tests and benchmarks.
+//! holder-signed presentations ([`crate::present`]), tests and benchmarks.
 
 use ed25519_dalek::Signer;
 use serde_json::{json, Value};
@@ -27,28 +27,38 @@ pub fn sign_data_integrity(
     verification_method: &str,
     created: &str,
 ) -> Result<Value, DiError> {
-    if !matches!(cryptosuite, "eddsa-rdfc-2022" | "eddsa-jcs-2022") {
-        return Err(DiError::UnsupportedCryptosuite(cryptosuite.to_string()));
-    }
-    let mut unsigned = doc.clone();
-    let obj = unsigned
-        .as_object_mut()
-        .ok_or_else(|| DiError::MalformedProof("the document is not a JSON object".into()))?;
-    obj.remove("proof");
-    let mut proof = json!({
+    let options = json!({
         "type": "DataIntegrityProof",
         "cryptosuite": cryptosuite,
         "created": created,
         "verificationMethod": verification_method,
         "proofPurpose": "assertionMethod",
     });
+    sign_with_options(doc, key, options)
+}
+
+/// Sign `doc` with a `DataIntegrityProof` built from `options` (`type`,
+/// `cryptosuite`, `verificationMethod`, `proofPurpose`, and any of `created`,
+/// `challenge`, `domain`...), e.g. a holder's `authentication` proof on a
+/// presentation. An existing proof is replaced.
+pub fn sign_with_options(doc: &Value, key: &ed25519_dalek::SigningKey, options: Value) -> Result<Value, DiError> {
+    let cryptosuite = options.get("cryptosuite").and_then(Value::as_str).unwrap_or_default().to_string();
+    if !matches!(cryptosuite.as_str(), "eddsa-rdfc-2022" | "eddsa-jcs-2022") {
+        return Err(DiError::UnsupportedCryptosuite(cryptosuite));
+    }
+    let mut unsigned = doc.clone();
+    let obj = unsigned
+        .as_object_mut()
+        .ok_or_else(|| DiError::MalformedProof("the document is not a JSON object".into()))?;
+    obj.remove("proof");
+    let mut proof = options;
     if cryptosuite == "eddsa-jcs-2022" {
         // JCS signs the proof options with the document's @context (vc-di-eddsa 3.3.2).
         if let Some(ctx) = doc.get("@context") {
             proof["@context"] = ctx.clone();
         }
     }
-    let mut with_proof = unsigned.clone();
+    let mut with_proof = unsigned;
     with_proof["proof"] = proof.clone();
     let forms = canonical_forms(&with_proof, &proof)?;
     let sig = key.sign(&forms.hash_data());

@@ -1,0 +1,248 @@
+//! Holder-signed Verifiable Presentations: the holder's key and the
+//! presentation of stored credentials it signs.
+//!
+//! **The holder key** is an Ed25519 key, its identity a `did:key`, made on
+//! first use and kept with the store it belongs to:
+//! - a store keyed by the OS keyring keeps it in the keyring too: service
+//!   `Backpack`, account `holder-<store id>`, the 32-byte secret as hex;
+//! - a store kept under a passphrase (no keyring, `BACKPACK_KEYRING=off`)
+//!   keeps it inside the encrypted store, in its `meta` table (`holder-key`).
+//!
+//! **The presentation** follows VC Data Model 2.0: `holder` is the did:key,
+//! `verifiableCredential` holds the credentials (JSON-LD ones embedded as
+//! they were issued, VC-JWTs as `EnvelopedVerifiableCredential` with id
+//! `data:application/vc+jwt,<jws>`), signed with a `DataIntegrityProof`
+//! `eddsa-rdfc-2022` for `authentication`, with the verifier's optional
+//! `challenge` and `domain`. Only bundled JSON-LD contexts are used, so it
+//! verifies offline ([`crate::verify::presentation`]). Open Badges 2.0
+//! assertions are not Verifiable Credentials and cannot go in.
+
+use ed25519_dalek::SigningKey;
+use serde_json::{json, Value};
+
+use crate::keys::{self, KeyKind, KeyOptions, KEYRING_SERVICE};
+use crate::model::Format;
+use crate::store::{Store, StoreError, StoredCredential};
+use crate::verify::dataintegrity::DiError;
+use crate::verify::{contexts, sign};
+
+/// The `meta` key under which a passphrase store keeps its holder key.
+pub const HOLDER_KEY_META: &str = "holder-key";
+/// The VC Data Model 2.0 context, the only one a presentation itself uses.
+pub const VC2_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
+
+/// The keyring account of the holder key of the store `store_id`.
+pub fn keyring_account(store_id: &str) -> String {
+    format!("holder-{store_id}")
+}
+
+/// Where the holder key is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyPlace {
+    /// The OS keyring (service `Backpack`, account `holder-<store id>`).
+    Keyring,
+    /// Inside the encrypted store (passphrase stores).
+    Store,
+}
+
+/// The holder: a signing key and its did:key.
+pub struct Holder {
+    key: SigningKey,
+    pub did: String,
+    pub verification_method: String,
+    pub place: KeyPlace,
+}
+
+impl std::fmt::Debug for Holder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Holder").field("did", &self.did).field("place", &self.place).finish_non_exhaustive()
+    }
+}
+
+impl Holder {
+    fn from_secret(secret: [u8; 32], place: KeyPlace) -> Holder {
+        let key = SigningKey::from_bytes(&secret);
+        let (did, verification_method) = sign::did_key_of(&key);
+        Holder { key, did, verification_method, place }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PresentError {
+    #[error(transparent)]
+    Key(#[from] keys::KeyError),
+    #[error("the holder key cannot be kept in the OS keyring: {0}")]
+    Keyring(String),
+    #[error("the holder key is damaged ({0}); it cannot sign")]
+    BadKey(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("no credentials to present")]
+    Empty,
+    #[error("{id} ({title}) is an Open Badges 2.0 assertion, which is not a Verifiable Credential and cannot go into a Verifiable Presentation; share it with a link or export it instead")]
+    Ob2 { id: String, title: String },
+    #[error("{id} ({title}) uses JSON-LD contexts outside the bundled set ({contexts}), so a presentation of it could not be verified offline")]
+    UnknownContext { id: String, title: String, contexts: String },
+    #[error("{id} ({title}) cannot be read as a credential: {why}")]
+    Unreadable { id: String, title: String, why: String },
+    #[error("signing the presentation failed: {0}")]
+    Sign(#[from] DiError),
+}
+
+fn random32() -> [u8; 32] {
+    let mut k = [0u8; 32];
+    getrandom::fill(&mut k).expect("the OS random number generator failed");
+    k
+}
+
+fn decode_secret(h: &str) -> Result<[u8; 32], PresentError> {
+    let v = hex::decode(h.trim()).map_err(|e| PresentError::BadKey(e.to_string()))?;
+    v.try_into().map_err(|_| PresentError::BadKey("not 32 bytes".into()))
+}
+
+fn store_meta(store: &Store) -> Result<keys::StoreMeta, PresentError> {
+    keys::describe(store.dir())?
+        .ok_or_else(|| PresentError::Key(keys::KeyError::Meta(format!("no {} in {}", keys::META_FILE, store.dir().display()))))
+}
+
+/// The holder of the store: its key, made on first use and kept where the
+/// store keeps its own key (see the module documentation).
+pub fn holder(store: &mut Store, opts: &KeyOptions) -> Result<Holder, PresentError> {
+    let meta = store_meta(store)?;
+    match meta.key {
+        KeyKind::Passphrase => {
+            let h = store.meta_value_or_insert(HOLDER_KEY_META, &hex::encode(random32()))?;
+            Ok(Holder::from_secret(decode_secret(&h)?, KeyPlace::Store))
+        }
+        KeyKind::Keyring => {
+            if opts.keyring_off {
+                return Err(PresentError::Keyring("the keyring is turned off (BACKPACK_KEYRING=off)".into()));
+            }
+            let kr = |e: keyring::Error| PresentError::Keyring(e.to_string());
+            let entry = keyring::Entry::new(KEYRING_SERVICE, &keyring_account(&meta.store_id)).map_err(kr)?;
+            match entry.get_password() {
+                Ok(h) => Ok(Holder::from_secret(decode_secret(&h)?, KeyPlace::Keyring)),
+                Err(keyring::Error::NoEntry) => {
+                    let secret = random32();
+                    entry.set_password(&hex::encode(secret)).map_err(kr)?;
+                    // Read it back: a keyring that accepts but does not keep is no keyring.
+                    match entry.get_password() {
+                        Ok(h) if decode_secret(&h).ok() == Some(secret) => Ok(Holder::from_secret(secret, KeyPlace::Keyring)),
+                        Ok(_) => Err(PresentError::Keyring("the keyring did not keep the key".into())),
+                        Err(e) => Err(kr(e)),
+                    }
+                }
+                Err(e) => Err(kr(e)),
+            }
+        }
+    }
+}
+
+/// The holder's DID and where its key is, if one was made (never makes one;
+/// for `backpack info`).
+pub fn existing_holder(store: &Store, opts: &KeyOptions) -> Result<Option<(String, KeyPlace)>, PresentError> {
+    let meta = store_meta(store)?;
+    let secret = match meta.key {
+        KeyKind::Passphrase => store.meta_value(HOLDER_KEY_META)?.map(|h| (h, KeyPlace::Store)),
+        KeyKind::Keyring if opts.keyring_off => None,
+        KeyKind::Keyring => {
+            let kr = |e: keyring::Error| PresentError::Keyring(e.to_string());
+            let entry = keyring::Entry::new(KEYRING_SERVICE, &keyring_account(&meta.store_id)).map_err(kr)?;
+            match entry.get_password() {
+                Ok(h) => Some((h, KeyPlace::Keyring)),
+                Err(keyring::Error::NoEntry) => None,
+                Err(e) => return Err(kr(e)),
+            }
+        }
+    };
+    match secret {
+        Some((h, place)) => Ok(Some((Holder::from_secret(decode_secret(&h)?, place).did, place))),
+        None => Ok(None),
+    }
+}
+
+/// What the verifier asked the holder to bind the presentation to.
+#[derive(Debug, Clone, Default)]
+pub struct PresentOptions {
+    pub challenge: Option<String>,
+    pub domain: Option<String>,
+    /// The proof's `created` (XML Schema dateTime); now when `None`.
+    pub created: Option<String>,
+}
+
+/// One stored credential as a member of `verifiableCredential`.
+fn member(s: &StoredCredential) -> Result<Value, PresentError> {
+    let c = &s.credential;
+    let (id, title) = (c.id.clone(), c.title().to_string());
+    match (c.format, s.media_type.as_str()) {
+        (Format::Ob2Hosted | Format::Ob2Signed, _) => Err(PresentError::Ob2 { id, title }),
+        (_, "application/jwt") => {
+            let jws = std::str::from_utf8(&s.original)
+                .map_err(|e| PresentError::Unreadable { id: id.clone(), title: title.clone(), why: e.to_string() })?
+                .trim();
+            Ok(json!({
+                "@context": VC2_CONTEXT,
+                "id": format!("{}{jws}", crate::verify::presentation::ENVELOPED_VC_JWT),
+                "type": "EnvelopedVerifiableCredential",
+            }))
+        }
+        (_, "application/ld+json") => {
+            let v: Value = serde_json::from_slice(&s.original)
+                .map_err(|e| PresentError::Unreadable { id: id.clone(), title: title.clone(), why: e.to_string() })?;
+            let unknown: Vec<String> = crate::import::json::list(v.get("@context"))
+                .into_iter()
+                .filter_map(|c| c.as_str())
+                .filter(|u| contexts::get(u).is_none())
+                .map(str::to_string)
+                .collect();
+            if !unknown.is_empty() {
+                return Err(PresentError::UnknownContext { id, title, contexts: unknown.join(", ") });
+            }
+            Ok(v)
+        }
+        (_, other) => Err(PresentError::Unreadable { id, title, why: format!("stored as {other}, not a VC") }),
+    }
+}
+
+/// A Verifiable Presentation of `credentials`, signed by `holder`.
+pub fn presentation(credentials: &[StoredCredential], holder: &Holder, opts: &PresentOptions) -> Result<Value, PresentError> {
+    if credentials.is_empty() {
+        return Err(PresentError::Empty);
+    }
+    let members = credentials.iter().map(member).collect::<Result<Vec<_>, _>>()?;
+    let r = random32();
+    let uuid = format!(
+        "{}-{}-4{}-8{}-{}",
+        hex::encode(&r[..4]),
+        hex::encode(&r[4..6]),
+        &hex::encode(&r[6..8])[1..],
+        &hex::encode(&r[8..10])[1..],
+        hex::encode(&r[10..16])
+    );
+    let vp = json!({
+        "@context": [VC2_CONTEXT],
+        "id": format!("urn:uuid:{uuid}"),
+        "type": ["VerifiablePresentation"],
+        "holder": holder.did,
+        "verifiableCredential": members,
+    });
+    let created = opts
+        .created
+        .clone()
+        .unwrap_or_else(|| chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let mut options = json!({
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": created,
+        "verificationMethod": holder.verification_method,
+        "proofPurpose": "authentication",
+    });
+    if let Some(c) = &opts.challenge {
+        options["challenge"] = json!(c);
+    }
+    if let Some(d) = &opts.domain {
+        options["domain"] = json!(d);
+    }
+    Ok(sign::sign_with_options(&vp, &holder.key, options)?)
+}
