@@ -414,3 +414,25 @@ fn qr_payload_prefers_issuer_then_short_then_self_contained() {
     assert!(e.to_string().contains("backpack shares location add"), "{e}");
     assert_eq!(share::shortest([Some("abc"), None, Some("ab")]), Some("ab"));
 }
+
+#[test]
+fn without_a_keyring_the_password_comes_from_the_environment() {
+    let dav = WebDav::start(USER, PASSWORD);
+    let cli = Cli::passphrase("store passphrase");
+    let id = import(&cli, &ob30("simple.json"));
+    let o = cli
+        .cmd()
+        .env("BACKPACK_SHARE_PASSWORD", PASSWORD)
+        .args(["shares", "location", "add", "dav", "--webdav", &dav.dav(), "--user", USER, "--public-url", &dav.public()])
+        .output()
+        .unwrap();
+    ok(&o);
+    assert!(stderr(&o).contains("the secret is not saved"), "{}", stderr(&o));
+    let o = cli.run(&["share", &id, "--short"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no password for share location 'dav': set BACKPACK_SHARE_PASSWORD"), "{}", stderr(&o));
+    assert!(list(&cli).is_empty() && dav.files().is_empty());
+    let o = cli.cmd().env("BACKPACK_SHARE_PASSWORD", PASSWORD).args(["share", &id, "--short"]).output().unwrap();
+    let link = ok(&o);
+    assert_eq!(open_link(link.trim()).credential, serde_json::from_slice::<Value>(&original(&cli, &id)).unwrap());
+}

@@ -155,13 +155,19 @@ impl Location {
         keyring::Entry::new(KEYRING_SERVICE, &format!("share-location-{}", self.id)).map_err(|e| HostError::Keyring(e.to_string()))
     }
 
-    /// Keep the secret in the OS keyring.
+    /// Keep the secret in the OS keyring (not when `BACKPACK_KEYRING=off`).
     pub fn save_secret(&self, secret: &str) -> Result<(), HostError> {
+        if crate::keys::KeyOptions::from_env().keyring_off {
+            return Err(HostError::Keyring("the keyring is turned off (BACKPACK_KEYRING=off)".into()));
+        }
         self.keyring_entry()?.set_password(secret).map_err(|e| HostError::Keyring(e.to_string()))
     }
 
     /// Forget the secret (a missing entry is fine).
     pub fn delete_secret(&self) -> Result<(), HostError> {
+        if crate::keys::KeyOptions::from_env().keyring_off {
+            return Ok(());
+        }
         match self.keyring_entry()?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(HostError::Keyring(e.to_string())),
@@ -177,6 +183,9 @@ impl Location {
             if !p.is_empty() {
                 return Ok(Some(p));
             }
+        }
+        if crate::keys::KeyOptions::from_env().keyring_off {
+            return Err(HostError::NoSecret { name: self.name.clone() });
         }
         match self.keyring_entry().and_then(|e| e.get_password().map_err(|e| HostError::Keyring(e.to_string()))) {
             Ok(p) => Ok(Some(p)),

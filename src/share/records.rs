@@ -171,8 +171,11 @@ pub fn expired(store: &Store, now: &DateTime<Utc>) -> Result<Vec<ShareRecord>, S
     Ok(store.shares()?.into_iter().filter(|s| s.state(now) == ShareState::Expired).collect())
 }
 
+/// One expired share and whether deleting it worked.
+pub type Pruned = (ShareRecord, Result<(), ShortError>);
+
 /// Delete every expired share from its host. Each result says whether that worked.
-pub fn prune(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<(ShareRecord, Result<(), ShortError>)>, StoreError> {
+pub fn prune(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<Pruned>, StoreError> {
     let mut out = Vec::new();
     for rec in expired(store, &now)? {
         let r = revoke(store, &rec.id, now).map(|_| ());
