@@ -1018,6 +1018,47 @@ mod tests {
     }
 
     #[test]
+    fn share_locations_and_records_survive_backup_and_restore() {
+        use crate::share::host::{Location, LocationKind};
+        use crate::share::records::ShareRecord;
+        let tmp = tempfile::tempdir().unwrap();
+        let mut a = Store::open(&tmp.path().join("a"), &StoreKey::Raw([3; 32])).unwrap();
+        let loc = Location {
+            id: "00aa".into(),
+            name: "dav".into(),
+            kind: LocationKind::Webdav { url: "https://dav.example/s/".into(), user: Some("me".into()) },
+            public_url: None,
+            created: "2026-01-01T00:00:00Z".into(),
+        };
+        a.add_share_location(&loc).unwrap();
+        assert!(matches!(a.add_share_location(&loc), Err(StoreError::Conflict(_))), "names are unique");
+        let rec = ShareRecord {
+            id: "0123456789abcdef".into(),
+            credential: "fedcba9876543210".into(),
+            location: "dav".into(),
+            object_url: "https://dav.example/s/x.bps".into(),
+            object_name: "x.bps".into(),
+            link: "https://v.example/#s=x&k=y".into(),
+            created: "2026-01-01T00:00:00Z".into(),
+            expires: Some("2026-02-01T00:00:00Z".into()),
+            revoked_at: None,
+        };
+        a.insert_share(&rec).unwrap();
+        assert_eq!(a.share("0123").unwrap(), rec);
+        assert!(matches!(a.remove_share_location("dav"), Err(StoreError::Conflict(_))), "live shares keep their location");
+        let file = tmp.path().join("b.backup");
+        a.backup(&file, "pw").unwrap();
+        let mut b = Store::open(&tmp.path().join("b"), &StoreKey::Raw([4; 32])).unwrap();
+        b.restore(&file, "pw", false).unwrap();
+        assert_eq!(b.share_locations().unwrap(), vec![loc]);
+        assert_eq!(b.shares().unwrap(), vec![rec.clone()]);
+        b.set_share_revoked(&rec.id, "2026-01-02T00:00:00Z").unwrap();
+        assert_eq!(b.share(&rec.id).unwrap().revoked_at.as_deref(), Some("2026-01-02T00:00:00Z"));
+        b.remove_share_location("dav").unwrap();
+        assert!(matches!(b.share_location("dav"), Err(StoreError::NoShareLocation(_))));
+    }
+
+    #[test]
     fn restore_of_an_old_backup_upgrades_a_copy_not_the_file() {
         let tmp = tempfile::tempdir().unwrap();
         let old_dir = tmp.path().join("old");
