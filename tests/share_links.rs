@@ -435,4 +435,11 @@ fn without_a_keyring_the_password_comes_from_the_environment() {
     let o = cli.cmd().env("BACKPACK_SHARE_PASSWORD", PASSWORD).args(["share", &id, "--short"]).output().unwrap();
     let link = ok(&o);
     assert_eq!(open_link(link.trim()).credential, serde_json::from_slice::<Value>(&original(&cli, &id)).unwrap());
+    // A compact JWS travels as a string.
+    let jws = import(&cli, &ob20("simple.jwt"));
+    let o = cli.cmd().env("BACKPACK_SHARE_PASSWORD", PASSWORD).args(["share", &jws, "--short"]).output().unwrap();
+    let opened = open_link(ok(&o).trim());
+    let text = String::from_utf8(original(&cli, &jws)).unwrap();
+    assert_eq!(opened.credential, Value::String(text.trim().to_string()));
+    assert_eq!(opened.credential_bytes(), text.trim().as_bytes());
 }
