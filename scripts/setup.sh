@@ -14,6 +14,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
   $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=900 --no-install-recommends "${missing[@]}"
 fi
+# The sharing tests' WebDAV server (scripts/webdav-server.sh) and S3-compatible server (moto), from PyPI.
+if ! python3 -c 'import wsgidav, cheroot' 2>/dev/null; then
+  echo "setup: installing wsgidav and cheroot (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check wsgidav==4.4.0 cheroot==11.1.2
+fi
+if ! python3 -c 'import moto.server, flask_cors' 2>/dev/null; then
+  echo "setup: installing moto[server] (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check 'moto[server]==5.2.1'
+fi
 if ! command -v cargo >/dev/null; then
   echo "setup: cargo (Rust 1.85 or newer) is needed; install it with rustup (https://rustup.rs)" >&2
   exit 1

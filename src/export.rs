@@ -45,7 +45,7 @@ use crate::store::StoredCredential;
 
 /// The verifier page the PDF's self-contained link opens by default
 /// (the same default as the app's share links).
-pub const DEFAULT_VERIFIER_BASE: &str = "https://backpack-wallet.github.io/verify/";
+pub use crate::share::DEFAULT_VERIFIER_BASE;
 
 /// Which image format to bake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,19 +337,23 @@ fn t(lang: Lang, en: &'static str, nl: &'static str) -> &'static str {
 pub enum QrPayload {
     SelfContained(String),
     Issuer(String),
+    /// A live encrypted short link (`share --short`).
+    Short(String),
     None(String),
 }
 
-/// The QR payload for the PDF: the self-contained link when it fits a
-/// scannable code, else the issuer's hosted URL, else nothing (and why).
-pub fn pdf_qr_payload(s: &StoredCredential, base: &str, lang: Lang) -> QrPayload {
-    if let Ok(link) = share::self_contained_link(base, &s.original) {
-        if share::qr(&link).is_ok() {
-            return QrPayload::SelfContained(link);
-        }
-    }
-    if let Some(u) = s.credential.hosted_url.as_deref().filter(|u| share::qr(u).is_ok()) {
-        return QrPayload::Issuer(u.to_string());
+/// The QR payload for the PDF, as [`share::choose_qr_payload`] picks it: the
+/// issuer's public link, else a live encrypted short link, else the
+/// self-contained link when it fits a scannable code; else nothing (and why).
+pub fn pdf_qr_payload(s: &StoredCredential, base: &str, short: Option<&str>, lang: Lang) -> QrPayload {
+    let issuer = share::issuer_link(&s.credential);
+    let own = share::self_contained_link(base, &s.original).unwrap_or_default();
+    if let Ok((kind, link)) = share::choose_qr_payload(issuer.as_deref(), short, &own) {
+        return match kind {
+            share::LinkKind::Issuer => QrPayload::Issuer(link),
+            share::LinkKind::Short => QrPayload::Short(link),
+            share::LinkKind::SelfContained => QrPayload::SelfContained(link),
+        };
     }
     QrPayload::None(
         t(
@@ -388,7 +392,7 @@ impl Layout<'_> {
 }
 
 /// A one-page A4 PDF of the credential for a printed CV.
-pub fn pdf(s: &StoredCredential, base: &str, lang: Lang) -> Result<Vec<u8>, ExportError> {
+pub fn pdf(s: &StoredCredential, base: &str, short: Option<&str>, lang: Lang) -> Result<Vec<u8>, ExportError> {
     use krilla::geom::{PathBuilder, Point, Rect};
     use krilla::page::PageSettings;
     use krilla::paint::Fill;
@@ -460,7 +464,7 @@ pub fn pdf(s: &StoredCredential, base: &str, lang: Lang) -> Result<Vec<u8>, Expo
     }
     let runs = lay.runs;
 
-    let qr = pdf_qr_payload(s, base, lang);
+    let qr = pdf_qr_payload(s, base, short, lang);
     let mut doc = krilla::Document::new();
     let mut pg = doc.start_page_with(PageSettings::from_wh(w, h).ok_or_else(|| err("bad page size"))?);
     let mut surface = pg.surface();
@@ -473,7 +477,7 @@ pub fn pdf(s: &StoredCredential, base: &str, lang: Lang) -> Result<Vec<u8>, Expo
     let caption_w = w - margin - caption_x;
     let mut note_lines: Vec<String> = Vec::new();
     match &qr {
-        QrPayload::SelfContained(link) | QrPayload::Issuer(link) => {
+        QrPayload::SelfContained(link) | QrPayload::Issuer(link) | QrPayload::Short(link) => {
             let code = share::qr(link).map_err(|e| ExportError::Pdf(e.to_string()))?;
             let n = code.width();
             let quiet = 4usize;
@@ -514,6 +518,11 @@ pub fn pdf(s: &StoredCredential, base: &str, lang: Lang) -> Result<Vec<u8>, Expo
                         lang,
                         "Scan to verify this credential. The link carries the credential itself; no server sees it.",
                         "Scan om deze credential te controleren. De link bevat de credential zelf; geen server ziet hem.",
+                    ),
+                    QrPayload::Short(_) => t(
+                        lang,
+                        "Scan to verify this credential. The link opens an encrypted copy; the key is in the link, so the host cannot read it.",
+                        "Scan om deze credential te controleren. De link opent een versleutelde kopie; de sleutel zit in de link, dus de host kan hem niet lezen.",
                     ),
                     _ => t(lang, "Scan to open the issuer's page for this credential.", "Scan om de pagina van de uitgever voor deze credential te openen."),
                 },

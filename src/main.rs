@@ -138,8 +138,11 @@ enum Command {
         #[arg(long)]
         offline: bool,
     },
-    /// Share credentials (--present: a Verifiable Presentation signed with your holder key)
+    /// Share credentials: a self-contained link, an encrypted short link, a QR code, LinkedIn links, or (--present) a Verifiable Presentation signed with your holder key
     Share(ShareArgs),
+    /// Your shares: list, revoke, delete expired ones, and share locations
+    #[command(subcommand)]
+    Shares(SharesCmd),
     /// Show where the data lives, how it is keyed, and how much it holds
     Info {
         #[arg(long)]
@@ -220,6 +223,68 @@ enum PathwayCmd {
     Delete { pathway: String },
 }
 
+#[derive(Subcommand)]
+enum SharesCmd {
+    /// List shares: live, expired (still online) and revoked
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a share's object from its host and mark it revoked
+    Revoke {
+        /// Share id or a unique prefix of it
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete expired shares from their hosts
+    Prune {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Share locations: where encrypted shares are uploaded
+    #[command(subcommand)]
+    Location(LocationCmd),
+}
+
+#[derive(Subcommand)]
+enum LocationCmd {
+    /// Add a WebDAV/HTTP PUT location (--webdav) or S3-compatible storage (--s3); the password or secret key
+    /// comes from BACKPACK_SHARE_PASSWORD or a prompt and is kept in the OS keyring
+    Add {
+        name: String,
+        /// Folder URL to PUT objects into, e.g. https://dav.example.org/remote.php/dav/files/me/backpack/
+        #[arg(long, value_name = "URL", conflicts_with = "s3", required_unless_present = "s3")]
+        webdav: Option<String>,
+        /// User name for the WebDAV folder (HTTP Basic auth)
+        #[arg(long, value_name = "USER", requires = "webdav")]
+        user: Option<String>,
+        /// S3 endpoint, e.g. https://s3.eu-central-1.amazonaws.com
+        #[arg(long, value_name = "ENDPOINT", requires_all = ["bucket", "access_key"])]
+        s3: Option<String>,
+        #[arg(long, requires = "s3")]
+        bucket: Option<String>,
+        /// The bucket's region (default us-east-1)
+        #[arg(long, requires = "s3")]
+        region: Option<String>,
+        #[arg(long, value_name = "KEY_ID", requires = "s3")]
+        access_key: Option<String>,
+        /// Virtual-host style bucket URLs (bucket.endpoint) instead of path style
+        #[arg(long, requires = "s3")]
+        virtual_host: bool,
+        /// Where the uploaded objects can be read by anyone, when not at the upload URL
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
+    },
+    /// List share locations
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a share location (refused while it holds live shares) and its secret
+    Remove { name: String },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
     Original,
@@ -248,11 +313,45 @@ struct ExportArgs {
 
 #[derive(clap::Args)]
 struct ShareArgs {
-    /// Wallet ids (or unique prefixes)
+    /// Wallet ids (or unique prefixes); links and QR codes take one, --present one or more
     #[arg(required = true, value_name = "ID")]
     ids: Vec<String>,
     #[command(flatten)]
+    links: LinkArgs,
+    #[command(flatten)]
     present: PresentArgs,
+}
+
+/// `share ID --link/--short/--qr/--linkedin`: links to the verifier page.
+#[derive(clap::Args)]
+struct LinkArgs {
+    /// Print the self-contained link (the credential in the link itself; nothing is uploaded)
+    #[arg(long)]
+    link: bool,
+    /// Base URL of the verifier page
+    #[arg(long, value_name = "URL", env = "BACKPACK_VERIFIER_BASE")]
+    base: Option<String>,
+    /// Encrypt the credential, upload it to a share location and print the short link
+    #[arg(long)]
+    short: bool,
+    /// With --short: the share location to use (needed when there are several)
+    #[arg(long, value_name = "NAME", requires = "short")]
+    location: Option<String>,
+    /// With --short: when the share ends (RFC 3339)
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now, requires = "short", conflicts_with = "days")]
+    expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// With --short: the share ends after N days
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3650), requires = "short")]
+    days: Option<u32>,
+    /// Write a QR code of the best link that fits (issuer link, short link, self-contained link)
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
+    qr: Option<PathBuf>,
+    /// Print LinkedIn's "add to profile" and "share" URLs
+    #[arg(long)]
+    linkedin: bool,
+    /// One JSON object on stdout
+    #[arg(long)]
+    json: bool,
 }
 
 /// `share --present`: a holder-signed Verifiable Presentation.
@@ -381,7 +480,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     v.push(b'\n');
                     v
                 }
-                ExportFormat::Png | ExportFormat::Svg | ExportFormat::Pdf => export_image(&s, format, &export)?,
+                ExportFormat::Png | ExportFormat::Svg | ExportFormat::Pdf => {
+                    let short = backpack::share::records::live_link(&store, &s.credential.id, &chrono::Utc::now())?.map(|r| r.link);
+                    export_image(&s, format, &export, short.as_deref())?
+                }
             };
             match output {
                 Some(p) => std::fs::write(&p, bytes).with_context(|| format!("writing {}", p.display()))?,
@@ -444,6 +546,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Share(args) => share_cmd(&dir, args),
+        Command::Shares(cmd) => shares_cmd(&dir, cmd),
         Command::Info { json } => {
             let meta = keys::describe(&dir)?;
             let store = open_store(&dir)?;
@@ -507,10 +610,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// `share`: for now the holder-signed presentation (`--present`).
 fn share_cmd(dir: &Path, args: ShareArgs) -> Result<ExitCode> {
-    if !args.present.present {
-        bail!("nothing to share: use --present for a signed Verifiable Presentation");
+    if args.present.present {
+        return present_cmd(dir, &args.ids, &args.present);
     }
-    present_cmd(dir, &args.ids, &args.present)
+    match args.ids.as_slice() {
+        [id] => link_cmd(dir, id, args.links),
+        _ => {
+            eprintln!("error: links and QR codes are made for one credential at a time (--present takes several)");
+            Ok(ExitCode::from(2))
+        }
+    }
 }
 
 fn present_cmd(dir: &Path, ids: &[String], a: &PresentArgs) -> Result<ExitCode> {
@@ -532,7 +641,7 @@ fn present_cmd(dir: &Path, ids: &[String], a: &PresentArgs) -> Result<ExitCode> 
 }
 
 /// `export --format png|svg|pdf`.
-fn export_image(s: &backpack::store::StoredCredential, format: ExportFormat, a: &ExportArgs) -> Result<Vec<u8>> {
+fn export_image(s: &backpack::store::StoredCredential, format: ExportFormat, a: &ExportArgs, short: Option<&str>) -> Result<Vec<u8>> {
     use backpack::export;
     if a.into.is_some() && matches!(format, ExportFormat::Pdf) {
         bail!("--into is for --format png or svg");
@@ -546,7 +655,7 @@ fn export_image(s: &backpack::store::StoredCredential, format: ExportFormat, a: 
         ExportFormat::Svg => export::baked(s, export::ImageKind::Svg, into.as_deref())?,
         _ => {
             let lang = backpack::dossier::Lang::parse(&a.lang.clone().or_else(|| std::env::var("LANG").ok()).unwrap_or_default());
-            export::pdf(s, &a.base, lang)?
+            export::pdf(s, &a.base, short, lang)?
         }
     })
 }
@@ -980,4 +1089,289 @@ fn check_all(dir: &Path, args: Vec<String>, json: bool) -> Result<ExitCode> {
         }
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+
+enum QrFormat {
+    Svg,
+    Png,
+}
+
+fn link_cmd(dir: &Path, id: &str, a: LinkArgs) -> Result<ExitCode> {
+    use backpack::share::{self, records};
+    if !(a.link || a.short || a.qr.is_some() || a.linkedin) {
+        eprintln!("error: say what to make: --link, --short, --qr FILE.svg|FILE.png and/or --linkedin");
+        return Ok(ExitCode::from(2));
+    }
+    let qr_format = match &a.qr {
+        None => None,
+        Some(f) => match f.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("svg") => Some(QrFormat::Svg),
+            Some("png") => Some(QrFormat::Png),
+            _ => bail!("--qr {}: the file name must end in .svg or .png", f.display()),
+        },
+    };
+    let base = a.base.unwrap_or_else(|| share::DEFAULT_VERIFIER_BASE.to_string());
+    match url::Url::parse(&base) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+        _ => bail!("--base {base}: the verifier page's base must be an http(s) URL"),
+    }
+    let mut store = open_store(dir)?;
+    let sc = store.get(id)?;
+    let now = chrono::Utc::now();
+    let self_link = share::self_contained_link(&base, &sc.original)?;
+    let issuer = share::issuer_link(&sc.credential);
+    let made = if a.short {
+        let expires = a.expires.or_else(|| a.days.map(|d| now + chrono::Duration::days(i64::from(d))));
+        Some(records::create(&mut store, &sc.credential.id, a.location.as_deref(), expires, &base, now)?)
+    } else {
+        None
+    };
+    let short = match &made {
+        Some(r) => Some(r.clone()),
+        None => records::live_link(&store, &sc.credential.id, &now)?,
+    };
+    let short_link = short.as_ref().map(|r| r.link.as_str());
+    let mut out = serde_json::Map::new();
+    out.insert("id".into(), json!(sc.credential.id));
+    if let Some(i) = &issuer {
+        out.insert("issuer_link".into(), json!(i));
+    }
+    let mut lines = Vec::new();
+    if a.link {
+        out.insert("link".into(), json!(self_link));
+        lines.push(self_link.clone());
+    }
+    if let Some(r) = &made {
+        out.insert("short".into(), json!({"share": r.id, "link": r.link, "object_url": r.object_url, "location": r.location, "expires": r.expires}));
+        lines.push(r.link.clone());
+    }
+    if let (Some(file), Some(fmt)) = (&a.qr, qr_format) {
+        let (kind, payload) = match share::choose_qr_payload(issuer.as_deref(), short_link, &self_link) {
+            Ok(p) => p,
+            Err(e) if short_link.is_none() && issuer.is_none() && !store.share_locations()?.is_empty() => {
+                bail!("{e}\n(a share location is set up: add --short to upload an encrypted copy and put its short link in the QR code)")
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let bytes = match fmt {
+            QrFormat::Svg => share::qr_svg(&payload)?.into_bytes(),
+            QrFormat::Png => share::qr_png(&payload, 8)?,
+        };
+        std::fs::write(file, bytes).with_context(|| format!("writing {}", file.display()))?;
+        out.insert("qr".into(), json!({"file": file, "kind": kind, "payload": payload}));
+        if !a.json {
+            eprintln!("wrote a QR code of the {} to {}", match kind {
+                share::LinkKind::Issuer => "issuer's link",
+                share::LinkKind::Short => "encrypted short link",
+                share::LinkKind::SelfContained => "self-contained link",
+            }, file.display());
+        }
+    }
+    if a.linkedin {
+        let cert = share::shortest([issuer.as_deref(), short_link, Some(self_link.as_str())]).unwrap_or(&self_link);
+        let add = share::linkedin_add_to_profile(&sc.credential, cert);
+        let feed = share::linkedin_share(cert);
+        out.insert("linkedin".into(), json!({"add_to_profile": add, "share": feed, "cert_url": cert}));
+        lines.push(add);
+        lines.push(feed);
+    }
+    if a.json {
+        println!("{}", serde_json::Value::Object(out));
+    } else {
+        for l in lines {
+            println!("{l}");
+        }
+        if let Some(r) = &made {
+            eprintln!(
+                "shared as {} on '{}'{}; revoke with: backpack shares revoke {}",
+                r.id,
+                r.location,
+                r.expires.as_deref().map(|e| format!(" until {e}")).unwrap_or_default(),
+                r.id
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn share_json(r: &backpack::share::records::ShareRecord, now: &chrono::DateTime<chrono::Utc>, title: Option<String>) -> serde_json::Value {
+    let mut v = serde_json::to_value(r).unwrap_or_default();
+    v["state"] = json!(r.state(now));
+    v["title"] = json!(title);
+    v
+}
+
+fn shares_cmd(dir: &Path, cmd: SharesCmd) -> Result<ExitCode> {
+    use backpack::share::records::{self, ShareState};
+    let mut store = open_store(dir)?;
+    let now = chrono::Utc::now();
+    match cmd {
+        SharesCmd::List { json } => {
+            let all = store.shares()?;
+            let mut out = std::io::stdout().lock();
+            for r in &all {
+                let title = store.get(&r.credential).ok().map(|s| s.credential.title().to_string());
+                if json {
+                    writeln!(out, "{}", share_json(r, &now, title))?;
+                } else {
+                    let state = match r.state(&now) {
+                        ShareState::Live => "live",
+                        ShareState::Expired => "EXPIRED",
+                        ShareState::Revoked => "revoked",
+                    };
+                    writeln!(
+                        out,
+                        "{}  {:<8} {}  {}  until {}  on {}\n    {}",
+                        r.id,
+                        state,
+                        r.credential,
+                        title.as_deref().unwrap_or("(no longer in the backpack)"),
+                        r.expires.as_deref().unwrap_or("revoked"),
+                        r.location,
+                        r.link
+                    )?;
+                }
+            }
+            if !json && all.is_empty() {
+                eprintln!("No shares yet. Make one with: backpack share ID --short");
+            }
+            let expired: Vec<_> = all.iter().filter(|r| r.state(&now) == ShareState::Expired).collect();
+            if !expired.is_empty() {
+                eprintln!("{} share(s) have expired but are still on their host.", expired.len());
+                let ask = std::io::stdin().is_terminal() && std::io::stderr().is_terminal() && !json;
+                let mut yes = false;
+                if ask {
+                    eprint!("Delete them from the host now? [y/N] ");
+                    let mut answer = String::new();
+                    std::io::stdin().read_line(&mut answer)?;
+                    yes = matches!(answer.trim(), "y" | "Y" | "yes" | "ja" | "j");
+                }
+                if yes {
+                    return prune(&mut store, now, false);
+                }
+                eprintln!("Delete them with: backpack shares prune");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SharesCmd::Revoke { id, json } => {
+            let r = records::revoke(&mut store, &id, now).map_err(|e| match e {
+                records::ShortError::Host(h) => anyhow!("{h}\nthe share is still online and stays listed as live; try again later"),
+                e => e.into(),
+            })?;
+            if json {
+                println!("{}", share_json(&r, &now, None));
+            } else {
+                eprintln!("revoked {}: {} is deleted from '{}'", r.id, r.object_url, r.location);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SharesCmd::Prune { json } => prune(&mut store, now, json),
+        SharesCmd::Location(cmd) => location_cmd(&mut store, cmd, now),
+    }
+}
+
+fn prune(store: &mut Store, now: chrono::DateTime<chrono::Utc>, json: bool) -> Result<ExitCode> {
+    let mut failed = false;
+    let results = backpack::share::records::prune(store, now)?;
+    for (r, res) in &results {
+        if json {
+            let mut v = json!({"id": r.id, "object_url": r.object_url, "status": if res.is_ok() { "deleted" } else { "failed" }});
+            if let Err(e) = res {
+                v["error"] = json!(e.to_string());
+                v["code"] = json!(e.code());
+            }
+            println!("{v}");
+        } else {
+            match res {
+                Ok(()) => eprintln!("deleted expired share {} ({})", r.id, r.object_url),
+                Err(e) => eprintln!("could not delete expired share {}: {e}", r.id),
+            }
+        }
+        failed |= res.is_err();
+    }
+    if !json && results.is_empty() {
+        eprintln!("no expired shares online");
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn share_secret(prompt: &str) -> Result<String> {
+    if let Ok(p) = std::env::var(backpack::share::host::PASSWORD_ENV) {
+        if !p.is_empty() {
+            return Ok(p);
+        }
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("{prompt} is needed: set {} or run in a terminal", backpack::share::host::PASSWORD_ENV);
+    }
+    let p = rpassword::prompt_password(format!("{prompt}: "))?;
+    if p.is_empty() {
+        bail!("the {prompt} is empty");
+    }
+    Ok(p)
+}
+
+fn location_cmd(store: &mut Store, cmd: LocationCmd, now: chrono::DateTime<chrono::Utc>) -> Result<ExitCode> {
+    use backpack::share::host::{self, Location, LocationKind};
+    match cmd {
+        LocationCmd::Add { name, webdav, user, s3, bucket, region, access_key, virtual_host, public_url } => {
+            let kind = match (webdav, s3) {
+                (Some(url), None) => LocationKind::Webdav { url, user },
+                (None, Some(endpoint)) => LocationKind::S3 {
+                    endpoint,
+                    bucket: bucket.unwrap_or_default(),
+                    region: region.unwrap_or_else(|| "us-east-1".into()),
+                    access_key: access_key.unwrap_or_default(),
+                    virtual_host,
+                },
+                _ => bail!("give --webdav URL or --s3 ENDPOINT"),
+            };
+            let loc = Location {
+                id: host::new_id(),
+                name,
+                kind,
+                public_url,
+                created: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            }
+            .validated()?;
+            let secret = if loc.needs_secret() {
+                Some(share_secret(match loc.kind {
+                    LocationKind::S3 { .. } => "the S3 secret access key",
+                    LocationKind::Webdav { .. } => "the WebDAV password or app token",
+                })?)
+            } else {
+                None
+            };
+            store.add_share_location(&loc)?;
+            if let Some(s) = secret {
+                if let Err(e) = loc.save_secret(&s) {
+                    eprintln!("warning: the secret is not saved ({e}); set {} whenever you share", host::PASSWORD_ENV);
+                }
+            }
+            eprintln!("added share location '{}' ({})", loc.name, loc.target());
+        }
+        LocationCmd::List { json } => {
+            for l in store.share_locations()? {
+                if json {
+                    println!("{}", serde_json::to_string(&l)?);
+                } else {
+                    let user = match &l.kind {
+                        LocationKind::Webdav { user: Some(u), .. } => format!(" as {u}"),
+                        LocationKind::S3 { access_key, .. } => format!(" as {access_key}"),
+                        _ => String::new(),
+                    };
+                    println!("{}  {}{user}{}", l.name, l.target(), l.public_url.as_deref().map(|p| format!("  (public: {p})")).unwrap_or_default());
+                }
+            }
+        }
+        LocationCmd::Remove { name } => {
+            let loc = store.remove_share_location(&name)?;
+            if let Err(e) = loc.delete_secret() {
+                eprintln!("warning: could not remove its secret from the keyring: {e}");
+            }
+            eprintln!("removed share location '{name}'");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

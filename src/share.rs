@@ -1,6 +1,9 @@
 //! Sharing, the parts that need no server: LinkedIn links, the self-contained
 //! verification link (the credential deflated into the URL fragment, which no
 //! server ever receives), and QR codes that a phone can actually scan.
+//! The parts that do need a server live in submodules: [`envelope`] (the
+//! encrypted short link format), [`host`] (share locations: WebDAV and S3)
+//! and [`records`] (uploading, listing, revoking and pruning shares).
 
 use std::io::Write;
 
@@ -9,6 +12,13 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use qrcode::{EcLevel, QrCode, Version};
 
 use crate::model::Credential;
+
+pub mod envelope;
+pub mod host;
+pub mod records;
+
+/// The verifier page used when no other base URL is set.
+pub const DEFAULT_VERIFIER_BASE: &str = "https://backpack-wallet.github.io/verify/";
 
 /// Percent-encode everything but the unreserved characters of RFC 3986.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
@@ -25,8 +35,13 @@ pub const MAX_QR_VERSION: i16 = 25;
 pub enum ShareError {
     #[error("the link is {len} characters, too long for a QR code a phone can scan (version {MAX_QR_VERSION}, level M); set up a share location for a short encrypted link, or share the issuer's link")]
     TooLongForQr { len: usize },
+    #[error("no link to this credential fits a QR code a phone can scan (version {MAX_QR_VERSION}, level M): the self-contained link is {len} characters and there is no issuer link or short link. Set up a share location (backpack shares location add NAME --webdav URL [--user U], or --s3 ...) and share with --short")]
+    NothingFitsQr { len: usize },
     #[error("{0}")]
     Invalid(String),
+    /// The object or link does not decrypt or parse (the page's "damaged link").
+    #[error("damaged link: {0}")]
+    Damaged(String),
 }
 
 /// (year, month 1-12) of an RFC 3339 or YYYY-MM-DD date.
@@ -136,4 +151,46 @@ pub fn qr_png(text: &str, scale: u32) -> Result<Vec<u8>, ShareError> {
         wr.write_image_data(&pixels).map_err(|e| ShareError::Invalid(e.to_string()))?;
     }
     Ok(out)
+}
+
+/// The credential's public hosted URL, when the issuer has one: an OB 2.0
+/// hosted assertion's `id`, or an https id under edubadges (their public pages).
+pub fn issuer_link(c: &Credential) -> Option<String> {
+    let https = |u: &str| url::Url::parse(u).ok().filter(|p| p.scheme() == "https" && p.host_str().is_some());
+    if c.format == crate::model::Format::Ob2Hosted {
+        if let Some(u) = c.hosted_url.as_deref().or(c.credential_id.as_deref()).filter(|u| https(u).is_some()) {
+            return Some(u.to_string());
+        }
+    }
+    let id = c.credential_id.as_deref()?;
+    let host = https(id)?.host_str()?.to_ascii_lowercase();
+    (host == "edubadges.nl" || host.ends_with(".edubadges.nl")).then(|| id.to_string())
+}
+
+/// Which kind of link a QR code carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkKind {
+    Issuer,
+    Short,
+    SelfContained,
+}
+
+/// The QR payload: the issuer link or the encrypted short link first, the
+/// self-contained link only when it fits [`qr`]'s limit. When none fits, an
+/// error that says how to set up a share location.
+pub fn choose_qr_payload(issuer: Option<&str>, short: Option<&str>, self_contained: &str) -> Result<(LinkKind, String), ShareError> {
+    for (kind, link) in [(LinkKind::Issuer, issuer), (LinkKind::Short, short), (LinkKind::SelfContained, Some(self_contained))] {
+        if let Some(l) = link {
+            if qr(l).is_ok() {
+                return Ok((kind, l.to_string()));
+            }
+        }
+    }
+    Err(ShareError::NothingFitsQr { len: self_contained.len() })
+}
+
+/// The shortest of the links that exist (LinkedIn's `certUrl`).
+pub fn shortest<'a>(links: impl IntoIterator<Item = Option<&'a str>>) -> Option<&'a str> {
+    links.into_iter().flatten().min_by_key(|l| l.len())
 }

@@ -64,6 +64,12 @@ pub enum StoreError {
     Corrupt(String),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("no share location named '{0}'")]
+    NoShareLocation(String),
+    #[error("no share with id '{0}'")]
+    NoShare(String),
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl StoreError {
@@ -77,6 +83,9 @@ impl StoreError {
             StoreError::Sqlite(_) => "database",
             StoreError::Corrupt(_) => "corrupt",
             StoreError::Io(_) => "io",
+            StoreError::NoShareLocation(_) => "no-share-location",
+            StoreError::NoShare(_) => "no-share",
+            StoreError::Conflict(_) => "conflict",
         }
     }
 }
@@ -141,6 +150,27 @@ const MIGRATIONS: &[&str] = &[
     "CREATE INDEX credentials_list ON credentials(
         removed_at, issued DESC, id, title, issuer_name, format, ects, hours, eqf, class, picture_type
      );",
+    // 5: sharing. Share locations (settings as JSON; secrets stay in the OS
+    // keyring) and share records. A share's credential is not a foreign key:
+    // a share outlives the credential's removal, so it can still be revoked.
+    "CREATE TABLE share_locations(
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        config TEXT NOT NULL,
+        created_at TEXT NOT NULL
+     );
+     CREATE TABLE shares(
+        id TEXT PRIMARY KEY,
+        credential TEXT NOT NULL,
+        location TEXT NOT NULL,
+        object_url TEXT NOT NULL,
+        object_name TEXT NOT NULL,
+        link TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT
+     );
+     CREATE INDEX shares_credential ON shares(credential);",
 ];
 
 /// Summary columns derived from a model.
@@ -824,6 +854,8 @@ impl Store {
             report.already_present = total - report.added;
             tx.execute("INSERT OR IGNORE INTO pathways SELECT * FROM restore_src.pathways", [])?;
             tx.execute("INSERT OR IGNORE INTO pathway_members SELECT * FROM restore_src.pathway_members", [])?;
+            tx.execute("INSERT OR IGNORE INTO share_locations SELECT * FROM restore_src.share_locations", [])?;
+            tx.execute("INSERT OR IGNORE INTO shares SELECT * FROM restore_src.shares", [])?;
             tx.commit()?;
             Ok(report)
         })();
@@ -834,6 +866,105 @@ impl Store {
         let report = result?;
         detached?;
         Ok(report)
+    }
+}
+
+/// Share locations and share records (schema 5; see [`crate::share::records`]).
+impl Store {
+    /// Add a share location; its name must be new.
+    pub fn add_share_location(&mut self, loc: &crate::share::host::Location) -> Result<(), StoreError> {
+        let config = serde_json::to_string(loc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let n = self.conn.execute(
+            "INSERT OR IGNORE INTO share_locations(id, name, config, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![loc.id, loc.name, config, loc.created],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Conflict(format!("a share location named '{}' already exists", loc.name)));
+        }
+        Ok(())
+    }
+
+    pub fn share_locations(&self) -> Result<Vec<crate::share::host::Location>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT config FROM share_locations ORDER BY name")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.map(|r| serde_json::from_str(&r?).map_err(|e| StoreError::Corrupt(format!("share location: {e}")))).collect()
+    }
+
+    pub fn share_location(&self, name: &str) -> Result<crate::share::host::Location, StoreError> {
+        let config: Option<String> = self
+            .conn
+            .query_row("SELECT config FROM share_locations WHERE name = ?1", [name], |r| r.get(0))
+            .optional()?;
+        let config = config.ok_or_else(|| StoreError::NoShareLocation(name.to_string()))?;
+        serde_json::from_str(&config).map_err(|e| StoreError::Corrupt(format!("share location: {e}")))
+    }
+
+    /// Remove a share location. Refused while live shares use it (revoke them first).
+    pub fn remove_share_location(&mut self, name: &str) -> Result<crate::share::host::Location, StoreError> {
+        let loc = self.share_location(name)?;
+        let live: i64 = self.conn.query_row(
+            "SELECT count(*) FROM shares WHERE location = ?1 AND revoked_at IS NULL",
+            [name],
+            |r| r.get(0),
+        )?;
+        if live > 0 {
+            return Err(StoreError::Conflict(format!(
+                "{live} share(s) on '{name}' are still online; revoke them first (backpack shares revoke ID)"
+            )));
+        }
+        self.conn.execute("DELETE FROM share_locations WHERE name = ?1", [name])?;
+        Ok(loc)
+    }
+
+    pub fn insert_share(&mut self, s: &crate::share::records::ShareRecord) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO shares(id, credential, location, object_url, object_name, link, created_at, expires_at, revoked_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![s.id, s.credential, s.location, s.object_url, s.object_name, s.link, s.created, s.expires, s.revoked_at],
+        )?;
+        Ok(())
+    }
+
+    /// Every share record, newest first.
+    pub fn shares(&self) -> Result<Vec<crate::share::records::ShareRecord>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, credential, location, object_url, object_name, link, created_at, expires_at, revoked_at
+             FROM shares ORDER BY created_at DESC, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::share::records::ShareRecord {
+                id: r.get(0)?,
+                credential: r.get(1)?,
+                location: r.get(2)?,
+                object_url: r.get(3)?,
+                object_name: r.get(4)?,
+                link: r.get(5)?,
+                created: r.get(6)?,
+                expires: r.get(7)?,
+                revoked_at: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One share by id or a unique prefix (at least 4 characters).
+    pub fn share(&self, id: &str) -> Result<crate::share::records::ShareRecord, StoreError> {
+        let id = id.trim().to_ascii_lowercase();
+        let matches: Vec<_> = if id.len() < 4 {
+            Vec::new()
+        } else {
+            self.shares()?.into_iter().filter(|s| s.id.starts_with(&id)).collect()
+        };
+        match matches.len() {
+            0 => Err(StoreError::NoShare(id)),
+            1 => Ok(matches.into_iter().next().expect("one")),
+            n => Err(StoreError::Ambiguous(id, n)),
+        }
+    }
+
+    pub fn set_share_revoked(&mut self, id: &str, at: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE shares SET revoked_at = ?2 WHERE id = ?1", params![id, at])?;
+        Ok(())
     }
 }
 
@@ -908,6 +1039,47 @@ mod tests {
         assert_eq!(l[0].ects, Some(rust_decimal::Decimal::from(5)));
         assert_eq!(l[0].eqf_level, Some(7));
         assert_eq!(l[0].class, "micro-credential");
+    }
+
+    #[test]
+    fn share_locations_and_records_survive_backup_and_restore() {
+        use crate::share::host::{Location, LocationKind};
+        use crate::share::records::ShareRecord;
+        let tmp = tempfile::tempdir().unwrap();
+        let mut a = Store::open(&tmp.path().join("a"), &StoreKey::Raw([3; 32])).unwrap();
+        let loc = Location {
+            id: "00aa".into(),
+            name: "dav".into(),
+            kind: LocationKind::Webdav { url: "https://dav.example/s/".into(), user: Some("me".into()) },
+            public_url: None,
+            created: "2026-01-01T00:00:00Z".into(),
+        };
+        a.add_share_location(&loc).unwrap();
+        assert!(matches!(a.add_share_location(&loc), Err(StoreError::Conflict(_))), "names are unique");
+        let rec = ShareRecord {
+            id: "0123456789abcdef".into(),
+            credential: "fedcba9876543210".into(),
+            location: "dav".into(),
+            object_url: "https://dav.example/s/x.bps".into(),
+            object_name: "x.bps".into(),
+            link: "https://v.example/#s=x&k=y".into(),
+            created: "2026-01-01T00:00:00Z".into(),
+            expires: Some("2026-02-01T00:00:00Z".into()),
+            revoked_at: None,
+        };
+        a.insert_share(&rec).unwrap();
+        assert_eq!(a.share("0123").unwrap(), rec);
+        assert!(matches!(a.remove_share_location("dav"), Err(StoreError::Conflict(_))), "live shares keep their location");
+        let file = tmp.path().join("b.backup");
+        a.backup(&file, "pw").unwrap();
+        let mut b = Store::open(&tmp.path().join("b"), &StoreKey::Raw([4; 32])).unwrap();
+        b.restore(&file, "pw", false).unwrap();
+        assert_eq!(b.share_locations().unwrap(), vec![loc]);
+        assert_eq!(b.shares().unwrap(), vec![rec.clone()]);
+        b.set_share_revoked(&rec.id, "2026-01-02T00:00:00Z").unwrap();
+        assert_eq!(b.share(&rec.id).unwrap().revoked_at.as_deref(), Some("2026-01-02T00:00:00Z"));
+        b.remove_share_location("dav").unwrap();
+        assert!(matches!(b.share_location("dav"), Err(StoreError::NoShareLocation(_))));
     }
 
     #[test]

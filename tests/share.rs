@@ -30,7 +30,7 @@ fn linkedin_add_to_profile_exact_strings() {
     let url = share::linkedin_add_to_profile(&c, "https://x.example/a");
     assert!(url.contains("name=Caf%C3%A9%20%C3%89conomie%20%E2%80%93%20%C3%9Cberblick"), "{url}");
     assert!(url.contains("&issueYear=2024&issueMonth=1&expirationYear=2029&expirationMonth=6&"), "{url}");
-    assert!(!cred("x", "y", "2024-02-01", None).valid_until.is_some());
+    assert!(cred("x", "y", "2024-02-01", None).valid_until.is_none());
     assert!(!share::linkedin_add_to_profile(&cred("x", "y", "2024-02-01", None), "u").contains("expiration"));
     assert_eq!(
         share::linkedin_share("https://verify.example/v#c=abc"),

@@ -2,6 +2,8 @@
 //! 127.0.0.1, and a runner for the `backpack` binary.
 #![allow(dead_code)]
 
+pub mod servers;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -149,6 +151,7 @@ impl Cli {
     pub fn cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_backpack"));
         c.env_remove("BACKPACK_PASSPHRASE").env_remove("BACKPACK_KEYRING").env_remove("BACKPACK_BACKUP_PASSPHRASE");
+        c.env_remove("BACKPACK_SHARE_PASSWORD").env_remove("BACKPACK_VERIFIER_BASE");
         c.arg("--data-dir").arg(self.dir());
         for (k, v) in &self.env {
             c.env(k, v);
