@@ -29,6 +29,15 @@ const COMMANDS: &[&str] = &[
     "import_pathway",
     "export_pathway",
     "request_exemption",
+    "share_view",
+    "share_short",
+    "revoke_share",
+    "list_shares",
+    "prune_shares",
+    "list_share_locations",
+    "add_share_location",
+    "remove_share_location",
+    "present_credentials",
 ];
 
 fn main() {

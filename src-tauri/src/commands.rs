@@ -17,6 +17,7 @@ use tauri::{AppHandle, Manager, State};
 
 use crate::error::{AppError, AppResult};
 use crate::launch::{LaunchItem, LaunchProblem};
+use crate::sharing::{LocationDraft, LocationView, ShareRow, ShareView};
 use crate::plans::{DossierWritten, ExemptionRequest, PathwayDraft, PathwayImported, PathwayView};
 use crate::service::{AppInfo, AppState, Detail, ImportItem, ItemResult, ReportView, Written};
 use crate::settings::{self, Settings};
@@ -146,10 +147,17 @@ pub async fn undo_remove(app: AppHandle, id: String) -> AppResult<()> {
     blocking(app, move |st| st.undo_remove(&id)).await
 }
 
-/// Save a credential into the Downloads folder (`original` bytes or the `json` model).
+/// Save a credential into the Downloads folder: `original` bytes, the `json` model, baked `png`/`svg`, or a one-page `pdf`.
 #[tauri::command]
-pub async fn export_credential(app: AppHandle, id: String, format: String) -> AppResult<Written> {
-    blocking(app, move |st| st.export(&id, &format, &user_dir(|u| u.download_dir(), st))).await
+pub async fn export_credential(app: AppHandle, id: String, format: String, lang: Option<String>) -> AppResult<Written> {
+    blocking(app, move |st| {
+        let dir = user_dir(|u| u.download_dir(), st);
+        match format.as_str() {
+            "png" | "svg" | "pdf" => st.export_image(&id, &format, &verifier_base(st), lang.as_deref().unwrap_or("en"), &dir),
+            _ => st.export(&id, &format, &dir),
+        }
+    })
+    .await
 }
 
 /// Write an encrypted backup into the Documents folder.
@@ -259,4 +267,60 @@ pub async fn request_exemption(app: AppHandle, request: ExemptionRequest, online
         st.request_exemption(request, &user_dir(|u| u.document_dir(), st), &VerifyOptions { fetcher, now: chrono::Utc::now() })
     })
     .await
+}
+
+// Sharing (see `crate::sharing`).
+
+/// The verifier page's base URL: the one set in Settings, else the documented default.
+fn verifier_base(st: &AppState) -> String {
+    let s = settings::load(st.config_dir.as_deref());
+    let v = s.verifier_url.trim();
+    if v.is_empty() { backpack::share::DEFAULT_VERIFIER_BASE.to_string() } else { v.to_string() }
+}
+
+#[tauri::command]
+pub async fn share_view(app: AppHandle, id: String) -> AppResult<ShareView> {
+    blocking(app, move |st| st.share_view(&id, &verifier_base(st))).await
+}
+
+/// Encrypt and upload (a short link); `days` sets an expiry.
+#[tauri::command]
+pub async fn share_short(app: AppHandle, id: String, location: Option<String>, days: Option<u32>) -> AppResult<ShareView> {
+    blocking(app, move |st| st.share_short(&id, location.as_deref(), days, &verifier_base(st))).await
+}
+
+#[tauri::command]
+pub async fn revoke_share(app: AppHandle, share: String) -> AppResult<ShareView> {
+    blocking(app, move |st| st.revoke_share(&share, &verifier_base(st))).await
+}
+
+#[tauri::command]
+pub async fn list_shares(app: AppHandle) -> AppResult<Vec<ShareRow>> {
+    blocking(app, |st| st.shares()).await
+}
+
+#[tauri::command]
+pub async fn prune_shares(app: AppHandle) -> AppResult<usize> {
+    blocking(app, |st| st.prune_shares()).await
+}
+
+#[tauri::command]
+pub async fn list_share_locations(app: AppHandle) -> AppResult<Vec<LocationView>> {
+    blocking(app, |st| st.share_locations()).await
+}
+
+#[tauri::command]
+pub async fn add_share_location(app: AppHandle, location: LocationDraft) -> AppResult<Vec<LocationView>> {
+    blocking(app, move |st| st.add_share_location(location)).await
+}
+
+#[tauri::command]
+pub async fn remove_share_location(app: AppHandle, name: String) -> AppResult<Vec<LocationView>> {
+    blocking(app, move |st| st.remove_share_location(&name)).await
+}
+
+/// A holder-signed Verifiable Presentation, saved into the Downloads folder.
+#[tauri::command]
+pub async fn present_credentials(app: AppHandle, ids: Vec<String>, challenge: Option<String>, domain: Option<String>) -> AppResult<Written> {
+    blocking(app, move |st| st.present(&ids, challenge, domain, &user_dir(|u| u.download_dir(), st))).await
 }

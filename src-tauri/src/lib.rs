@@ -8,6 +8,7 @@ pub mod error;
 pub mod images;
 pub mod launch;
 pub mod plans;
+pub mod sharing;
 pub mod service;
 pub mod settings;
 
@@ -82,6 +83,15 @@ pub fn run() {
             commands::import_pathway,
             commands::export_pathway,
             commands::request_exemption,
+            commands::share_view,
+            commands::share_short,
+            commands::revoke_share,
+            commands::list_shares,
+            commands::prune_shares,
+            commands::list_share_locations,
+            commands::add_share_location,
+            commands::remove_share_location,
+            commands::present_credentials,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Backpack app");
