@@ -50,10 +50,10 @@ LOG_DIR="$PWD/e2e/logs"; mkdir -p "$LOG_DIR"
 for p in "$TAURI_DRIVER_PORT" "$NATIVE_PORT"; do
   ! curl -s -o /dev/null "http://127.0.0.1:$p/status" || die "port $p already in use (set TAURI_DRIVER_PORT / TAURI_NATIVE_PORT)"
 done
-XVFB_PID=""; DRIVER_PID=""; WDIO_PID=""
+XVFB_PID=""; DRIVER_PID=""; WDIO_PID=""; DAV_PID=""
 cleanup() {  # stop what this script started, by PID; tauri-driver takes WebKitWebDriver + app with it
   [ -n "$WDIO_PID" ] && kill -- "-$WDIO_PID" 2>/dev/null
-  for pid in $WDIO_PID $DRIVER_PID $XVFB_PID; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  for pid in $WDIO_PID $DRIVER_PID $XVFB_PID $DAV_PID; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   return 0
 }
 trap cleanup EXIT
@@ -74,6 +74,12 @@ for _ in $(seq 120); do
   sleep 0.25
 done
 curl -sf "http://127.0.0.1:$TAURI_DRIVER_PORT/status" >/dev/null || die "tauri-driver not ready"
+# A real WebDAV share location on 127.0.0.1 (WsgiDAV; /dav/ write with Basic auth, /pub/ anonymous read).
+DAV_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+scripts/webdav-server.sh "$DAV_PORT" "$(mktemp -d /tmp/backpack-e2e-dav.XXXXXX)" sam dav-token-123 >"$LOG_DIR/webdav.log" 2>&1 &
+DAV_PID=$!
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$DAV_PORT/pub/" && break; sleep 0.1; done
+export E2E_WEBDAV="http://127.0.0.1:$DAV_PORT" E2E_WEBDAV_USER=sam E2E_WEBDAV_PASSWORD=dav-token-123
 # setsid + background + wait: TERM/INT reaches the trap at once, and the trap can kill wdio's group.
 setsid node_modules/.bin/wdio run wdio.conf.ts "$@" &
 WDIO_PID=$!

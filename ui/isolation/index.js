@@ -7,7 +7,8 @@ const ALLOWED = new Set([
   "export_credential", "create_backup", "restore_backup", "get_settings", "set_settings",
   "first_screen", "list_pathways", "create_pathway", "update_pathway", "add_to_pathway",
   "remove_from_pathway", "delete_pathway", "pathway_suggestions", "import_pathway", "export_pathway",
-  "request_exemption",
+  "request_exemption", "share_view", "share_short", "revoke_share", "list_shares", "prune_shares",
+  "list_share_locations", "add_share_location", "remove_share_location", "present_credentials",
 ]);
 window.__TAURI_ISOLATION_HOOK__ = (payload) => {
   const cmd = payload && payload.cmd;

@@ -3,7 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppError, AppInfo, Detail, DossierWritten, ExemptionRequest, ImportItem, ImportProgress, ItemResult,
-  LaunchItems, PathwayDraft, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
+  LaunchItems, LocationDraft, LocationView, PathwayDraft, ShareRow, ShareView, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
   Summary, Written,
 } from "./types";
 
@@ -18,7 +18,7 @@ export interface Backend {
   verify(id: string, online: boolean): Promise<ReportView>;
   remove(id: string): Promise<string>;
   undoRemove(id: string): Promise<void>;
-  exportCredential(id: string, format: "original" | "json"): Promise<Written>;
+  exportCredential(id: string, format: ExportFormat, lang?: string): Promise<Written>;
   createBackup(passphrase: string): Promise<Written>;
   restoreBackup(base64: string, passphrase: string, replace: boolean): Promise<RestoreReport>;
   getSettings(): Promise<Settings>;
@@ -34,7 +34,18 @@ export interface Backend {
   importPathway(text: string): Promise<PathwayImported>;
   exportPathway(id: string): Promise<Written>;
   requestExemption(request: ExemptionRequest, online: boolean): Promise<DossierWritten>;
+  shareView(id: string): Promise<ShareView>;
+  shareShort(id: string, location: string | null, days: number | null): Promise<ShareView>;
+  revokeShare(share: string): Promise<ShareView>;
+  listShares(): Promise<ShareRow[]>;
+  pruneShares(): Promise<number>;
+  listShareLocations(): Promise<LocationView[]>;
+  addShareLocation(location: LocationDraft): Promise<LocationView[]>;
+  removeShareLocation(name: string): Promise<LocationView[]>;
+  presentCredentials(ids: string[], challenge: string | null, domain: string | null): Promise<Written>;
 }
+
+export type ExportFormat = "original" | "json" | "png" | "svg" | "pdf";
 
 /** Is this the `{code, message}` error every command rejects with? */
 export function isAppError(e: unknown): e is AppError {
@@ -64,7 +75,7 @@ export const tauriBackend: Backend = {
   verify: (id, online) => invoke("verify_credential", { id, online }),
   remove: (id) => invoke("remove_credential", { id }),
   undoRemove: (id) => invoke("undo_remove", { id }),
-  exportCredential: (id, format) => invoke("export_credential", { id, format }),
+  exportCredential: (id, format, lang) => invoke("export_credential", { id, format, lang: lang ?? null }),
   createBackup: (passphrase) => invoke("create_backup", { passphrase }),
   restoreBackup: (base64, passphrase, replace) => invoke("restore_backup", { base64, passphrase, replace }),
   getSettings: () => invoke("get_settings"),
@@ -80,6 +91,15 @@ export const tauriBackend: Backend = {
   importPathway: (text) => invoke("import_pathway", { text }),
   exportPathway: (id) => invoke("export_pathway", { id }),
   requestExemption: (request, online) => invoke("request_exemption", { request, online }),
+  shareView: (id) => invoke("share_view", { id }),
+  shareShort: (id, location, days) => invoke("share_short", { id, location, days }),
+  revokeShare: (share) => invoke("revoke_share", { share }),
+  listShares: () => invoke("list_shares"),
+  pruneShares: () => invoke("prune_shares"),
+  listShareLocations: () => invoke("list_share_locations"),
+  addShareLocation: (location) => invoke("add_share_location", { location }),
+  removeShareLocation: (name) => invoke("remove_share_location", { name }),
+  presentCredentials: (ids, challenge, domain) => invoke("present_credentials", { ids, challenge, domain }),
 };
 
 /** Read a picked File as base64 (for the file picker and restore). */

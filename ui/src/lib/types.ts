@@ -273,3 +273,50 @@ export interface DossierWritten {
   files: string[];
   credentials: number;
 }
+
+export type ShareState = "live" | "expired" | "revoked";
+export type LinkKind = "issuer" | "short" | "self-contained";
+
+export interface ShareRow {
+  id: string;
+  credential: string;
+  location: string;
+  object_url: string;
+  object_name: string;
+  link: string;
+  created: string;
+  expires: string | null;
+  revoked_at: string | null;
+  state: ShareState;
+  title: string;
+}
+
+export interface ShareView {
+  id: string;
+  base: string;
+  self_contained: string;
+  self_contained_fits_qr: boolean;
+  issuer: string | null;
+  short: string | null;
+  qr: { kind: LinkKind; link: string; svg: string } | null;
+  qr_problem: AppError | null;
+  linkedin_add: string;
+  linkedin_share: string;
+  locations: string[];
+  shares: ShareRow[];
+}
+
+export interface LocationView {
+  name: string;
+  kind: "webdav" | "s3";
+  target: string;
+  public_url: string | null;
+}
+
+export interface LocationDraft {
+  name: string;
+  url: string;
+  user: string | null;
+  password: string | null;
+  public_url: string | null;
+}

@@ -3,7 +3,8 @@
 // stores and views are exercised against real behaviour, not canned replies.
 import type { Backend } from "../lib/api";
 import type {
-  AppInfo, Detail, ExemptionRequest, Gap, ImportItem, ItemResult, PathwayDraft, PathwayView, Settings, Suggestion, Summary,
+  AppInfo, Detail, ExemptionRequest, Gap, ImportItem, ItemResult, LocationDraft, LocationView, PathwayDraft, PathwayView,
+  Settings, ShareRow, ShareView, Suggestion, Summary,
 } from "../lib/types";
 
 interface StoredPathway { id: string; draft: PathwayDraft; members: string[] }
@@ -62,6 +63,9 @@ export class MemoryBackend implements Backend {
   calls: string[] = [];
   pathways: StoredPathway[] = [];
   dossiers: ExemptionRequest[] = [];
+  locations: LocationView[] = [];
+  shares: ShareRow[] = [];
+  exports: string[] = [];
 
   constructor(n = 0) {
     this.items = Array.from({ length: n }, (_, i) => summary(i));
@@ -112,7 +116,10 @@ export class MemoryBackend implements Backend {
     const i = this.trash.findIndex((x) => x.id === id);
     this.items.push(...this.trash.splice(i, 1));
   }
-  async exportCredential(id: string) { return { path: `/tmp/backpack-${id}.json`, count: 1 }; }
+  async exportCredential(id: string, format = "original") {
+    this.exports.push(`${id}.${format}`);
+    return { path: `/tmp/backpack-${id}.${format}`, count: 1 };
+  }
   async createBackup() { return { path: "/tmp/b.backpack", count: this.items.length }; }
   async restoreBackup() { return { added: 0, already_present: this.items.length, removed: 0 }; }
   async getSettings() { return { ...this.settings }; }
@@ -182,4 +189,54 @@ export class MemoryBackend implements Backend {
     const folder = `/tmp/Documents/exemption-${this.dossiers.length}`;
     return { folder, files: ["dossier.html", "dossier.pdf", "clr.json", ...members.map((m) => `credentials/${m}.json`)].map((f) => `${folder}/${f}`), credentials: members.length };
   }
+
+  // Sharing, in miniature: links are made from the summary, short links need a location.
+  async shareView(id: string): Promise<ShareView> {
+    const s = this.items.find((x) => x.id === id);
+    if (!s) throw { code: "not-found", message: id };
+    const self = `https://backpack-wallet.github.io/verify/#c=${btoa(JSON.stringify({ name: s.title })).replace(/=+$/, "")}`;
+    const mine = this.shares.filter((r) => r.credential === id);
+    const short = mine.find((r) => r.state === "live")?.link ?? null;
+    const link = short ?? self;
+    return {
+      id, base: "https://backpack-wallet.github.io/verify/", self_contained: self, self_contained_fits_qr: true, issuer: null, short,
+      qr: { kind: short ? "short" : "self-contained", link, svg: "data:image/svg+xml;base64,PHN2Zy8+" }, qr_problem: null,
+      linkedin_add: `https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=${encodeURIComponent(s.title)}&certUrl=${encodeURIComponent(link)}`,
+      linkedin_share: `https://www.linkedin.com/sharing/share-offsite/?url=${encodeURIComponent(link)}`,
+      locations: this.locations.map((l) => l.name), shares: mine,
+    };
+  }
+  async shareShort(id: string, location: string | null, days: number | null) {
+    const loc = location ?? this.locations[0]?.name;
+    if (!loc) throw { code: "no-share-location", message: "no share location" };
+    const n = this.shares.length + 1;
+    this.shares.unshift({
+      id: `s${n}`, credential: id, location: loc, object_url: `https://dav.example/${n}.bps`, object_name: `${n}.bps`,
+      link: `https://backpack-wallet.github.io/verify/#s=https%3A%2F%2Fdav.example%2F${n}.bps&k=key${n}`, created: "2026-11-25T10:00:00Z",
+      expires: days ? `2026-12-${String(Math.min(25 + days, 31)).padStart(2, "0")}T10:00:00Z` : null, revoked_at: null, state: "live", title: this.items.find((x) => x.id === id)?.title ?? "",
+    });
+    return this.shareView(id);
+  }
+  async revokeShare(share: string) {
+    const r = this.shares.find((x) => x.id === share);
+    if (!r) throw { code: "not-found", message: share };
+    r.state = "revoked";
+    r.revoked_at = "2026-11-25T11:00:00Z";
+    return this.shareView(r.credential);
+  }
+  async listShares() { return this.shares.map((r) => ({ ...r })); }
+  async pruneShares() {
+    const expired = this.shares.filter((r) => r.state === "expired");
+    for (const r of expired) r.state = "revoked";
+    return expired.length;
+  }
+  async listShareLocations() { return [...this.locations]; }
+  async addShareLocation(d: LocationDraft) {
+    if (!/^https?:\/\/[^/]+/.test(d.url)) throw { code: "share-location-config", message: `'${d.url}' is not a URL` };
+    if (d.user && !d.password) throw { code: "share-secret-missing", message: "password" };
+    this.locations.push({ name: d.name, kind: "webdav", target: d.url.replace(/\/?$/, "/"), public_url: d.public_url });
+    return [...this.locations];
+  }
+  async removeShareLocation(name: string) { this.locations = this.locations.filter((l) => l.name !== name); return [...this.locations]; }
+  async presentCredentials(ids: string[]) { return { path: "/tmp/backpack-presentation.json", count: ids.length }; }
 }
