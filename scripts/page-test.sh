@@ -13,12 +13,13 @@ export BACKPACK_BIN="${BACKPACK_BIN:-$CARGO_TARGET_DIR/debug/backpack}"
 export BACKPACK_VECTORS="${BACKPACK_VECTORS:-$(cd .. && pwd)/shared/vectors}"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/lib/chromium/chromium}"
 
-if [ ! -x "$CHROMIUM_PATH" ]; then
+# Debian's chromium (the browser under test) and zbar-tools (zbarimg decodes the CLI's QR codes).
+if [ ! -x "$CHROMIUM_PATH" ] || ! command -v zbarimg >/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  echo "page-test: installing Debian chromium"
+  echo "page-test: installing Debian chromium and zbar-tools"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
-  $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=900 --no-install-recommends chromium
+  $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=900 --no-install-recommends chromium zbar-tools
 fi
 [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
 if [ ! -x "$BACKPACK_BIN" ]; then

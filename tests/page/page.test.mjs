@@ -8,7 +8,8 @@
 // Run by scripts/page-test.sh (which builds ui/dist-verify first).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { createServer as netServer, connect } from "node:net";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -417,5 +418,85 @@ describe("encrypted short links", () => {
     const { context, v } = await openPage(frag.slice(0, frag.length - 40));
     assert.equal(v.verdict, "damaged");
     await context.close();
+  });
+});
+
+// The whole path a learner and an employer take, with the links made by the
+// Rust CLI: `backpack share --link`, `--short` (a real WsgiDAV share location
+// on 127.0.0.1, scripts/webdav-server.sh), `--qr` (decoded with zbarimg), and
+// `backpack shares revoke`; the page opens what the QR code holds.
+describe("links made by the backpack CLI", () => {
+  const SIMPLE = `${DCC}/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-basicOBv3.json`;
+  let env, dav, davDir, id, tamperedId, short;
+  const cli = (...args) => execFileSync(BIN, args, { env, encoding: "utf8" });
+  const freePort = () => new Promise((res) => { const s = netServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => res(p)); }); });
+  const now = () => new Date().toISOString();
+  const frag = (link) => { assert.ok(link.startsWith(site.url), link); return link.slice(site.url.length); };
+
+  before(async () => {
+    const data = mkdtempSync(join(tmpdir(), "backpack-page-cli-"));
+    davDir = mkdtempSync(join(tmpdir(), "backpack-page-dav-"));
+    env = { ...process.env, BACKPACK_DATA_DIR: data, BACKPACK_KEYRING: "off", BACKPACK_PASSPHRASE: "page test passphrase", BACKPACK_VERIFIER_BASE: site.url };
+    delete env.BACKPACK_SHARE_PASSWORD;
+    const port = await freePort();
+    dav = spawn(join(ROOT, "scripts/webdav-server.sh"), [String(port), davDir], { stdio: "ignore" });
+    for (let i = 0; i < 100; i++) {
+      const up = await new Promise((res) => connect(port, "127.0.0.1").on("connect", function () { this.end(); res(true); }).on("error", () => res(false)));
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const imported = (file) => JSON.parse(cli("import", "--json", "--offline", file).trim().split("\n")[0]).id;
+    id = imported(join(VECTORS, SIMPLE));
+    tamperedId = imported(corpusFiles.find((f) => f.endsWith("tampered-simple.json")));
+    cli("shares", "location", "add", "dav", "--webdav", `http://127.0.0.1:${port}/dav/`, "--public-url", `http://127.0.0.1:${port}/pub/`);
+  });
+  after(() => dav?.kill());
+
+  test("share --link: the page verifies it and shows who and what", async () => {
+    const link = cli("share", id, "--link").trim();
+    const { context, page, v } = await openPage(frag(link), { now: now() });
+    times.push(v.ms);
+    assert.equal(v.verdict, "valid");
+    const name = JSON.parse(readFileSync(join(VECTORS, SIMPLE), "utf8")).credentialSubject.achievement.name;
+    assert.ok((await page.locator("body").innerText()).includes(name));
+    await context.close();
+  });
+
+  test("share --link of a tampered credential: 'invalid', and the failing check named", async () => {
+    const link = cli("share", tamperedId, "--link").trim();
+    const { context, page, v } = await openPage(frag(link), { now: now() });
+    assert.equal(v.verdict, "invalid");
+    assert.ok(v.failed.includes("proof"), JSON.stringify(v));
+    assert.ok((await page.locator("#verdict").innerText()).includes("Signature"));
+    await context.close();
+  });
+
+  test("share --short and --qr: the QR code holds the short link, the page decrypts and verifies it; revoked: 'no longer shared'", async () => {
+    const out = JSON.parse(cli("share", id, "--short", "--days", "7", "--json"));
+    short = out.short.link;
+    assert.match(short, /#s=.+&k=[A-Za-z0-9_-]{43}$/);
+    // The host holds ciphertext only.
+    const stored = readdirSync(davDir).map((f) => readFileSync(join(davDir, f)));
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].subarray(0, 4).toString(), "BPS1");
+    assert.ok(!stored[0].includes(Buffer.from("credentialSubject")));
+    for (const ext of ["png", "svg"]) {
+      const file = join(tmp, `qr.${ext}`);
+      const q = JSON.parse(cli("share", id, "--qr", file, "--json")).qr;
+      assert.equal(q.kind, "short");
+      if (ext === "png") {
+        const decoded = execFileSync("zbarimg", ["--raw", "-q", file], { encoding: "utf8" }).trim();
+        assert.equal(decoded, short, "the QR code decodes to the short link");
+      }
+    }
+    const opened = await openPage(frag(short), { now: now() });
+    times.push(opened.v.ms);
+    assert.equal(opened.v.verdict, "valid");
+    await opened.context.close();
+    cli("shares", "revoke", out.short.share);
+    const revoked = await openPage(frag(short), { now: now() });
+    assert.equal(revoked.v.verdict, "unshared");
+    assert.ok((await revoked.page.locator("#verdict").innerText()).length > 0);
+    await revoked.context.close();
   });
 });
