@@ -53,7 +53,7 @@ done
 XVFB_PID=""; DRIVER_PID=""; WDIO_PID=""; DAV_PID=""
 cleanup() {  # stop what this script started, by PID; tauri-driver takes WebKitWebDriver + app with it
   [ -n "$WDIO_PID" ] && kill -- "-$WDIO_PID" 2>/dev/null
-  for pid in $WDIO_PID $DRIVER_PID $XVFB_PID $DAV_PID; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  for pid in $WDIO_PID $DRIVER_PID $XVFB_PID $DAV_PID; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
   return 0
 }
 trap cleanup EXIT

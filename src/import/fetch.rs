@@ -104,7 +104,8 @@ impl Fetcher {
     }
 }
 
-fn describe_reqwest(e: &reqwest::Error) -> String {
+/// A reqwest error in words, with its causes (timeouts, refused connections, TLS).
+pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
     use std::error::Error;
     let mut s = if e.is_timeout() {
         "timed out".to_string()

@@ -288,7 +288,7 @@ impl Client {
         if let Some(body) = body {
             b = b.header(reqwest::header::CONTENT_TYPE, "application/octet-stream").body(body);
         }
-        b.send().map_err(|e| HostError::Unreachable { url: redacted(&r.url), detail: describe(&e) })
+        b.send().map_err(|e| HostError::Unreachable { url: redacted(&r.url), detail: crate::import::fetch::describe_reqwest(&e) })
     }
 
     /// Upload `body` as object `name`; returns its public URL.
@@ -346,24 +346,6 @@ fn redacted(u: &url::Url) -> String {
     let _ = u.set_password(None);
     let _ = u.set_username("");
     u.to_string()
-}
-
-fn describe(e: &reqwest::Error) -> String {
-    use std::error::Error;
-    let mut s = if e.is_timeout() {
-        "timed out".to_string()
-    } else if e.is_connect() {
-        "could not connect".to_string()
-    } else {
-        "request failed".to_string()
-    };
-    let mut src = e.source();
-    while let Some(inner) = src {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        src = inner.source();
-    }
-    s
 }
 
 /// A new unguessable object name: 128 random bits, hex, `.bps`.
