@@ -500,3 +500,152 @@ describe("links made by the backpack CLI", () => {
     await revoked.context.close();
   });
 });
+
+// Holder-signed Verifiable Presentations made by `backpack share ID… --present
+// [--challenge --domain]`, opened as #c= links (and as a chosen file): the
+// page's verdict, failing checks and every check of the presentation and of
+// each credential inside must be those of `backpack verify --json --offline`.
+describe("presentations made by the backpack CLI", () => {
+  const SIMPLE = `${DCC}/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-basicOBv3.json`;
+  let env, dir, simpleId, jwtId, tamperedId;
+  const cli = (...args) => execFileSync(BIN, args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const imported = (file) => JSON.parse(cli("import", "--json", "--offline", file).trim().split("\n")[0]).id;
+  /** `share --present` into a file; returns its path and the parsed presentation. */
+  const present = (name, ids, extra = []) => {
+    const out = join(dir, `${name}.json`);
+    cli("share", ...ids, "--present", ...extra, "--out", out);
+    return { file: out, vp: JSON.parse(readFileSync(out, "utf8")) };
+  };
+  const rustReport = (file) => {
+    let stdout;
+    try {
+      stdout = execFileSync(BIN, ["verify", "--json", "--offline", "--now", NOW, file], { env, encoding: "utf8" });
+    } catch (e) {
+      stdout = e.stdout; // exit status 1 when not valid
+    }
+    return JSON.parse(stdout.trim());
+  };
+  const ids = (checks) => checks.map((c) => `${c.check}:${c.outcome}`);
+  const failedOf = (checks) => [...new Set(checks.filter((c) => c.outcome === "fail").map((c) => c.check))].sort();
+
+  /** Open the presentation as a #c= link and compare everything with the Rust report; returns both for more asserts. */
+  async function agree(file) {
+    const r = rustReport(file);
+    assert.ok(Array.isArray(r.credentials), "the Rust report is a presentation report");
+    const opened = await openPage(selfContained(readFileSync(file, "utf8")));
+    const { page, v, problems } = opened;
+    times.push(v.ms);
+    assert.deepEqual(problems, [], "no console errors (CSP?)");
+    assert.equal(v.verdict, r.verdict, "verdict");
+    assert.deepEqual(v.failed, failedOf(r.checks), "failing checks of the presentation");
+    const pageChecks = await page.$$eval("#checks li.check", (lis) => lis.map((li) => `${li.dataset.check}:${li.dataset.outcome}`));
+    assert.deepEqual(pageChecks, ids(r.checks), "the presentation's checks, in order");
+    const creds = await page.$$eval("#credentials article.credential", (arts) =>
+      arts.map((a) => ({
+        index: Number(a.dataset.index),
+        verdict: a.dataset.verdict,
+        failed: a.dataset.failed.split(",").filter(Boolean).sort(),
+        checks: [...a.querySelectorAll("li.check")].map((li) => `${li.dataset.check}:${li.dataset.outcome}`),
+      })),
+    );
+    assert.deepEqual(
+      creds,
+      r.credentials.map((c) => ({ index: c.index, verdict: c.verdict, failed: failedOf(c.checks), checks: ids(c.checks) })),
+      "each credential inside: verdict, failing checks, every check",
+    );
+    const text = await page.locator("main").innerText();
+    console.log(`# agree: presentation ${v.verdict} [${v.failed}] credentials ${creds.map((c) => `${c.verdict}[${c.failed}]`).join(" ")} (${file.split("/").pop()})`);
+    return { ...opened, r, text };
+  }
+
+  before(() => {
+    const data = mkdtempSync(join(tmpdir(), "backpack-page-vp-"));
+    dir = mkdtempSync(join(tmpdir(), "backpack-page-vp-out-"));
+    env = { ...process.env, BACKPACK_DATA_DIR: data, BACKPACK_KEYRING: "off", BACKPACK_PASSPHRASE: "page test passphrase" };
+    simpleId = imported(join(VECTORS, SIMPLE));
+    jwtId = imported(join(tmp, "jwt-eddsa-didkey.jwt"));
+    tamperedId = imported(join(tmp, "tampered-simple.json"));
+  });
+
+  test("a valid presentation of 2 credentials (JSON-LD and an enveloped VC-JWT): valid, 'Presentation by' the holder, each credential shown", async () => {
+    const { file, vp } = present("vp-valid", [simpleId, jwtId]);
+    assert.equal(vp.verifiableCredential.length, 2);
+    assert.equal(vp.verifiableCredential[1].type, "EnvelopedVerifiableCredential");
+    const { context, page, v, r, text } = await agree(file);
+    assert.equal(v.verdict, "valid");
+    assert.deepEqual(r.credentials.map((c) => c.verdict), ["valid", "valid"]);
+    assert.ok(text.includes(`Presentation by ${vp.holder}`), "the holder on screen");
+    for (const s of ["Credential 1 of 2", "Credential 2 of 2", "Teamwork", "Data & AI — Basis", "Sanne de Vries", "Signed by the holder", "Credentials inside"]) {
+      assert.ok(text.includes(s), s);
+    }
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `page is ${width} px wide at 390`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "presentation-390.png"), fullPage: true });
+    await page.click("#lang");
+    assert.ok((await page.locator("main").innerText()).includes(`Presentatie van ${vp.holder}`));
+    await context.close();
+  });
+
+  test("a presentation holding a tampered credential: invalid ('credentials'), that credential's signature fails, the other stays valid", async () => {
+    const { file } = present("vp-tampered-credential", [simpleId, tamperedId]);
+    const { context, page, v, r } = await agree(file);
+    assert.equal(v.verdict, "invalid");
+    assert.deepEqual(v.failed, ["credentials"]);
+    assert.deepEqual(r.credentials.map((c) => c.verdict), ["valid", "invalid"]);
+    assert.ok(await page.locator('#credentials article[data-index="1"][data-verdict="invalid"] li.check[data-check="proof"][data-outcome="fail"]').isVisible());
+    assert.match(await page.locator("#verdict").innerText(), /Not valid[\s\S]*Failed: Credentials inside/);
+    await context.close();
+  });
+
+  test("a presentation changed after the holder signed it: the holder's proof fails", async () => {
+    const { vp } = present("vp-base", [simpleId, jwtId]);
+    vp.id = "urn:uuid:00000000-0000-4000-8000-000000000000";
+    const file = join(dir, "vp-tampered.json");
+    writeFileSync(file, JSON.stringify(vp, null, 2));
+    const { context, v, r } = await agree(file);
+    assert.equal(v.verdict, "invalid");
+    assert.deepEqual(v.failed, ["proof"]);
+    assert.equal(r.checks.find((c) => c.check === "holder-binding").outcome, "skip");
+    await context.close();
+
+    // A credential inside changed after signing: both the holder's proof and that credential's fail.
+    const { vp: vp2 } = present("vp-base2", [simpleId, jwtId]);
+    vp2.verifiableCredential[0].credentialSubject.achievement.name = "Changed after the holder signed";
+    const file2 = join(dir, "vp-tampered-inside.json");
+    writeFileSync(file2, JSON.stringify(vp2));
+    const second = await agree(file2);
+    assert.deepEqual(second.v.failed, ["credentials", "proof"]);
+    await second.context.close();
+  });
+
+  test("a presentation with a challenge and a domain: valid; both shown, 'not applicable' as in the CLI without --challenge/--domain", async () => {
+    const { file } = present("vp-challenge", [simpleId, jwtId], ["--challenge", "c-8f2e", "--domain", "employer.example"]);
+    const { context, v, r, text } = await agree(file);
+    assert.equal(v.verdict, "valid");
+    assert.deepEqual(
+      r.checks.filter((c) => c.check === "challenge" || c.check === "domain").map((c) => `${c.check}:${c.outcome}`),
+      ["challenge:skip", "domain:skip"],
+    );
+    assert.ok(text.includes("Challenge 'c-8f2e'") && text.includes("Domain 'employer.example'"), "what the proof was signed for is on screen");
+    // The CLI asked for these values passes them; asked for others, fails: the page (which asks for none) cannot.
+    const asked = JSON.parse(execFileSync(BIN, ["verify", "--json", "--offline", "--now", NOW, "--challenge", "c-8f2e", "--domain", "employer.example", file], { env, encoding: "utf8" }));
+    assert.equal(asked.verdict, "valid");
+    await context.close();
+  });
+
+  test("a presentation file chosen on the page is checked as a presentation", async () => {
+    const { file } = present("vp-file", [simpleId, tamperedId]);
+    const context = await browser.newContext();
+    await context.clock.setFixedTime(new Date(NOW));
+    const page = await context.newPage();
+    await page.goto(site.url);
+    await page.setInputFiles("#file", file);
+    const out = page.locator('#verdict[data-state="done"]');
+    await out.waitFor();
+    assert.equal(await out.getAttribute("data-verdict"), "invalid");
+    assert.equal(await out.getAttribute("data-failed"), "credentials");
+    assert.equal(await page.locator("#credentials article.credential").count(), 2);
+    await context.close();
+  });
+});

@@ -13,7 +13,12 @@ import { error, fail, pass, PROOF, type Check } from "./report";
 
 type Status = "valid" | "invalid" | "cannot-check";
 
+/** What a proof is for: a credential's `assertionMethod`, a presentation's `authentication`. */
+export type Purpose = "assertionMethod" | "authentication";
+
 export interface ProofOutcome {
+  /** Position in the document's proof set. */
+  index: number;
   status: Status;
   detail: string;
   proofType?: string;
@@ -191,11 +196,11 @@ async function hashData(doc: Obj, proof: Obj): Promise<Uint8Array> {
   return out;
 }
 
-async function verifyOne(doc: Obj, proofV: Json): Promise<ProofOutcome> {
-  const base: ProofOutcome = { status: "invalid", detail: "" };
+async function verifyOne(doc: Obj, proofV: Json, index: number, want: Purpose): Promise<ProofOutcome> {
+  const base: ProofOutcome = { index, status: "invalid", detail: "" };
   if (!isObj(proofV)) return { ...base, detail: "the proof is not a JSON object" };
   const s = (k: string) => (typeof proofV[k] === "string" ? (proofV[k] as string) : undefined);
-  const meta = { proofType: s("type"), cryptosuite: s("cryptosuite"), verificationMethod: s("verificationMethod") };
+  const meta = { index, proofType: s("type"), cryptosuite: s("cryptosuite"), verificationMethod: s("verificationMethod") };
   let controller: string | undefined;
   try {
     suiteOf(proofV);
@@ -205,7 +210,13 @@ async function verifyOne(doc: Obj, proofV: Json): Promise<ProofOutcome> {
     const purpose = proofV.proofPurpose;
     if (purpose === undefined) throw invalid("the proof is malformed: no `proofPurpose`");
     if (typeof purpose !== "string") throw invalid("the proof is malformed: `proofPurpose` must be a string");
-    if (purpose !== "assertionMethod") throw invalid(`proofPurpose is \`${purpose}\`, a credential needs \`assertionMethod\``);
+    if (purpose !== want) {
+      throw invalid(
+        want === "assertionMethod"
+          ? `proofPurpose is \`${purpose}\`, a credential needs \`assertionMethod\``
+          : `proofPurpose is \`${purpose}\`, this proof needs \`${want}\``,
+      );
+    }
     const created = proofV.created;
     if (created !== undefined && !(typeof created === "string" && XSD_DATETIME.test(created))) {
       throw invalid(`the proof is malformed: \`created\` is not an XML Schema dateTime: ${JSON.stringify(created)}`);
@@ -214,6 +225,9 @@ async function verifyOne(doc: Obj, proofV: Json): Promise<ProofOutcome> {
     if (pv === undefined) throw invalid("no `proofValue`");
     if (typeof pv !== "string") throw invalid("`proofValue` must be a string");
     const sig = decodeProofValue(pv);
+    if (want === "authentication" && !vm.startsWith("did:key:")) {
+      throw cannot(`${vm}: only did:key holder keys can be checked for authentication`);
+    }
     const key = resolveKey(vm);
     controller = key.controller;
     const data = await hashData(doc, proofV);
@@ -235,12 +249,16 @@ async function verifyOne(doc: Obj, proofV: Json): Promise<ProofOutcome> {
   }
 }
 
-/** One outcome per proof (empty when the document has no `proof`). */
-export async function verifyProofs(doc: Obj): Promise<ProofOutcome[]> {
+/**
+ * One outcome per proof (empty when the document has no `proof`); every
+ * proof's `proofPurpose` must be `purpose` (a credential's `assertionMethod`
+ * unless told otherwise).
+ */
+export async function verifyProofs(doc: Obj, purpose: Purpose = "assertionMethod"): Promise<ProofOutcome[]> {
   const p = doc.proof;
   if (p === undefined || p === null) return [];
   const proofs = Array.isArray(p) ? p : [p];
   const out: ProofOutcome[] = [];
-  for (const proof of proofs) out.push(await verifyOne(doc, proof));
+  for (const [i, proof] of proofs.entries()) out.push(await verifyOne(doc, proof, i, purpose));
   return out;
 }

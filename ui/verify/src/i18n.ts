@@ -16,7 +16,7 @@ const en = {
   intro: "This page checks a digital credential in your browser. Nothing you open here is sent to anyone.",
   checking: "Checking…",
   fetching: "Fetching the shared credential…",
-  idle: "Open a Backpack link, or drop or paste a credential file below.",
+  idle: "Open a Backpack link, or drop or paste a credential or presentation file below.",
   "v.valid": "Genuine and valid",
   "v.invalid": "Not valid",
   "v.indeterminate": "Could not be fully checked",
@@ -64,6 +64,19 @@ const en = {
   "c.not-before": "Already valid",
   "c.not-expired": "Not expired",
   "c.status": "Not revoked",
+  "c.holder-binding": "Signed by the holder",
+  "c.challenge": "Challenge",
+  "c.domain": "Domain",
+  "c.credentials": "Credentials inside",
+  presentationBy: "Presentation by",
+  holderUnknown: "(no holder named)",
+  "vp.count": "{n} credential(s) inside",
+  "vp.bound": "Signed for: {what}. This page does not know what you asked the holder for; compare it yourself.",
+  "vp.checks": "Checks of the presentation",
+  "vp.credential": "Credential {i} of {n}",
+  "e.vp.valid": "The holder signed this presentation and it has not been changed since; every credential in it is genuine and valid (see each below).",
+  "e.vp.invalid": "At least one check of the presentation or of a credential in it failed (see below). Do not rely on the details shown.",
+  "e.vp.indeterminate": "No check failed, but something needed could not be checked from this page (see below). This does not mean anything is forged.",
   "c.other": "Other check",
 };
 
@@ -75,7 +88,7 @@ const nl: Record<Key, string> = {
   intro: "Deze pagina controleert een digitaal certificaat in uw browser. Wat u hier opent, wordt naar niemand verstuurd.",
   checking: "Bezig met controleren…",
   fetching: "Het gedeelde certificaat wordt opgehaald…",
-  idle: "Open een Backpack-link, of sleep of plak hieronder een certificaatbestand.",
+  idle: "Open een Backpack-link, of sleep of plak hieronder een certificaat- of presentatiebestand.",
   "v.valid": "Echt en geldig",
   "v.invalid": "Niet geldig",
   "v.indeterminate": "Kon niet volledig worden gecontroleerd",
@@ -123,11 +136,29 @@ const nl: Record<Key, string> = {
   "c.not-before": "Al geldig",
   "c.not-expired": "Niet verlopen",
   "c.status": "Niet ingetrokken",
+  "c.holder-binding": "Ondertekend door de houder",
+  "c.challenge": "Uitdaging",
+  "c.domain": "Domein",
+  "c.credentials": "Certificaten erin",
+  presentationBy: "Presentatie van",
+  holderUnknown: "(geen houder genoemd)",
+  "vp.count": "{n} certifica(a)t(en) erin",
+  "vp.bound": "Ondertekend voor: {what}. Deze pagina weet niet waar u de houder om vroeg; vergelijk dat zelf.",
+  "vp.checks": "Controles van de presentatie",
+  "vp.credential": "Certificaat {i} van {n}",
+  "e.vp.valid": "De houder heeft deze presentatie ondertekend en ze is sindsdien niet veranderd; elk certificaat erin is echt en geldig (zie hieronder).",
+  "e.vp.invalid": "Minstens één controle van de presentatie of van een certificaat erin is mislukt (zie hieronder). Vertrouw de getoonde gegevens niet.",
+  "e.vp.indeterminate": "Geen controle is mislukt, maar iets wat nodig is kon vanaf deze pagina niet worden gecontroleerd (zie hieronder). Dit betekent niet dat er iets vervalst is.",
   "c.other": "Andere controle",
 };
 
 export function t(lang: Lang, key: Key): string {
   return (lang === "nl" ? nl : en)[key];
+}
+
+/** A text with {name} placeholders filled in (values are plain text, rendered with textContent). */
+export function tf(lang: Lang, key: Key, values: Record<string, string | number>): string {
+  return t(lang, key).replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }
 
 export function checkLabel(lang: Lang, id: string): string {

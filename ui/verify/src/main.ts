@@ -1,13 +1,16 @@
-// The employer page: reads the credential from the URL fragment (#c= or
-// #s=…&k=…) or from a dropped, chosen or pasted file, verifies it in the
-// browser, and shows the details and the check-by-check verdict.
+// The employer page: reads the credential (or a holder-signed Verifiable
+// Presentation of several) from the URL fragment (#c= or #s=…&k=…) or from a
+// dropped, chosen or pasted file, verifies it in the browser, and shows the
+// details and the check-by-check verdict (for a presentation: its own checks,
+// then each credential's details and checks).
 // Credential data is written only with textContent; images only as data:
 // URLs in <img>. The machine-readable verdict is <output id="verdict">.
-import { checkLabel, pickLang, t, type Lang } from "./i18n";
+import { checkLabel, pickLang, t, tf, type Lang } from "./i18n";
 import { decodeSelfContained, fetchShare, parseFragment, type Share } from "./link";
+import { isPresentationResult, verifyInput, verifyInputValue, type PresentationResult } from "./presentation";
 import { failedIds, type Check } from "./report";
 import { summarize } from "./summary";
-import { parseDate, verifyText, verifyValue, type Result } from "./verify";
+import { parseDate, type Result } from "./verify";
 
 type PageVerdict = Result["verdict"] | "unshared" | "unfetchable" | "damaged";
 
@@ -63,9 +66,13 @@ function render(view: View | undefined, state: "idle" | "busy" = "idle", busyTex
   const expl = $("verdict-explain");
   const details = $("details");
   const checks = $("checks");
+  const creds = $("credentials");
   details.replaceChildren();
   checks.replaceChildren();
+  creds.replaceChildren();
   details.hidden = true;
+  details.classList.remove("unverified");
+  creds.hidden = true;
   $("checks-section").hidden = true;
   if (!view) {
     head.textContent = state === "busy" ? (busyText ?? t(lang, "checking")) : t(lang, "idle");
@@ -77,7 +84,9 @@ function render(view: View | undefined, state: "idle" | "busy" = "idle", busyTex
   head.textContent = t(lang, `v.${v}` as Parameters<typeof t>[1]);
   let explain: string = v === "unshared" ? t(lang, view.why === "expired" ? "e.unshared.expired" : "e.unshared.revoked") : t(lang, `e.${v}` as Parameters<typeof t>[1]);
   const r = view.result;
-  if (r && v === "invalid") {
+  const vp = isPresentationResult(r) ? r : undefined;
+  if (vp && (v === "valid" || v === "invalid" || v === "indeterminate")) explain = t(lang, `e.vp.${v}`);
+  if (r && !vp && v === "invalid") {
     const failed = failedIds(r.checks);
     const proofOk = r.checks.some((c) => c.check === "proof" && c.outcome === "pass") && !r.checks.some((c) => c.check === "proof" && c.outcome !== "pass");
     if (proofOk && failed.every((f) => f === "not-expired")) explain = t(lang, "e.genuineExpired");
@@ -97,8 +106,14 @@ function render(view: View | undefined, state: "idle" | "busy" = "idle", busyTex
       expl.append(line);
     }
   }
-  if (r) {
+  if (vp) {
+    renderPresentation(vp, details, v !== "valid");
+    $("checks-title").textContent = t(lang, "vp.checks");
+    renderChecks(vp.checks, checks);
+    renderCredentials(vp, creds);
+  } else if (r) {
     renderDetails(r, details, v !== "valid");
+    $("checks-title").textContent = t(lang, "checks");
     renderChecks(r.checks, checks);
   }
   setVerdict("done", v, r?.checks);
@@ -161,6 +176,46 @@ function niceDate(s: string | undefined): string | undefined {
   return d.toLocaleDateString(lang === "nl" ? "nl-NL" : "en-GB", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
 }
 
+/** "Presentation by <holder>", how many credentials, and what the holder's proof was signed for. */
+function renderPresentation(vp: PresentationResult, box: HTMLElement, demote: boolean) {
+  box.hidden = false;
+  box.classList.toggle("unverified", demote);
+  const head = el("h2", "vp-title wrap", `${t(lang, "presentationBy")} `);
+  head.append(el("span", "vp-holder", vp.holder ?? t(lang, "holderUnknown")));
+  box.append(head);
+  box.append(el("p", "vp-count", tf(lang, "vp.count", { n: vp.credentials.length })));
+  const bound = [
+    ...(vp.challenge ?? []).map((c) => `${checkLabel(lang, "challenge")} '${c}'`),
+    ...(vp.domain ?? []).map((d) => `${checkLabel(lang, "domain")} '${d}'`),
+  ];
+  if (bound.length) box.append(el("p", "vp-bound small wrap", tf(lang, "vp.bound", { what: bound.join(", ") })));
+}
+
+/** Each credential inside a presentation: its verdict, details and checks, as a credential of its own. */
+function renderCredentials(vp: PresentationResult, box: HTMLElement) {
+  box.hidden = false;
+  const n = vp.credentials.length;
+  for (const c of vp.credentials) {
+    const art = el("article", `credential ${c.verdict}`);
+    art.dataset.index = String(c.index);
+    art.dataset.verdict = c.verdict;
+    art.dataset.failed = failedIds(c.checks).join(",");
+    const head = el("h2", "credential-head");
+    head.append(el("span", "credential-n", tf(lang, "vp.credential", { i: c.index + 1, n })));
+    head.append(el("span", `credential-verdict ${c.verdict}`, t(lang, `v.${c.verdict}`)));
+    art.append(head);
+    const details = el("section", "details");
+    details.hidden = true;
+    renderDetails(c, details, c.verdict !== "valid");
+    art.append(details);
+    art.append(el("h3", undefined, t(lang, "checks")));
+    const ul = el("ul", "checks");
+    renderChecks(c.checks, ul);
+    art.append(ul);
+    box.append(art);
+  }
+}
+
 function renderChecks(list: Check[], ul: HTMLElement) {
   $("checks-section").hidden = false;
   for (const c of list) {
@@ -216,7 +271,7 @@ async function fromFragment() {
       } catch (e) {
         return { verdict: "damaged", detail: (e as Error).message };
       }
-      const result = await verifyText(text, new Date());
+      const result = await verifyInput(text, new Date());
       return { verdict: result.verdict, result };
     });
   }
@@ -225,7 +280,7 @@ async function fromFragment() {
     if (o.state === "unshared") return { verdict: "unshared", why: o.why, detail: o.detail };
     if (o.state === "unfetchable") return { verdict: "unfetchable", detail: o.detail };
     if (o.state === "damaged") return { verdict: "damaged", detail: o.detail };
-    const result = await verifyValue(o.share.credential, new Date());
+    const result = await verifyInputValue(o.share.credential, new Date());
     return { verdict: result.verdict, result, share: o.share };
   }, t(lang, "fetching"));
 }
@@ -233,7 +288,7 @@ async function fromFragment() {
 function fromText(text: string) {
   if (!secure()) return;
   void show(async () => {
-    const result = await verifyText(text, new Date());
+    const result = await verifyInput(text, new Date());
     return { verdict: result.verdict, result };
   });
 }

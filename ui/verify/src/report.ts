@@ -9,6 +9,14 @@ export const NOT_EXPIRED = "not-expired";
 export const STATUS = "status";
 export const CONTEXTS = "contexts";
 export const SCHEMA = "schema";
+/** Presentations only: the proof's key belongs to the `holder`. */
+export const HOLDER_BINDING = "holder-binding";
+/** Presentations only: the proof carries the challenge the verifier asked for. */
+export const CHALLENGE = "challenge";
+/** Presentations only: the proof names the domain the verifier asked for. */
+export const DOMAIN = "domain";
+/** Presentations only: every embedded credential verified (each has its own report). */
+export const CREDENTIALS = "credentials";
 
 export type Outcome = "pass" | "fail" | "skip" | "error";
 export type Verdict = "valid" | "invalid" | "indeterminate";

@@ -16,7 +16,7 @@ export interface Result {
   checks: R.Check[];
   /** The credential's claims as JSON (the VC of a JWT), when readable. */
   doc?: Obj;
-  kind?: "jsonld" | "jwt" | "ob2";
+  kind?: "jsonld" | "jwt" | "ob2" | "vp";
 }
 
 const result = (checks: R.Check[], doc?: Obj, kind?: Result["kind"]): Result => ({
@@ -140,7 +140,7 @@ async function verifyJwt(token: string, now: Date): Promise<Result> {
 
 // ---------------------------------------------------------------------------
 
-function contextsCheck(doc: Obj): R.Check {
+export function contextsCheck(doc: Obj): R.Check {
   if (doc["@context"] === undefined) return R.fail(R.CONTEXTS, "the credential has no @context");
   const urls = list(doc["@context"]).filter((c): c is string => typeof c === "string");
   const unknown = urls.filter((u) => getContext(u) === undefined);
