@@ -57,6 +57,12 @@ export class AppStore {
   async init(): Promise<void> {
     const mark = (name: string) => (this.marks[name] = Math.round(typeof performance === "undefined" ? 0 : performance.now()));
     mark("init");
+    // The list is asked for at once, beside info and settings (the core has it
+    // ready: it was read while WebKit started), instead of one round trip later.
+    const list = this.backend.list().then(
+      (l) => ({ ok: true as const, l }),
+      (e: unknown) => ({ ok: false as const, e }),
+    );
     try {
       const [info, settings] = await Promise.all([this.backend.appInfo(), this.backend.getSettings()]);
       mark("info");
@@ -67,7 +73,10 @@ export class AppStore {
         this.fatal = info.store_error;
         return;
       }
-      await this.reload();
+      const got = await list;
+      if (!got.ok) throw got.e;
+      this.list = got.l;
+      this.loaded = true;
       mark("list");
     } catch (e) {
       this.fatal = toAppError(e);
