@@ -52,6 +52,12 @@ impl From<std::io::Error> for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+impl From<backpack::pathway::PathwayError> for AppError {
+    fn from(e: backpack::pathway::PathwayError) -> Self {
+        AppError::new("invalid-pathway", e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,11 +77,5 @@ mod tests {
         assert_eq!(e.code, "empty");
         let e: AppError = backpack::keys::KeyError::PassphraseNeeded.into();
         assert_eq!(e.code, "passphrase-needed");
-    }
-}
-
-impl From<backpack::pathway::PathwayError> for AppError {
-    fn from(e: backpack::pathway::PathwayError) -> Self {
-        AppError::new("invalid-pathway", e.to_string())
     }
 }
