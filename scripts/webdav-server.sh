@@ -6,13 +6,16 @@
 # CORS: Access-Control-Allow-Origin: * on every answer (GET from a page on another origin works).
 # Directory listings are off, so object names stay unguessable.
 # Usage: scripts/webdav-server.sh PORT DIR [USER PASSWORD]   (runs in the foreground)
+# Python: $BACKPACK_PYTHON (the venv scripts/setup.sh makes), else python3.
 set -euo pipefail
 if [ $# -ne 2 ] && [ $# -ne 4 ]; then
   echo "usage: $0 PORT DIR [USER PASSWORD]" >&2
   exit 2
 fi
 mkdir -p "$2"
-exec python3 -c '
+PY="${BACKPACK_PYTHON:-}"
+[ -z "$PY" ] && [ -x /var/tmp/backpack-pyenv/bin/python ] && PY=/var/tmp/backpack-pyenv/bin/python
+exec "${PY:-python3}" -c '
 import sys
 from cheroot import wsgi
 from wsgidav.wsgidav_app import WsgiDAVApp

@@ -87,7 +87,11 @@ pub struct S3 {
 impl S3 {
     pub fn start() -> S3 {
         let port = free_port();
-        let mut child = Command::new("python3")
+        // scripts/setup.sh installs moto into a venv and exports BACKPACK_PYTHON.
+        let venv = "/var/tmp/backpack-pyenv/bin/python";
+        let python = std::env::var("BACKPACK_PYTHON")
+            .unwrap_or_else(|_| if Path::new(venv).exists() { venv.into() } else { "python3".into() });
+        let mut child = Command::new(python)
             .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
