@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "set_settings",
     "first_screen",
     "list_pathways",
+    "get_pathway",
     "create_pathway",
     "update_pathway",
     "add_to_pathway",

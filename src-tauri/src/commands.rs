@@ -217,6 +217,12 @@ pub async fn list_pathways(app: AppHandle) -> AppResult<Vec<PathwayView>> {
     blocking(app, |st| st.pathways()).await
 }
 
+/// One pathway with its progress (reads only its members).
+#[tauri::command]
+pub async fn get_pathway(app: AppHandle, id: String) -> AppResult<PathwayView> {
+    blocking(app, move |st| st.pathway(&id)).await
+}
+
 #[tauri::command]
 pub async fn create_pathway(app: AppHandle, draft: PathwayDraft, members: Vec<String>) -> AppResult<PathwayView> {
     blocking(app, move |st| st.pathway_create(draft, members)).await

@@ -74,6 +74,7 @@ pub fn run() {
             commands::set_settings,
             commands::first_screen,
             commands::list_pathways,
+            commands::get_pathway,
             commands::create_pathway,
             commands::update_pathway,
             commands::add_to_pathway,

@@ -40,7 +40,6 @@ pub struct ShareView {
     pub id: String,
     pub base: String,
     pub self_contained: String,
-    pub self_contained_fits_qr: bool,
     pub issuer: Option<String>,
     /// The newest live encrypted short link, if any.
     pub short: Option<String>,
@@ -127,7 +126,6 @@ impl AppState {
             Ok(ShareView {
                 linkedin_add: share::linkedin_add_to_profile(&c.credential, &cert_url),
                 linkedin_share: share::linkedin_share(&cert_url),
-                self_contained_fits_qr: share::qr(&self_contained).is_ok(),
                 locations: s.share_locations()?.iter().map(|l| l.name.clone()).collect(),
                 id,
                 base: base.to_string(),

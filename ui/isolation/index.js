@@ -5,7 +5,7 @@ const ALLOWED = new Set([
   "app_info", "list_credentials", "credential_detail", "card_pictures", "import_items",
   "load_sample", "launch_items", "verify_credential", "remove_credential", "undo_remove",
   "export_credential", "create_backup", "restore_backup", "get_settings", "set_settings",
-  "first_screen", "list_pathways", "create_pathway", "update_pathway", "add_to_pathway",
+  "first_screen", "list_pathways", "get_pathway", "create_pathway", "update_pathway", "add_to_pathway",
   "remove_from_pathway", "delete_pathway", "pathway_suggestions", "import_pathway", "export_pathway",
   "request_exemption", "share_view", "share_short", "revoke_share", "list_shares", "prune_shares",
   "list_share_locations", "add_share_location", "remove_share_location", "present_credentials",

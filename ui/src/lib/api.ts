@@ -25,6 +25,7 @@ export interface Backend {
   setSettings(settings: Settings): Promise<Settings>;
   firstScreen(shown: number, marks: Record<string, number>): Promise<number>;
   listPathways(): Promise<PathwayView[]>;
+  getPathway(id: string): Promise<PathwayView>;
   createPathway(draft: PathwayDraft, members: string[]): Promise<PathwayView>;
   updatePathway(id: string, draft: PathwayDraft): Promise<PathwayView>;
   addToPathway(id: string, ids: string[]): Promise<PathwayView>;
@@ -82,6 +83,7 @@ export const tauriBackend: Backend = {
   setSettings: (settings) => invoke("set_settings", { settings }),
   firstScreen: (shown, marks) => invoke("first_screen", { shown, marks }),
   listPathways: () => invoke("list_pathways"),
+  getPathway: (id) => invoke("get_pathway", { id }),
   createPathway: (draft, members) => invoke("create_pathway", { draft, members }),
   updatePathway: (id, draft) => invoke("update_pathway", { id, draft }),
   addToPathway: (id, ids) => invoke("add_to_pathway", { id, ids }),

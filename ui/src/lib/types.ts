@@ -295,7 +295,6 @@ export interface ShareView {
   id: string;
   base: string;
   self_contained: string;
-  self_contained_fits_qr: boolean;
   issuer: string | null;
   short: string | null;
   qr: { kind: LinkKind; link: string; svg: string } | null;

@@ -157,6 +157,7 @@ export class MemoryBackend implements Backend {
     return p;
   }
   async listPathways() { return this.pathways.map((p) => this.view(p)); }
+  async getPathway(id: string) { return this.view(this.find(id)); }
   async createPathway(draft: PathwayDraft, members: string[]) {
     if (!draft.name.trim()) throw { code: "invalid-pathway", message: "a pathway needs a name" };
     const p = { id: `${draft.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${this.pathways.length}`, draft, members: [...members] };
@@ -199,7 +200,7 @@ export class MemoryBackend implements Backend {
     const short = mine.find((r) => r.state === "live")?.link ?? null;
     const link = short ?? self;
     return {
-      id, base: "https://backpack-wallet.github.io/verify/", self_contained: self, self_contained_fits_qr: true, issuer: null, short,
+      id, base: "https://backpack-wallet.github.io/verify/", self_contained: self, issuer: null, short,
       qr: { kind: short ? "short" : "self-contained", link, svg: "data:image/svg+xml;base64,PHN2Zy8+" }, qr_problem: null,
       linkedin_add: `https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=${encodeURIComponent(s.title)}&certUrl=${encodeURIComponent(link)}`,
       linkedin_share: `https://www.linkedin.com/sharing/share-offsite/?url=${encodeURIComponent(link)}`,

@@ -75,13 +75,7 @@ export function inflateCapped(data: Uint8Array, max = MAX_CREDENTIAL_BYTES): Uin
   });
   inf.push(data, true);
   if (!done) throw new Error("the compressed data is truncated");
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concat(chunks, total);
 }
 
 /** The credential text of a `#c=` link. Throws a sentence when the link is damaged. */
@@ -158,13 +152,7 @@ async function readCapped(res: Response, max: number): Promise<Uint8Array | unde
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concat(chunks, total);
 }
 
 /** Fetch, decrypt and check the expiry of an encrypted share. */
@@ -202,4 +190,15 @@ export async function fetchShare(url: string, key: Uint8Array, now: Date, timeou
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The chunks as one array of `total` bytes. */
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
 }
