@@ -28,6 +28,7 @@ export const config: WebdriverIO.Config = {
   afterTest: async (test, _ctx, { passed }) => {
     if (passed) return;
     fs.mkdirSync(shotDir, { recursive: true });
-    await browser.saveScreenshot(path.join(shotDir, `FAILED-${test.title.replace(/\W+/g, "_")}.png`));
+    const { saveScreenshot } = await import("./e2e/helpers.ts");
+    await saveScreenshot(path.join(shotDir, `FAILED-${test.title.replace(/\W+/g, "_")}.png`)).catch(() => {});
   },
 };

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb build-essential pkg-config curl)
+APT_PACKAGES=(libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb build-essential pkg-config curl desktop-file-utils file)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every test: the core (unit, integration, CLI on the real keyring,
 # network tests on 127.0.0.1), the web front end checks and unit tests, the
-# app crate, and the desktop app end to end under Xvfb.
+# app crate, the desktop app end to end under Xvfb, and the .deb.
 # Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,5 +30,8 @@ cargo test --locked --quiet -p backpack-app
 
 echo "== desktop app end to end (real app under Xvfb, WebDriver; screenshots in e2e/screenshots)"
 bash scripts/e2e.sh
+
+echo "== packaging: the .deb (Tauri bundler, release build), its files, and the packed app starting"
+bash scripts/package-test.sh
 
 echo "== all tests passed in $(( $(date +%s) - t0 )) s"

@@ -5,6 +5,7 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "list_credentials",
+    "list_head",
     "credential_detail",
     "card_pictures",
     "import_items",

@@ -80,6 +80,18 @@ pub async fn list_credentials(app: AppHandle) -> AppResult<tauri::ipc::Response>
     .await
 }
 
+/// The first `limit` summaries and how many there are (the first screen), as JSON.
+#[tauri::command]
+pub async fn list_head(app: AppHandle, limit: usize) -> AppResult<tauri::ipc::Response> {
+    blocking(app, move |st| {
+        let t0 = std::time::Instant::now();
+        let json = st.list_head_json(limit);
+        timing("list-head", t0);
+        json.map(tauri::ipc::Response::new)
+    })
+    .await
+}
+
 /// With `BACKPACK_TIMING` set, log how long a step took (stderr).
 pub fn timing(step: &str, since: std::time::Instant) {
     if std::env::var_os("BACKPACK_TIMING").is_some() {

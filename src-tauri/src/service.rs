@@ -29,9 +29,26 @@ pub struct AppState {
     pub config_dir: Option<PathBuf>,
     store: Mutex<Result<Store, AppError>>,
     launch: Mutex<(Vec<LaunchItem>, Vec<LaunchProblem>)>,
-    /// The list, read and serialised on a second connection while the web view starts.
-    prefetch: Mutex<Option<Receiver<AppResult<String>>>>,
+    /// The list, read on a second connection while the web view starts.
+    prefetch: Mutex<Option<Prefetched>>,
     pub started: Instant,
+}
+
+/// The list read ahead: still being read, or read (and not yet handed out whole).
+enum Prefetched {
+    Pending(Receiver<AppResult<Vec<Summary>>>),
+    Ready(Vec<Summary>),
+}
+
+/// The first page of the list and its length: what the first screen needs.
+#[derive(Serialize)]
+struct ListHead<'a> {
+    total: usize,
+    items: &'a [Summary],
+}
+
+fn to_json<T: Serialize + ?Sized>(v: &T) -> AppResult<String> {
+    serde_json::to_string(v).map_err(|e| AppError::new("internal", e.to_string()))
 }
 
 /// Header facts and the store's health, for the first screen and Settings.
@@ -152,13 +169,9 @@ impl AppState {
         let (tx, rx) = mpsc::channel();
         let dir = self.data_dir.clone();
         std::thread::spawn(move || {
-            let r = Store::open(&dir, &key)
-                .and_then(|s| s.list())
-                .map_err(AppError::from)
-                .and_then(|l| serde_json::to_string(&l).map_err(|e| AppError::new("internal", e.to_string())));
-            let _ = tx.send(r);
+            let _ = tx.send(Store::open(&dir, &key).and_then(|s| s.list()).map_err(AppError::from));
         });
-        *self.prefetch.lock().unwrap_or_else(|e| e.into_inner()) = Some(rx);
+        *self.prefetch.lock().unwrap_or_else(|e| e.into_inner()) = Some(Prefetched::Pending(rx));
     }
 
     /// Forget a prefetched list (after any change to the store).
@@ -166,13 +179,35 @@ impl AppState {
         self.prefetch.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
 
-    /// The list as JSON: the prefetched one the first time, else read now.
-    pub fn list_json(&self) -> AppResult<String> {
-        let pending = self.prefetch.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(Ok(Ok(json))) = pending.map(|rx| rx.recv()) {
-            return Ok(json);
+    /// The prefetch slot, with a pending read waited for (a failed one is dropped).
+    fn settled_prefetch(&self) -> MutexGuard<'_, Option<Prefetched>> {
+        let mut slot = self.prefetch.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(Prefetched::Pending(rx)) = &*slot {
+            *slot = match rx.recv() {
+                Ok(Ok(list)) => Some(Prefetched::Ready(list)),
+                _ => None,
+            };
         }
-        serde_json::to_string(&self.list()?).map_err(|e| AppError::new("internal", e.to_string()))
+        slot
+    }
+
+    /// The first `limit` summaries and the list's length, as JSON: from the
+    /// prefetched list (which stays for [`list_json`](Self::list_json)), else read now.
+    pub fn list_head_json(&self, limit: usize) -> AppResult<String> {
+        let head = |l: &[Summary]| to_json(&ListHead { total: l.len(), items: &l[..limit.min(l.len())] });
+        if let Some(Prefetched::Ready(list)) = &*self.settled_prefetch() {
+            return head(list.as_slice());
+        }
+        head(self.list()?.as_slice())
+    }
+
+    /// The whole list as JSON: the prefetched one the first time, else read now.
+    pub fn list_json(&self) -> AppResult<String> {
+        let ready = self.settled_prefetch().take();
+        match ready {
+            Some(Prefetched::Ready(list)) => to_json(&list),
+            _ => to_json(&self.list()?),
+        }
     }
 
     /// Open with a known key (tests).
@@ -518,6 +553,32 @@ mod tests {
         st.import_item(items[1].clone(), &ImportOptions::default());
         let second: Vec<serde_json::Value> = serde_json::from_str(&st.list_json().unwrap()).unwrap();
         assert_eq!(second.len(), 2);
+    }
+
+    #[test]
+    fn the_first_page_comes_from_the_prefetched_list_and_agrees_with_the_whole_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let key = StoreKey::Passphrase("head test".into());
+        let st = AppState::open_with_key(data.clone(), &key);
+        for item in st.sample_items().unwrap() {
+            st.import_item(item, &ImportOptions::default());
+        }
+        drop(st);
+
+        let st = AppState::open_with_key(data, &key);
+        st.start_prefetch(key);
+        let head: serde_json::Value = serde_json::from_str(&st.list_head_json(4).unwrap()).unwrap();
+        // Asking for the head leaves the prefetched list for the whole-list call.
+        assert!(matches!(&*st.prefetch.lock().unwrap(), Some(Prefetched::Ready(l)) if l.len() == 6));
+        let all: Vec<serde_json::Value> = serde_json::from_str(&st.list_json().unwrap()).unwrap();
+        assert!(st.prefetch.lock().unwrap().is_none(), "the whole list is handed out once");
+        assert_eq!(head["total"], 6);
+        assert_eq!(head["items"].as_array().unwrap()[..], all[..4]);
+        // More than there are, and after the prefetch is gone: read from the store.
+        let again: serde_json::Value = serde_json::from_str(&st.list_head_json(50).unwrap()).unwrap();
+        assert_eq!(again["items"].as_array().unwrap()[..], all[..]);
+        assert_eq!(again["total"], 6);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 // sandboxed frame before it is encrypted and sent to the core. Only Backpack's
 // own commands and Tauri's internal plugin calls (events, channels) may pass.
 const ALLOWED = new Set([
-  "app_info", "list_credentials", "credential_detail", "card_pictures", "import_items",
+  "app_info", "list_credentials", "list_head", "credential_detail", "card_pictures", "import_items",
   "load_sample", "launch_items", "verify_credential", "remove_credential", "undo_remove",
   "export_credential", "create_backup", "restore_backup", "get_settings", "set_settings",
   "first_screen", "list_pathways", "get_pathway", "create_pathway", "update_pathway", "add_to_pathway",

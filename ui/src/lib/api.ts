@@ -3,13 +3,15 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppError, AppInfo, Detail, DossierWritten, ExemptionRequest, ImportItem, ImportProgress, ItemResult,
-  LaunchItems, LocationDraft, LocationView, PathwayDraft, ShareRow, ShareView, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
+  LaunchItems, ListHead, LocationDraft, LocationView, PathwayDraft, ShareRow, ShareView, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
   Summary, Written,
 } from "./types";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
   list(): Promise<Summary[]>;
+  /** The first `limit` summaries of the list (newest first) and how many there are. */
+  listHead(limit: number): Promise<ListHead>;
   detail(id: string): Promise<Detail>;
   pictures(ids: string[]): Promise<Record<string, string>>;
   importItems(items: ImportItem[], onProgress: (p: ImportProgress) => void): Promise<ItemResult[]>;
@@ -68,6 +70,7 @@ function channel(onProgress: (p: ImportProgress) => void): Channel<ImportProgres
 export const tauriBackend: Backend = {
   appInfo: () => invoke("app_info"),
   list: () => invoke("list_credentials"),
+  listHead: (limit) => invoke("list_head", { limit }),
   detail: (id) => invoke("credential_detail", { id }),
   pictures: (ids) => invoke("card_pictures", { ids }),
   importItems: (items, onProgress) => invoke("import_items", { items, onProgress: channel(onProgress) }),

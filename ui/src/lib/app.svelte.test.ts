@@ -1,20 +1,52 @@
 import { describe, expect, it } from "vitest";
 import { MemoryBackend } from "../test/memory-backend";
-import { AppStore } from "./app.svelte";
+import { AppStore, FIRST_PAGE } from "./app.svelte";
 import { i18n } from "./i18n.svelte";
 
 describe("AppStore", () => {
-  it("loads the list once and filters it in memory", async () => {
+  it("loads a small list whole with its first page and filters it in memory", async () => {
     const b = new MemoryBackend(12);
     const app = new AppStore(b);
     await app.init();
     expect(app.fatal).toBeNull();
     expect(app.list).toHaveLength(12);
+    expect(app.partial).toBeNull();
+    await app.loadRest();
+    expect(b.calls.filter((c) => c === "list")).toHaveLength(0);
     expect(app.shown).toHaveLength(12);
     app.filters.query = "energy";
     expect(app.shown.length).toBeGreaterThan(0);
     expect(app.shown.every((s) => s.title === "Sustainable Energy Systems")).toBe(true);
+  });
+
+  it("shows the first page of a large backpack first and the whole list after", async () => {
+    const b = new MemoryBackend(75);
+    const app = new AppStore(b);
+    await app.init();
+    expect(app.list).toHaveLength(FIRST_PAGE);
+    expect(app.partial).toEqual({ total: 75 });
+    expect(app.count).toBe(75);
+    expect(b.calls.filter((c) => c === "list")).toHaveLength(0);
+    await app.loadRest();
+    expect(app.partial).toBeNull();
+    expect(app.list.map((s) => s.id)).toEqual(b.items.map((s) => s.id));
+    expect(app.count).toBe(75);
+    await app.loadRest();
     expect(b.calls.filter((c) => c === "list")).toHaveLength(1);
+  });
+
+  it("reads the list again when it changed before the rest arrived", async () => {
+    const b = new MemoryBackend(40);
+    const app = new AppStore(b);
+    await app.init();
+    const gone = app.list[0];
+    const rest = app.loadRest();
+    // A removal while the whole list is on its way: the old whole list must not come back.
+    await app.remove(gone.id, gone.title);
+    await rest;
+    expect(app.partial).toBeNull();
+    expect(app.list).toHaveLength(39);
+    expect(app.list.some((s) => s.id === gone.id)).toBe(false);
   });
 
   it("shows only the store error when the backpack cannot be opened", async () => {

@@ -1,4 +1,5 @@
-// The app's state: the list of summaries (loaded once), search and filters,
+// The app's state: the list of summaries (its first page first, then all of
+// it once the first screen is painted), search and filters,
 // the current screen, imports with progress, toasts with undo, and settings.
 // Views read it through `getApp()`; tests build one with an in-memory Backend.
 import { getContext, setContext } from "svelte";
@@ -24,6 +25,9 @@ export interface Toast {
   action?: { label: string; run: () => void | Promise<void> };
 }
 
+/** Cards rendered at once (more as the list scrolls); also the first page fetched at start. */
+export const FIRST_PAGE = 30;
+
 export const defaultSettings = (): Settings => ({ language: "system", theme: "system", data_dir: null, verifier_url: "" });
 
 let toastSeq = 0;
@@ -36,6 +40,8 @@ export class AppStore {
   fatal = $state<AppError | null>(null);
   loaded = $state(false);
   list = $state.raw<Summary[]>([]);
+  /** Until the whole list has arrived, `list` is its first page and this says how many there are. */
+  partial = $state<{ total: number } | null>(null);
   filters = $state<Filters>(emptyFilters());
   view = $state<View>({ name: "backpack" });
   toasts = $state<Toast[]>([]);
@@ -48,6 +54,8 @@ export class AppStore {
   readonly indexed = $derived(index(this.list));
   readonly shown = $derived(apply(this.indexed, this.filters));
   readonly facets = $derived(facets(this.indexed));
+  /** How many credentials the backpack holds. */
+  readonly count = $derived(this.partial ? this.partial.total : this.list.length);
 
   constructor(backend: Backend) {
     this.backend = backend;
@@ -57,9 +65,11 @@ export class AppStore {
   async init(): Promise<void> {
     const mark = (name: string) => (this.marks[name] = Math.round(typeof performance === "undefined" ? 0 : performance.now()));
     mark("init");
-    // The list is asked for at once, beside info and settings (the core has it
-    // ready: it was read while WebKit started), instead of one round trip later.
-    const list = this.backend.list().then(
+    // The first page of the list is asked for at once, beside info and
+    // settings (the core has it ready: it was read while WebKit started). The
+    // whole list (2.7 MB of JSON for 10,000 credentials, then indexed for
+    // search) follows after the first screen is painted: see loadRest.
+    const list = this.backend.listHead(FIRST_PAGE).then(
       (l) => ({ ok: true as const, l }),
       (e: unknown) => ({ ok: false as const, e }),
     );
@@ -75,7 +85,8 @@ export class AppStore {
       }
       const got = await list;
       if (!got.ok) throw got.e;
-      this.list = got.l;
+      this.list = got.l.items;
+      this.partial = got.l.items.length < got.l.total ? { total: got.l.total } : null;
       this.loaded = true;
       mark("list");
     } catch (e) {
@@ -106,7 +117,23 @@ export class AppStore {
 
   async reload(): Promise<void> {
     this.list = await this.backend.list();
+    this.partial = null;
     this.loaded = true;
+  }
+
+  /** After the first screen: the whole list, which search, filters and the other screens need. */
+  async loadRest(): Promise<void> {
+    if (!this.partial) return;
+    const head = this.list;
+    try {
+      const all = await this.backend.list();
+      // A change in the meantime (an import, a removal) is already in the store: read it again.
+      if (this.list !== head) return await this.reload();
+      this.list = all;
+      this.partial = null;
+    } catch (e) {
+      this.toast(errorText(toAppError(e)), "error");
+    }
   }
 
   go(view: View): void {

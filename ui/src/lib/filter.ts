@@ -47,27 +47,36 @@ export function activeCount(f: Filters): number {
 const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function apply(items: Indexed[], f: Filters): Summary[] {
-  const words = f.query.toLowerCase().split(/\s+/).filter(Boolean);
-  const out: Indexed[] = [];
-  for (const it of items) {
-    const s = it.s;
-    if (f.issuer && s.issuer !== f.issuer) continue;
-    if (f.year && it.year !== f.year) continue;
-    if (f.ectsMin !== null && (s.ects === null || s.ects < f.ectsMin)) continue;
-    if (f.ectsMax !== null && (s.ects === null || s.ects > f.ectsMax)) continue;
-    if (f.eqf !== null && s.eqf_level !== f.eqf) continue;
-    if (f.status) {
-      if (f.status === "unchecked" ? s.verdict !== null : s.verdict !== f.status) continue;
+  // Read every filter once: in the app `f` is a reactive proxy, and reading
+  // its fields inside the loop cost more than the matching itself (80,000
+  // tracked reads per keystroke over 10,000 credentials).
+  const { query, issuer, year, ectsMin, ectsMax, eqf, status, kind, sort } = f;
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const structured = Boolean(issuer || year || ectsMin !== null || ectsMax !== null || eqf !== null || status || kind);
+  let out: Indexed[] = [];
+  if (!structured && words.length === 0) {
+    out = items.slice();
+  } else {
+    for (const it of items) {
+      if (structured) {
+        const s = it.s;
+        if (issuer && s.issuer !== issuer) continue;
+        if (year && it.year !== year) continue;
+        if (ectsMin !== null && (s.ects === null || s.ects < ectsMin)) continue;
+        if (ectsMax !== null && (s.ects === null || s.ects > ectsMax)) continue;
+        if (eqf !== null && s.eqf_level !== eqf) continue;
+        if (status && (status === "unchecked" ? s.verdict !== null : s.verdict !== status)) continue;
+        if (kind === "micro" && s.class !== "micro-credential") continue;
+        if (kind === "other" && s.class === "micro-credential") continue;
+      }
+      let hit = true;
+      for (const w of words) {
+        if (!it.hay.includes(w)) { hit = false; break; }
+      }
+      if (hit) out.push(it);
     }
-    if (f.kind === "micro" && s.class !== "micro-credential") continue;
-    if (f.kind === "other" && s.class === "micro-credential") continue;
-    let hit = true;
-    for (const w of words) {
-      if (!it.hay.includes(w)) { hit = false; break; }
-    }
-    if (hit) out.push(it);
   }
-  switch (f.sort) {
+  switch (sort) {
     case "oldest":
       out.sort((a, b) => cmpStr(a.s.issued ?? "", b.s.issued ?? "") || cmpStr(a.s.id, b.s.id));
       break;

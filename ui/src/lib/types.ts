@@ -5,6 +5,12 @@ export type Outcome = "pass" | "fail" | "skip" | "error";
 export type CredentialClass = "micro-credential" | "edubadge" | "unknown";
 
 /** One row of the backpack list (`Store::list`): no model parsing needed. */
+/** The first page of the list and the list's length (the first screen's data). */
+export interface ListHead {
+  total: number;
+  items: Summary[];
+}
+
 export interface Summary {
   id: string;
   title: string;

@@ -74,6 +74,7 @@ export class MemoryBackend implements Backend {
     return { name: "Backpack", version: "0.1.0", data_dir: "/tmp/bp", key: "keyring", store_error: null, os_language: "en", ...this.info };
   }
   async list() { this.calls.push("list"); return [...this.items]; }
+  async listHead(limit: number) { this.calls.push("listHead"); return { total: this.items.length, items: this.items.slice(0, limit) }; }
   async detail(id: string) {
     const s = this.items.find((x) => x.id === id);
     if (!s) throw { code: "not-found", message: `no credential with id '${id}'` };
