@@ -70,6 +70,60 @@ pub enum ExportError {
     Unreadable(String),
     #[error("the PDF could not be written: {0}")]
     Pdf(String),
+    #[error("an image to bake into is for PNG and SVG exports, not for the PDF")]
+    IntoNotForPdf,
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// A file made from one stored credential: a baked image or the CV PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Artifact {
+    Baked(ImageKind),
+    Pdf,
+}
+
+impl Artifact {
+    /// `png`, `svg` or `pdf`.
+    pub fn parse(name: &str) -> Option<Artifact> {
+        match name {
+            "png" => Some(Artifact::Baked(ImageKind::Png)),
+            "svg" => Some(Artifact::Baked(ImageKind::Svg)),
+            "pdf" => Some(Artifact::Pdf),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Artifact::Baked(ImageKind::Png) => "png",
+            Artifact::Baked(ImageKind::Svg) => "svg",
+            Artifact::Pdf => "pdf",
+        }
+    }
+}
+
+/// Make `what` of credential `s`: the one path behind the CLI's `export` and
+/// the app's export button. A baked image goes into `into` or the
+/// credential's own image; the PDF's QR code may use the credential's live
+/// short link, looked up in `store` as of `now` (see [`pdf_qr_payload`]).
+pub fn render(
+    store: &crate::store::Store,
+    s: &StoredCredential,
+    what: Artifact,
+    into: Option<&[u8]>,
+    base: &str,
+    lang: Lang,
+    now: &chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<u8>, ExportError> {
+    match what {
+        Artifact::Baked(kind) => baked(s, kind, into),
+        Artifact::Pdf if into.is_some() => Err(ExportError::IntoNotForPdf),
+        Artifact::Pdf => {
+            let short = share::records::live_link(store, &s.credential.id, now)?.map(|r| r.link);
+            pdf(s, base, short.as_deref(), lang)
+        }
+    }
 }
 
 /// Read an image to bake into, refusing anything over the import limit.

@@ -481,8 +481,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     v
                 }
                 ExportFormat::Png | ExportFormat::Svg | ExportFormat::Pdf => {
-                    let short = backpack::share::records::live_link(&store, &s.credential.id, &chrono::Utc::now())?.map(|r| r.link);
-                    export_image(&s, format, &export, short.as_deref())?
+                    use backpack::export::{read_image, render, Artifact, ImageKind};
+                    let what = match format {
+                        ExportFormat::Png => Artifact::Baked(ImageKind::Png),
+                        ExportFormat::Svg => Artifact::Baked(ImageKind::Svg),
+                        _ => Artifact::Pdf,
+                    };
+                    let into = export.into.as_deref().map(read_image).transpose()?;
+                    let lang = export.lang.clone().or_else(|| std::env::var("LANG").ok()).unwrap_or_default();
+                    let lang = backpack::dossier::Lang::parse(&lang);
+                    render(&store, &s, what, into.as_deref(), &export.base, lang, &chrono::Utc::now())?
                 }
             };
             match output {
@@ -641,25 +649,6 @@ fn present_cmd(dir: &Path, ids: &[String], a: &PresentArgs) -> Result<ExitCode> 
 }
 
 /// `export --format png|svg|pdf`.
-fn export_image(s: &backpack::store::StoredCredential, format: ExportFormat, a: &ExportArgs, short: Option<&str>) -> Result<Vec<u8>> {
-    use backpack::export;
-    if a.into.is_some() && matches!(format, ExportFormat::Pdf) {
-        bail!("--into is for --format png or svg");
-    }
-    let into = match &a.into {
-        Some(p) => Some(export::read_image(p)?),
-        None => None,
-    };
-    Ok(match format {
-        ExportFormat::Png => export::baked(s, export::ImageKind::Png, into.as_deref())?,
-        ExportFormat::Svg => export::baked(s, export::ImageKind::Svg, into.as_deref())?,
-        _ => {
-            let lang = backpack::dossier::Lang::parse(&a.lang.clone().or_else(|| std::env::var("LANG").ok()).unwrap_or_default());
-            export::pdf(s, &a.base, short, lang)?
-        }
-    })
-}
-
 fn backup_passphrase(confirm: bool) -> Result<String> {
     if let Ok(p) = std::env::var("BACKPACK_BACKUP_PASSPHRASE") {
         if !p.is_empty() {
@@ -799,7 +788,7 @@ fn print_human(s: &backpack::store::StoredCredential) {
 /// One thing to verify: an input the importer reads, or a stored credential.
 enum VerifyItem {
     Input(Input),
-    Stored(String, backpack::import::Parsed),
+    Stored(String, Box<backpack::import::Parsed>),
     Missing(String, String),
 }
 
@@ -827,7 +816,7 @@ fn verify_all(
             store = Some(open_store(dir)?);
         }
         match store.as_ref().expect("opened").get(&arg) {
-            Ok(s) => items.push(VerifyItem::Stored(arg, s.into_parsed())),
+            Ok(s) => items.push(VerifyItem::Stored(arg, Box::new(s.into_parsed()))),
             Err(e) => items.push(VerifyItem::Missing(arg.clone(), format!("not a file, URL or stored credential: {e}"))),
         }
     }

@@ -254,6 +254,13 @@ fn pdf_for_a_printed_cv_has_the_text_and_a_scannable_qr_of_the_link() {
     assert!(qr_codes(&pdf).is_empty());
     assert!(flat.contains("deellocatie"), "{flat}");
     assert_eq!(pdf_pages(&pdf), 1);
+
+    // An image to bake into makes no sense for the PDF: refused by name, nothing written.
+    let into = ob30("simple.json");
+    let (out, pdf) = export(&cli, &small, "pdf", &["--into", into.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("not for the PDF"), "{}", stderr(&out));
+    assert!(std::fs::metadata(&pdf).is_err(), "no file written");
 }
 
 fn pdf_pages(pdf: &Path) -> usize {

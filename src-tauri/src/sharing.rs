@@ -238,20 +238,16 @@ impl AppState {
 
     /// Baked PNG/SVG or the one-page PDF (with the QR of the best link) into `dir`.
     pub fn export_image(&self, id: &str, format: &str, base: &str, lang: &str, dir: &Path) -> AppResult<Written> {
+        let what = backpack::export::Artifact::parse(format)
+            .ok_or_else(|| AppError::new("invalid-format", format!("unknown export format '{format}'")))?;
         let (bytes, cid) = self.with(|s| {
             let c = s.get(id)?;
-            let short = records::live_link(s, &c.credential.id, &now())?.map(|r| r.link);
-            let bytes = match format {
-                "png" => backpack::export::baked(&c, backpack::export::ImageKind::Png, None),
-                "svg" => backpack::export::baked(&c, backpack::export::ImageKind::Svg, None),
-                "pdf" => backpack::export::pdf(&c, base, short.as_deref(), backpack::model::Lang::parse(lang)),
-                other => return Err(AppError::new("invalid-format", format!("unknown export format '{other}'"))),
-            }
-            .map_err(code_of("export"))?;
+            let lang = backpack::model::Lang::parse(lang);
+            let bytes = backpack::export::render(s, &c, what, None, base, lang, &now()).map_err(code_of("export"))?;
             Ok((bytes, c.credential.id))
         })?;
         std::fs::create_dir_all(dir)?;
-        let path = dir.join(format!("backpack-{cid}.{format}"));
+        let path = dir.join(format!("backpack-{cid}.{}", what.extension()));
         std::fs::write(&path, bytes)?;
         Ok(Written { path: path.display().to_string(), count: 1 })
     }

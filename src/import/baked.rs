@@ -172,15 +172,12 @@ pub fn from_svg(bytes: &[u8]) -> Result<Baked, ImportError> {
             .map_err(|e| ImportError::Svg(format!("malformed XML after byte {pos}: {e}")))?;
         let is_empty = matches!(ev.1, Event::Empty(_));
         match ev {
-            (_, Event::DocType(d)) => {
-                // A plain public DOCTYPE (common in SVG exports) is harmless: it
-                // is never fetched. An internal subset can declare entities
-                // (billion laughs, external entities), so it is refused.
-                if d.as_ref().contains(&b'[') {
-                    return Err(ImportError::Svg(
-                        "SVG declares a DTD internal subset (entity declarations); refused".into(),
-                    ));
-                }
+            // A plain public DOCTYPE (common in SVG exports) is harmless: it
+            // is never fetched (it falls to `_ => {}` below). An internal
+            // subset can declare entities (billion laughs, external
+            // entities), so it is refused.
+            (_, Event::DocType(d)) if d.as_ref().contains(&b'[') => {
+                return Err(ImportError::Svg("SVG declares a DTD internal subset (entity declarations); refused".into()));
             }
             (ns, Event::Start(e)) | (ns, Event::Empty(e)) => {
                 let local = e.local_name();

@@ -188,7 +188,7 @@ pub fn canonicalize(mut quads: Vec<Quad>) -> Result<String, Poisoned> {
             issuer.issue(b);
             paths.push(st.hash_n_degree(b, &issuer, 0)?);
         }
-        paths.sort_by(|a, b| a.0.cmp(&b.0));
+        paths.sort_by_key(|a| a.0);
         for (_, issuer) in paths {
             for &b in &issuer.order {
                 st.issue_canon(b);

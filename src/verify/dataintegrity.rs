@@ -992,11 +992,8 @@ impl NumberMarkers {
                     serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| DiError::Unportable(d.clone()))?
                 };
             }
-            Value::String(s) => {
-                if Self::index_of(s).is_some() {
-                    self.collision = true;
-                }
-            }
+            // Other strings fall to `_ => {}` below.
+            Value::String(s) if Self::index_of(s).is_some() => self.collision = true,
             Value::Array(a) => {
                 for x in a {
                     self.mark(x)?;

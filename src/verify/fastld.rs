@@ -214,11 +214,8 @@ fn process_into(result: &mut Ctx, local: &Value, override_protected: bool, stack
                 let mut protected_default = false;
                 for (k, v) in o {
                     match k.as_str() {
-                        "@version" => {
-                            if v.as_f64() != Some(1.1) {
-                                return no("@version");
-                            }
-                        }
+                        "@version" if v.as_f64() != Some(1.1) => return no("@version"),
+                        "@version" => {}
                         "@vocab" => match v {
                             Value::Null => result.vocab = None,
                             Value::String(s) if has_scheme(s) => result.vocab = Some(s.as_str().into()),
