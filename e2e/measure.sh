@@ -4,6 +4,7 @@
 # (e2e/perf.e2e.ts through WebDriver), and the .deb size if one was built.
 # Needs: npx tauri build --no-bundle (release app), cargo build --bin backpack.
 # Usage: bash e2e/measure.sh     (results in e2e/logs/measure.txt)
+#   MEASURE_RUNS=N    launches to time (default 4); MEASURE_COUNT=N credentials (10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/backpack-target}"
@@ -11,6 +12,7 @@ APP="${TAURI_APP:-$CARGO_TARGET_DIR/release/backpack-app}"
 CLI="$CARGO_TARGET_DIR/debug/backpack"
 DIR="${MEASURE_DIR:-/var/tmp/backpack-measure-10k}"
 N="${MEASURE_COUNT:-10000}"
+RUNS="${MEASURE_RUNS:-4}"
 OUT=e2e/logs/measure.txt
 
 if [ -z "${MEASURE_INNER:-}" ]; then
@@ -54,7 +56,7 @@ tree_mem() {  # memory of a process and all its descendants (the WebKit processe
   echo "$rss $pss $anon $(for p in "${all[@]}"; do printf '%s ' "$(cat /proc/"$p"/comm 2>/dev/null)"; done)"
 }
 
-for run in 1 2 3 4; do
+for run in $(seq "$RUNS"); do
   LOG=$(mktemp)
   t0=$(date +%s%3N)
   BACKPACK_TIMING=1 "$APP" 2>"$LOG" &

@@ -41,7 +41,7 @@ describe("performance with a large backpack", () => {
       next_frame_ms: { median: med(frame), p95: p95(frame), max: Math.max(...frame) },
       runs,
     };
-    // One IPC round trip (through the isolation frame): a small command, 40 times.
+    // One IPC round trip: a small command, 40 times.
     const ipc = await browser.executeAsync((done: (v: number[]) => void) => {
       const w = window as unknown as { __TAURI_INTERNALS__: { invoke: (c: string) => Promise<unknown> } };
       const times: number[] = [];
@@ -53,7 +53,7 @@ describe("performance with a large backpack", () => {
       step();
     });
     (result as Record<string, unknown>).ipc_roundtrip_ms = { median: med(ipc), p95: p95(ipc) };
-    console.log(`IPC round trip (get_settings, isolation pattern): median ${med(ipc).toFixed(1)} ms, p95 ${p95(ipc).toFixed(1)} ms`);
+    console.log(`IPC round trip (get_settings): median ${med(ipc).toFixed(1)} ms, p95 ${p95(ipc).toFixed(1)} ms`);
     fs.mkdirSync(path.join(import.meta.dirname, "logs"), { recursive: true });
     fs.writeFileSync(path.join(import.meta.dirname, "logs", "perf-search.json"), JSON.stringify(result, null, 2));
     console.log(`search latency over ${runs.length} queries (${total}): layout median ${result.layout_ms.median.toFixed(1)} ms, p95 ${result.layout_ms.p95.toFixed(1)} ms; next frame median ${result.next_frame_ms.median.toFixed(1)} ms`);

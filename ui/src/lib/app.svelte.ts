@@ -69,6 +69,9 @@ export class AppStore {
     // settings (the core has it ready: it was read while WebKit started). The
     // whole list (2.7 MB of JSON for 10,000 credentials, then indexed for
     // search) follows after the first screen is painted: see loadRest.
+    // What the app was opened with is asked for now too, so no round trip
+    // stands between the list arriving and the first screen being painted.
+    const launch = this.backend.launchItems().catch(() => ({ items: [], problems: [] }));
     const list = this.backend.listHead(FIRST_PAGE).then(
       (l) => ({ ok: true as const, l }),
       (e: unknown) => ({ ok: false as const, e }),
@@ -93,7 +96,7 @@ export class AppStore {
       this.fatal = toAppError(e);
       return;
     }
-    await this.opened(await this.backend.launchItems().catch(() => ({ items: [], problems: [] })));
+    await this.opened(await launch);
   }
 
   /** What the app was opened with, at start or by a second launch ("open with", backpack:// links). */
