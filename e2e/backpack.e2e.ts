@@ -28,6 +28,8 @@ describe("Backpack desktop app", () => {
     expect(await call("plugin:fs|read_file", { path: "/etc/passwd" })).toMatch(/^refused/);
     expect(await call("plugin:shell|execute", { program: "sh", args: ["-c", "id"] })).toMatch(/^refused/);
     expect(await call("drop_database", {})).toMatch(/^refused/);
+    // A core command that exists but the capability does not grant.
+    expect(await call("plugin:window|set_title", { label: "main", value: "pwned" })).toMatch(/^refused/);
     expect(await call("get_settings", {})).toBe("allowed");
   });
 

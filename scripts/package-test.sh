@@ -11,9 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/backpack-target}"
 die() { echo "package-test: FAIL: $*" >&2; exit 1; }
+for tool in dpkg-deb dpkg file desktop-file-validate ldd Xvfb npx; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (bash scripts/app-setup.sh installs what this needs)"
+done
 
 version=$(sed -nE 's/^version = "([^"]+)".*/\1/p' src-tauri/Cargo.toml | head -n1)
-deb="$CARGO_TARGET_DIR/release/bundle/deb/Backpack_${version}_amd64.deb"
+deb="$CARGO_TARGET_DIR/release/bundle/deb/Backpack_${version}_$(dpkg --print-architecture).deb"
 if [ "${PACKAGE_SKIP_BUILD:-0}" != 1 ]; then
   log=$(mktemp)
   t0=$(date +%s)
@@ -61,16 +64,17 @@ export PACKAGE_BIN="$bin" PACKAGE_WORK="$WORK"
 scripts/with-keyring.sh bash -c '
   set -euo pipefail
   DISPLAY_FILE="$PACKAGE_WORK/display"
-  Xvfb -displayfd 3 -screen 0 1024x700x24 -nolisten tcp 3>"$DISPLAY_FILE" 2>/dev/null &
+  Xvfb -displayfd 3 -screen 0 1024x700x24 -nolisten tcp 3>"$DISPLAY_FILE" 2>"$PACKAGE_WORK/xvfb.log" &
   xvfb=$!
   for _ in $(seq 100); do [ -s "$DISPLAY_FILE" ] && break; sleep 0.1; done
+  [ -s "$DISPLAY_FILE" ] || { cat "$PACKAGE_WORK/xvfb.log" >&2; echo "package-test: FAIL: Xvfb did not start" >&2; exit 1; }
   export DISPLAY=":$(head -n1 "$DISPLAY_FILE")"
   BACKPACK_DATA_DIR="$PACKAGE_WORK/data" BACKPACK_CONFIG_DIR="$PACKAGE_WORK/config" BACKPACK_TIMING=1 \
     "$PACKAGE_BIN" 2>"$PACKAGE_WORK/app.log" &
   app=$!
   for _ in $(seq 600); do grep -q "first-screen" "$PACKAGE_WORK/app.log" && break; kill -0 $app 2>/dev/null || break; sleep 0.05; done
   line=$(grep "first-screen" "$PACKAGE_WORK/app.log" || true)
-  kill $app $xvfb 2>/dev/null; wait $app 2>/dev/null || true; wait $xvfb 2>/dev/null || true
+  kill $app $xvfb 2>/dev/null || true; wait $app 2>/dev/null || true; wait $xvfb 2>/dev/null || true
   [ -n "$line" ] || { tail -n 20 "$PACKAGE_WORK/app.log" >&2; echo "package-test: FAIL: the packed app did not paint its first screen" >&2; exit 1; }
   echo "package-test: the packed app painted its first screen (${line#*backpack-timing })"
   [ -f "$PACKAGE_WORK/data/backpack.db" ] || { echo "package-test: FAIL: no store made in the data folder" >&2; exit 1; }

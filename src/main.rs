@@ -487,6 +487,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         ExportFormat::Svg => Artifact::Baked(ImageKind::Svg),
                         _ => Artifact::Pdf,
                     };
+                    if what == Artifact::Pdf && export.into.is_some() {
+                        return Err(backpack::export::ExportError::IntoNotForPdf.into());
+                    }
                     let into = export.into.as_deref().map(read_image).transpose()?;
                     let lang = export.lang.clone().or_else(|| std::env::var("LANG").ok()).unwrap_or_default();
                     let lang = backpack::dossier::Lang::parse(&lang);
@@ -648,7 +651,6 @@ fn present_cmd(dir: &Path, ids: &[String], a: &PresentArgs) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-/// `export --format png|svg|pdf`.
 fn backup_passphrase(confirm: bool) -> Result<String> {
     if let Ok(p) = std::env::var("BACKPACK_BACKUP_PASSPHRASE") {
         if !p.is_empty() {

@@ -30,7 +30,6 @@ pub fn data_dir(s: &settings::Settings) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("backpack-data"))
 }
 
-#[cfg_attr(mobile, tauri::mobile_entry_point)]
 /// WebKitGTK draws the page without GPU compositing unless the user asks for
 /// it with `WEBKIT_DISABLE_COMPOSITING_MODE=0`. Measured with 10,000
 /// credentials (`e2e/measure.sh`): the web process's private memory drops from
@@ -45,6 +44,7 @@ fn rendering_defaults() {
     }
 }
 
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     rendering_defaults();
     let config_dir = settings::config_dir();

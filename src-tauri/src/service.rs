@@ -179,11 +179,14 @@ impl AppState {
         self.prefetch.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
 
-    /// The prefetch slot, with a pending read waited for (a failed one is dropped).
+    /// The prefetch slot, with a pending read waited for (a failed one is
+    /// dropped). The wait is bounded: `changed()` takes this lock before every
+    /// write, and a read that hangs must not hang the writes (the callers then
+    /// read the store themselves).
     fn settled_prefetch(&self) -> MutexGuard<'_, Option<Prefetched>> {
         let mut slot = self.prefetch.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(Prefetched::Pending(rx)) = &*slot {
-            *slot = match rx.recv() {
+            *slot = match rx.recv_timeout(std::time::Duration::from_secs(5)) {
                 Ok(Ok(list)) => Some(Prefetched::Ready(list)),
                 _ => None,
             };

@@ -35,6 +35,35 @@ describe("AppStore", () => {
     expect(b.calls.filter((c) => c === "list")).toHaveLength(1);
   });
 
+  it("fetches the rest once at a time, and again after a failure", async () => {
+    const b = new MemoryBackend(45);
+    const app = new AppStore(b);
+    await app.init();
+    const list = b.list.bind(b);
+    let fail = true;
+    b.list = async () => {
+      if (fail) throw { code: "store-unavailable", message: "busy" };
+      return list();
+    };
+    await Promise.all([app.loadRest(), app.loadRest()]);
+    expect(app.partial).toEqual({ total: 45 });
+    expect(app.toasts.filter((x) => x.kind === "error")).toHaveLength(1);
+    fail = false;
+    await app.loadRest();
+    expect(app.partial).toBeNull();
+    expect(app.list).toHaveLength(45);
+  });
+
+  it("counts a removal made before the rest arrived", async () => {
+    const app = new AppStore(new MemoryBackend(40));
+    await app.init();
+    expect(app.count).toBe(40);
+    await app.remove(app.list[3].id, app.list[3].title);
+    expect(app.count).toBe(39);
+    await app.loadRest();
+    expect(app.count).toBe(39);
+  });
+
   it("reads the list again when it changed before the rest arrived", async () => {
     const b = new MemoryBackend(40);
     const app = new AppStore(b);

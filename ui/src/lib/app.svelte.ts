@@ -124,9 +124,22 @@ export class AppStore {
     this.loaded = true;
   }
 
-  /** After the first screen: the whole list, which search, filters and the other screens need. */
-  async loadRest(): Promise<void> {
-    if (!this.partial) return;
+  private rest: Promise<void> | null = null;
+
+  /**
+   * After the first screen: the whole list, which search, filters and the
+   * other screens need. One fetch at a time; called again (a search while the
+   * list is partial) after a failure, it tries again.
+   */
+  loadRest(): Promise<void> {
+    if (!this.partial) return Promise.resolve();
+    this.rest ??= this.fetchRest().finally(() => (this.rest = null));
+    return this.rest;
+  }
+
+  private restFailures = 0;
+
+  private async fetchRest(): Promise<void> {
     const head = this.list;
     try {
       const all = await this.backend.list();
@@ -134,8 +147,11 @@ export class AppStore {
       if (this.list !== head) return await this.reload();
       this.list = all;
       this.partial = null;
+      this.restFailures = 0;
     } catch (e) {
-      this.toast(errorText(toAppError(e)), "error");
+      // Said once; tried again by itself (and whenever a screen needs the list).
+      if (this.restFailures++ === 0) this.toast(errorText(toAppError(e)), "error");
+      if (this.restFailures < 5 && typeof window !== "undefined") setTimeout(() => void this.loadRest(), 2000 * this.restFailures);
     }
   }
 
@@ -207,6 +223,7 @@ export class AppStore {
       return;
     }
     this.list = this.list.filter((s) => s.id !== id);
+    if (this.partial) this.partial = { total: this.partial.total - 1 };
     this.view = { name: "backpack" };
     this.toast(() => t("detail.removed", { title }), "info", {
       label: t("detail.undo"),

@@ -76,12 +76,14 @@ export function formatDateTime(iso: string | null | undefined): string {
 
 /** At most two decimals, grouped by thousands: "1,234.5" / "1.234,5". */
 export function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  // Rounded half away from zero on the decimal form, as Intl does ("2.345" → 2.35).
   const abs = Math.abs(n);
-  const r = String(abs).includes("e") ? Number(abs.toFixed(2)) : Number(`${Math.round(Number(`${abs}e2`))}e-2`);
-  const [int, frac] = String(r).split(".");
+  // Far outside ECTS and hours (or in exponent form): Intl itself.
+  if (!(abs < 1e15) || String(abs).includes("e")) {
+    return fmt("number", (l) => new Intl.NumberFormat(l, { maximumFractionDigits: 2 })).format(n);
+  }
+  // Rounded half away from zero on the decimal form, as Intl does ("2.345" → 2.35).
+  const [int, frac] = String(Number(`${Math.round(Number(`${abs}e2`))}e-2`)).split(".");
   const [group, point] = i18n.lang === "nl" ? [".", ","] : [",", "."];
-  const sign = n < 0 && (int !== "0" || frac) ? "-" : "";
+  const sign = n < 0 || Object.is(n, -0) ? "-" : "";
   return sign + int.replace(/\B(?=(\d{3})+(?!\d))/g, group) + (frac ? point + frac : "");
 }

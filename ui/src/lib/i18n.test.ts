@@ -5,7 +5,7 @@ import { en, nl } from "./messages";
 describe("i18n", () => {
   it("formats dates and numbers as Intl does for nl-NL and en-GB, without Intl", () => {
     const dates = ["2021-06-08T10:00:00Z", "2020-01-01T00:00:00Z", "1999-12-31T23:59:59Z", "2024-02-29", "2025-10-05T12:00:00+02:00"];
-    const numbers = [0, 0.5, 1, 2.25, 2.345, 7.5, 15, 28, 30.125, 420, 840, 1234.5, 12600, 1000000, -3.5, 1e-7];
+    const numbers = [0, 0.5, 1, 2.25, 2.345, 7.5, 15, 28, 30.125, 420, 840, 1234.5, 12600, 1000000, -3.5, 1e-7, -0, -0.001, 1e19, 1e21, 123456789012.345];
     for (const [lang, locale] of [["en", "en-GB"], ["nl", "nl-NL"]] as const) {
       setLanguage(lang);
       const dtf = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", day: "numeric" });
