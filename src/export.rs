@@ -104,20 +104,21 @@ impl Artifact {
 }
 
 /// Make `what` of credential `s`: the one path behind the CLI's `export` and
-/// the app's export button. A baked image goes into `into` or the
-/// credential's own image; the PDF's QR code may use the credential's live
-/// short link, looked up in `store` as of `now` (see [`pdf_qr_payload`]).
+/// the app's export button. A baked image goes into the image file `into`
+/// (read with [`read_image`]'s limit) or the credential's own image; the PDF's
+/// QR code may use the credential's live short link, looked up in `store` as
+/// of `now` (see [`pdf_qr_payload`]).
 pub fn render(
     store: &crate::store::Store,
     s: &StoredCredential,
     what: Artifact,
-    into: Option<&[u8]>,
+    into: Option<&Path>,
     base: &str,
     lang: Lang,
     now: &chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<u8>, ExportError> {
     match what {
-        Artifact::Baked(kind) => baked(s, kind, into),
+        Artifact::Baked(kind) => baked(s, kind, into.map(read_image).transpose()?.as_deref()),
         Artifact::Pdf if into.is_some() => Err(ExportError::IntoNotForPdf),
         Artifact::Pdf => {
             let short = share::records::live_link(store, &s.credential.id, now)?.map(|r| r.link);

@@ -481,19 +481,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     v
                 }
                 ExportFormat::Png | ExportFormat::Svg | ExportFormat::Pdf => {
-                    use backpack::export::{read_image, render, Artifact, ImageKind};
+                    use backpack::export::{render, Artifact, ImageKind};
                     let what = match format {
                         ExportFormat::Png => Artifact::Baked(ImageKind::Png),
                         ExportFormat::Svg => Artifact::Baked(ImageKind::Svg),
                         _ => Artifact::Pdf,
                     };
-                    if what == Artifact::Pdf && export.into.is_some() {
-                        return Err(backpack::export::ExportError::IntoNotForPdf.into());
-                    }
-                    let into = export.into.as_deref().map(read_image).transpose()?;
                     let lang = export.lang.clone().or_else(|| std::env::var("LANG").ok()).unwrap_or_default();
                     let lang = backpack::dossier::Lang::parse(&lang);
-                    render(&store, &s, what, into.as_deref(), &export.base, lang, &chrono::Utc::now())?
+                    render(&store, &s, what, export.into.as_deref(), &export.base, lang, &chrono::Utc::now())?
                 }
             };
             match output {
