@@ -244,22 +244,8 @@ pub struct Gap {
 pub enum GapKind {
     /// A member left the backpack.
     Gone { id: String },
-    Ects {
-        #[serde(with = "rust_decimal::serde::float")]
-        more: Decimal,
-        #[serde(with = "rust_decimal::serde::float")]
-        have: Decimal,
-        #[serde(with = "rust_decimal::serde::float")]
-        target: Decimal,
-    },
-    Hours {
-        #[serde(with = "rust_decimal::serde::float")]
-        more: Decimal,
-        #[serde(with = "rust_decimal::serde::float")]
-        have: Decimal,
-        #[serde(with = "rust_decimal::serde::float")]
-        target: Decimal,
-    },
+    Ects(Shortfall),
+    Hours(Shortfall),
     LevelBelow { title: String, level: u8, min: u8 },
     LevelUnknown { title: String, min: u8 },
     RequiredCredential { name: String },
@@ -271,6 +257,24 @@ pub enum GapKind {
     SharedOutcomes { a: String, b: String, count: usize },
 }
 
+/// How far a total falls short of its goal (ECTS or hours); its fields sit
+/// flat beside the gap's `kind` in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Shortfall {
+    #[serde(with = "rust_decimal::serde::float")]
+    pub more: Decimal,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub have: Decimal,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub target: Decimal,
+}
+
+impl Shortfall {
+    fn of(have: Decimal, target: Decimal) -> Shortfall {
+        Shortfall { more: target - have, have, target }
+    }
+}
+
 impl GapKind {
     /// The sentence in Dutch or English.
     pub fn text(&self, lang: crate::model::Lang) -> String {
@@ -279,10 +283,10 @@ impl GapKind {
         match (self, lang) {
             (GapKind::Gone { id }, En) => format!("credential {id} is no longer in the backpack"),
             (GapKind::Gone { id }, Nl) => format!("credential {id} staat niet meer in de backpack"),
-            (GapKind::Ects { more, have, target }, En) => format!("{} ECTS more (have {} of {})", n(more), n(have), n(target)),
-            (GapKind::Ects { more, have, target }, Nl) => format!("nog {} EC ({} van {} behaald)", n(more), n(have), n(target)),
-            (GapKind::Hours { more, have, target }, En) => format!("{} hours more (have {} of {})", n(more), n(have), n(target)),
-            (GapKind::Hours { more, have, target }, Nl) => format!("nog {} uur ({} van {} behaald)", n(more), n(have), n(target)),
+            (GapKind::Ects(s), En) => format!("{} ECTS more (have {} of {})", n(&s.more), n(&s.have), n(&s.target)),
+            (GapKind::Ects(s), Nl) => format!("nog {} EC ({} van {} behaald)", n(&s.more), n(&s.have), n(&s.target)),
+            (GapKind::Hours(s), En) => format!("{} hours more (have {} of {})", n(&s.more), n(&s.have), n(&s.target)),
+            (GapKind::Hours(s), Nl) => format!("nog {} uur ({} van {} behaald)", n(&s.more), n(&s.have), n(&s.target)),
             (GapKind::LevelBelow { title, level, min }, En) => format!("'{title}' is EQF {level}, below the required {min}"),
             (GapKind::LevelBelow { title, level, min }, Nl) => format!("'{title}' is EQF {level}, lager dan het vereiste {min}"),
             (GapKind::LevelUnknown { title, min }, En) => format!("'{title}' states no EQF level (required: {min} or higher)"),
@@ -358,12 +362,12 @@ pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &Has
     let g = &p.goal;
     if let Some(t) = g.ects {
         if ects < t {
-            missing.push(GapKind::Ects { more: t - ects, have: ects, target: t }.into());
+            missing.push(GapKind::Ects(Shortfall::of(ects, t)).into());
         }
     }
     if let Some(t) = g.hours {
         if hours < t {
-            missing.push(GapKind::Hours { more: t - hours, have: hours, target: t }.into());
+            missing.push(GapKind::Hours(Shortfall::of(hours, t)).into());
         }
     }
     if let Some(min) = g.min_eqf {
@@ -496,6 +500,22 @@ pub fn suggest(creds: &[Credential]) -> Vec<Suggestion> {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn a_shortfall_gap_is_the_kind_with_its_numbers_flat_beside_the_text() {
+        let d = |x: &str| Decimal::from_str(x).unwrap();
+        let ects: Gap = GapKind::Ects(Shortfall { more: d("7.5"), have: d("22.5"), target: d("30") }).into();
+        assert_eq!(
+            serde_json::to_value(&ects).unwrap(),
+            serde_json::json!({"kind": "ects", "more": 7.5, "have": 22.5, "target": 30.0, "text": "7.5 ECTS more (have 22.5 of 30)"})
+        );
+        let hours: Gap = GapKind::Hours(Shortfall { more: d("70"), have: d("770"), target: d("840") }).into();
+        assert_eq!(
+            serde_json::to_value(&hours).unwrap(),
+            serde_json::json!({"kind": "hours", "more": 70.0, "have": 770.0, "target": 840.0, "text": "70 hours more (have 770 of 840)"})
+        );
+        assert_eq!(hours.kind.text(crate::model::Lang::Nl), "nog 70 uur (770 van 840 behaald)");
+    }
 
     fn cred(id: &str, ects: &str, eqf: u8, outcomes: &[&str]) -> Credential {
         let mut c: Credential = serde_json::from_value(serde_json::json!({

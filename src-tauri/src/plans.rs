@@ -258,7 +258,7 @@ mod tests {
         assert_eq!(p.members.len(), 2, "adding a member twice keeps one");
         let sum = valid[0].ects.unwrap() + valid[1].ects.unwrap();
         assert_eq!(p.progress.ects, sum);
-        assert!(p.progress.missing.iter().any(|g| matches!(g.kind, pathway::GapKind::Ects { more, .. } if more == Decimal::from(30) - sum)));
+        assert!(p.progress.missing.iter().any(|g| matches!(g.kind, pathway::GapKind::Ects(s) if s.more == Decimal::from(30) - sum)));
 
         let p = st.pathway_update(&p.id, draft("Energy minor", 5)).unwrap();
         assert_eq!(p.goal.ects, Some(Decimal::from(5)));
