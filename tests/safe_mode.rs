@@ -103,6 +103,24 @@ fn injections() -> Vec<(&'static str, Box<dyn Fn(&mut Value)>)> {
         d["@context"].as_array_mut().unwrap().push(json!({"ectsFake": "_:ects"}));
         target(d)["ectsFake"] = json!(30);
     })));
+    v.push(("@vocab on a node", Box::new(|d| target(d)["@vocab"] = json!("https://example.org/"))));
+    v.push(("@propagate on a node", Box::new(|d| target(d)["@propagate"] = json!(true))));
+    v.push(("@import on a node", Box::new(|d| target(d)["@import"] = json!(8))));
+    v.push(("@included node with an invalid id", Box::new(|d| {
+        target(d)["@included"] = json!([{"id": "urn:fake y", "type": ["Alignment"], "targetName": "EQF level 8"}]);
+    })));
+    v.push(("@reverse node with an invalid id", Box::new(|d| {
+        target(d)["@reverse"] = json!({"alignment": {"id": "urn:fake y", "name": "rev"}});
+    })));
+    v.push(("@graph node with an invalid id", Box::new(|d| {
+        target(d)["@graph"] = json!([{"id": "urn:fake y", "type": ["Achievement"], "name": "Fake"}]);
+    })));
+    v.push(("alignment id with DEL", Box::new(|d| target(d)["alignment"] = json!([alignment("urn:x\u{7f}y")]))));
+    v.push(("alignment id with a bad percent escape", Box::new(|d| target(d)["alignment"] = json!([alignment("http://example.org/%zz")]))));
+    v.push(("evidence with an invalid id", Box::new(|d| {
+        d["evidence"] = json!([{"id": "urn:fake y", "type": ["Evidence"], "name": "fake"}]);
+    })));
+    v.push(("null of an undefined term", Box::new(|d| target(d)["eqfLevel"] = Value::Null)));
     v.push(("@context null in a node", Box::new(|d| {
         target(d)["alignment"] = json!([{"@context": null, "targetName": "EQF 8"}]);
     })));
@@ -140,7 +158,7 @@ fn injected_unsigned_claims_never_verify_on_any_path() {
             checked += 1;
         }
     }
-    assert!(checked >= 4 * 19, "{checked}");
+    assert!(checked >= 4 * 29, "{checked}");
 }
 
 #[test]

@@ -734,6 +734,15 @@ const KEYWORDS: &[&str] = &[
     "@value", "@version", "@vocab",
 ];
 
+/// The keywords that may be keys of a node, value, list, set or map object in
+/// a document body. Others (`@vocab`, `@base`, `@protected`, `@version`,
+/// `@propagate`, `@import`, `@prefix`, `@container`, framing keywords, or any
+/// other `@…`) are context keywords or none at all: JSON-LD ignores them
+/// there (jsonld.js refuses `@propagate` and `@import` in safe mode as
+/// `invalid property`; the rest it drops silently), so no signature covers them.
+const NODE_KEYWORDS: &[&str] =
+    &["@context", "@id", "@type", "@graph", "@included", "@index", "@list", "@set", "@value", "@language", "@direction", "@nest", "@reverse", "@none"];
+
 /// Walk the JSON: collect context URLs that are not bundled, and everything
 /// JSON-LD would drop or refuse in jsonld.js safe mode that the RDF output
 /// cannot show (see "Safe mode" in the module docs): keys of keyword form that
@@ -851,8 +860,8 @@ impl Precheck<'_> {
                         }
                     }
                 }
-                _ if k.starts_with('@') && !KEYWORDS.contains(&k.as_str()) => {
-                    self.refuse(format!("key `{k}` looks like a JSON-LD keyword and would be ignored"));
+                _ if k.starts_with('@') && !NODE_KEYWORDS.contains(&k.as_str()) => {
+                    self.refuse(format!("key `{k}` is not a keyword of a node or value object and would be ignored"));
                 }
                 _ => {}
             }

@@ -5,7 +5,7 @@
 // tests/safe_mode.rs, so the page and the CLI agree.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { unsafeNull } from "./safety";
+import { unsafeBody } from "./safety";
 import { verifyText } from "./verify";
 
 const VECTORS = process.env.BACKPACK_VECTORS ?? "/work/shared/vectors";
@@ -26,6 +26,11 @@ const injections: [string, (d: Doc) => void][] = [
   ["@id of keyword form", (d) => (d.credentialSubject.alignment = [{ id: "@fake", targetName: "EQF 8" }])],
   ["inline context mapping a term to null", (d) => { d["@context"].push({ ectsFake: null }); d.credentialSubject.ectsFake = 30; }],
   ["inline context mapping a term to a blank node", (d) => { d["@context"].push({ ectsFake: "_:e" }); d.credentialSubject.ectsFake = 30; }],
+  ["@vocab on a node", (d) => (d.credentialSubject["@vocab"] = "https://example.org/")],
+  ["@propagate on a node", (d) => (d.credentialSubject["@propagate"] = true)],
+  ["@included node with an invalid id", (d) => (d.credentialSubject["@included"] = [{ id: "urn:fake y", type: ["Alignment"], name: "EQF 8" }])],
+  ["@reverse node with an invalid id", (d) => (d.credentialSubject["@reverse"] = { alignment: { id: "urn:fake y", name: "rev" } })],
+  ["@graph node with an invalid id", (d) => (d.credentialSubject["@graph"] = [{ id: "urn:fake y", name: "Fake" }])],
 ];
 
 describe("safe mode on the page", () => {
@@ -44,10 +49,21 @@ describe("safe mode on the page", () => {
   });
 
   it("finds nulls outside @context and @json values only", () => {
-    expect(unsafeNull({ "@context": [{ a: null }], name: "x" })).toBeUndefined();
-    expect(unsafeNull({ a: { "@type": "@json", "@value": { b: null } } })).toBeUndefined();
-    expect(unsafeNull({ credentialSchema: { jsonSchema: { x: null } } })).toBeUndefined();
-    expect(unsafeNull({ a: [1, null] })).toContain("`a`");
-    expect(unsafeNull({ a: { b: null } })).toContain("`b`");
+    expect(unsafeBody({ "@context": [{ "@protected": true, "@version": 1.1 }], name: "x" })).toBeUndefined();
+    expect(unsafeBody({ a: { "@type": "@json", "@value": { b: null } } })).toBeUndefined();
+    expect(unsafeBody({ credentialSchema: { jsonSchema: { x: null } } })).toBeUndefined();
+    expect(unsafeBody({ a: [1, null] })).toContain("`a`");
+    expect(unsafeBody({ a: { b: null } })).toContain("`b`");
+  });
+
+  it("refuses what JSON-LD ignores without an event, as the CLI does", () => {
+    expect(unsafeBody({ a: { "@vocab": "https://x/" } })).toContain("@vocab");
+    expect(unsafeBody({ a: { "@propagate": true } })).toContain("@propagate");
+    expect(unsafeBody({ "@context": [{ unused: null }] })).toContain("unused");
+    expect(unsafeBody({ "@context": [{ e: { "@id": "_:e" } }] })).toContain("blank node");
+    expect(unsafeBody({ a: { "@context": null, b: 1 } })).toContain("@context: null");
+    expect(unsafeBody({ verifiableCredential: ["urn:x"] })).toContain("verifiableCredential");
+    expect(unsafeBody({ verifiableCredential: [{ id: "urn:x" }] })).toContain("verifiableCredential");
+    expect(unsafeBody({ a: { id: "@fake" } })).toContain("keyword");
   });
 });
