@@ -22,6 +22,10 @@ function base58(bytes: Uint8Array): string {
     s = A[Number(n % 58n)] + s;
     n /= 58n;
   }
+  for (const b of bytes) {
+    if (b !== 0) break;
+    s = "1" + s;
+  }
   return s;
 }
 
