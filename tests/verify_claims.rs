@@ -270,3 +270,41 @@ fn ob2_signed_badge_expires_is_honoured() {
     assert_eq!(expired.check("not-expired").map(|c| c.outcome), Some(backpack::verify::Outcome::Fail), "{:?}", expired.checks);
     assert_eq!(expired.check("proof").map(|c| c.outcome), Some(backpack::verify::Outcome::Pass));
 }
+
+#[test]
+fn a_status_list_whose_proof_expired_clears_nobody() {
+    use std::io::Write;
+    let iss = issuer();
+    let s = Server::start();
+    let list_url = "https://status.example/lists/1";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&[0u8; 16_384]).unwrap();
+    let list = json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/vc/status-list/2021/v1", "https://w3id.org/security/data-integrity/v1"],
+        "id": list_url, "type": ["VerifiableCredential", "StatusList2021Credential"], "issuer": iss.did,
+        "issuanceDate": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": format!("{list_url}#list"), "type": "StatusList2021", "statusPurpose": "revocation",
+                              "encodedList": b64(&gz.finish().unwrap())}
+    });
+    let signed_list = |expires: &str| {
+        let options = json!({"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "created": "2025-01-01T00:00:00Z",
+                             "expires": expires, "verificationMethod": iss.vm, "proofPurpose": "assertionMethod"});
+        backpack::verify::sign::sign_with_options(&list, &iss.key, options).unwrap().to_string()
+    };
+    let mut c = credential(&iss.did);
+    c["@context"].as_array_mut().unwrap().insert(1, json!("https://w3id.org/vc/status-list/2021/v1"));
+    c["credentialStatus"] = json!({"id": format!("{list_url}#3"), "type": "StatusList2021Entry", "statusPurpose": "revocation",
+                                   "statusListIndex": "3", "statusListCredential": list_url});
+    let signed = backpack::verify::sign::sign_data_integrity(&c, "eddsa-rdfc-2022", &iss.key, &iss.vm, "2025-01-01T00:00:00Z").unwrap();
+    let f = backpack::import::Fetcher::new().unwrap().with_map("https://status.example/", &s.url("/"));
+    let opts = backpack::verify::VerifyOptions { fetcher: Some(f), now: chrono::DateTime::parse_from_rfc3339(NOW).unwrap().into() };
+    let run = || backpack::verify::verify_input(&backpack::import::Input::Text { label: "c".into(), text: signed.to_string() }, &opts);
+    s.route("/lists/1", Resp::json(signed_list("2027-01-01T00:00:00Z")));
+    let r = run();
+    assert_eq!(r.check("status").map(|c| c.outcome), Some(backpack::verify::Outcome::Pass), "{:?}", r.checks);
+    s.route("/lists/1", Resp::json(signed_list("2026-01-01T00:00:00Z")));
+    let r = run();
+    let st = r.check("status").unwrap();
+    assert_eq!(st.outcome, backpack::verify::Outcome::Error, "{:?}", r.checks);
+    assert!(st.detail.contains("the proof expired on 2026-01-01T00:00:00Z"), "{}", st.detail);
+}

@@ -777,6 +777,10 @@ fn list_problem(list_vc: &Value, resolver: &NetResolver, now: DateTime<Utc>) -> 
     if let Some(bad) = outcomes.iter().find(|o| o.status != ProofStatus::Valid) {
         return Some(format!("its proof: {}", bad.detail));
     }
+    let proofs = list(list_vc.get("proof"));
+    if let Some(stale) = outcomes.iter().find_map(|o| proofs.get(o.index).and_then(|p| proof_time_problem(p, now))) {
+        return Some(format!("its proof: {stale}"));
+    }
     if let Some(u) = str_of(list_vc, "validUntil").or_else(|| str_of(list_vc, "expirationDate")) {
         if parse_date(&u).map(|d| d < now).unwrap_or(true) {
             return Some(format!("it expired on {u}"));
