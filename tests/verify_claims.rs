@@ -308,3 +308,26 @@ fn a_status_list_whose_proof_expired_clears_nobody() {
     assert_eq!(st.outcome, backpack::verify::Outcome::Error, "{:?}", r.checks);
     assert!(st.detail.contains("the proof expired on 2026-01-01T00:00:00Z"), "{}", st.detail);
 }
+
+#[test]
+fn a_presentation_whose_holder_proof_expired_is_invalid() {
+    let iss = issuer();
+    let holder = ed25519_dalek::SigningKey::from_bytes(&[43u8; 32]);
+    let (hdid, hvm) = backpack::verify::sign::did_key_of(&holder);
+    let c = backpack::verify::sign::sign_data_integrity(&credential(&iss.did), "eddsa-rdfc-2022", &iss.key, &iss.vm, "2025-01-01T00:00:00Z").unwrap();
+    let vp = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "holder": hdid, "verifiableCredential": [c]});
+    let sign = |expires: &str| {
+        let options = json!({"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "created": "2026-05-01T00:00:00Z",
+                             "expires": expires, "verificationMethod": hvm, "proofPurpose": "authentication"});
+        backpack::verify::sign::sign_with_options(&vp, &holder, options).unwrap().to_string()
+    };
+    let reports = verify_files(&[("vp-current.json", sign("2026-07-01T00:00:00Z")), ("vp-expired.json", sign("2026-05-02T00:00:00Z"))]);
+    let (current, expired) = (&reports[0].1, &reports[1].1);
+    assert_eq!(current["verdict"], "valid", "{current}");
+    assert_eq!(outcome(current, "holder-binding"), "pass");
+    assert_eq!(expired["verdict"], "invalid", "{expired}");
+    assert_eq!(outcome(expired, "proof"), "fail", "{expired}");
+    assert!(detail(expired, "proof").contains("the proof expired on 2026-05-02T00:00:00Z"), "{expired}");
+    assert_eq!(outcome(expired, "holder-binding"), "skip", "an expired proof binds nobody: {expired}");
+    assert_eq!(expired["credentials"][0]["verdict"], "valid", "the credential inside is still fine: {expired}");
+}

@@ -653,7 +653,7 @@ pub const CLOCK_SKEW_SECONDS: i64 = 60;
 /// not held against it: `--now` before the signing moment is a routine
 /// question ("was this valid then?"), and published test credentials are
 /// checked at moments before their proofs were made.
-fn proof_time_problem(proof: &Value, now: DateTime<Utc>) -> Option<String> {
+pub(super) fn proof_time_problem(proof: &Value, now: DateTime<Utc>) -> Option<String> {
     let e = proof.get("expires")?;
     match e.as_str().and_then(parse_date) {
         None => Some(format!("its 'expires' is not a date: {e}")),

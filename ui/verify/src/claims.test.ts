@@ -6,6 +6,7 @@ import canonicalize from "canonicalize";
 import { CompactSign, exportJWK, generateKeyPair } from "jose";
 import { describe, expect, it } from "vitest";
 import { CLOCK_SKEW_SECONDS } from "./dates";
+import { verifyInput, type PresentationResult } from "./presentation";
 import { verifyText } from "./verify";
 
 const NOW = new Date("2026-06-01T12:00:00Z");
@@ -153,5 +154,23 @@ describe("Data Integrity proof times", () => {
       expect(get(r, "proof")?.detail).toContain("signature");
       expect(get(r, "issuer-binding")?.outcome).toBe("skip");
     }
+  });
+});
+
+describe("a presentation's holder proof", () => {
+  it("fails when its expires has passed, and then binds nobody; the credential inside stays valid", async () => {
+    const i = await issuer();
+    const h = await issuer();
+    const c = JSON.parse(await signJcs(i, credential(i.did), {}));
+    const vp = { "@context": ["https://www.w3.org/ns/credentials/v2"], type: ["VerifiablePresentation"], holder: h.did, verifiableCredential: [c] };
+    const signed = (expires: string) => signJcs(h, vp, { created: "2026-05-01T00:00:00Z", expires, proofPurpose: "authentication" });
+    const ok = (await verifyInput(await signed("2026-07-01T00:00:00Z"), NOW)) as PresentationResult;
+    expect(ok.verdict).toBe("valid");
+    const r = (await verifyInput(await signed("2026-05-02T00:00:00Z"), NOW)) as PresentationResult;
+    expect(r.verdict).toBe("invalid");
+    expect(get(r, "proof")?.outcome).toBe("fail");
+    expect(get(r, "proof")?.detail).toContain("the proof expired on 2026-05-02T00:00:00Z");
+    expect(get(r, "holder-binding")?.outcome).toBe("skip");
+    expect(r.credentials[0].verdict).toBe("valid");
   });
 });
