@@ -159,6 +159,8 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
         Check::fail(report::SCHEMA, problems.join("; "))
     });
 
+    // A VC-JWT's registered claims, for the date checks.
+    let mut jwt_claims: Option<JwtClaims> = None;
     match c.format {
         Format::Ob3JsonLd | Format::Clr2 if !jwt => {
             checks.push(contexts_check(&doc));
@@ -196,11 +198,7 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
             checks.push(proof);
             checks.push(binding);
             checks.push(claims.check());
-            let mut dates = date_checks(c, opts.now);
-            claims.apply_times(&mut dates, opts.now);
-            checks.extend(dates);
-            checks.push(status_check(&doc, c, &resolver, opts));
-            return Report::from_checks(checks);
+            jwt_claims = Some(claims);
         }
         Format::Ob2Signed => {
             let token = std::str::from_utf8(&p.original).unwrap_or_default();
@@ -214,7 +212,11 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
             checks.push(binding);
         }
     }
-    checks.extend(date_checks(c, opts.now));
+    let mut dates = date_checks(c, opts.now);
+    if let Some(claims) = &jwt_claims {
+        claims.apply_times(&mut dates, opts.now);
+    }
+    checks.extend(dates);
     checks.push(status_check(&doc, c, &resolver, opts));
     Report::from_checks(checks)
 }
