@@ -2,8 +2,11 @@
 //!
 //! Formats: OB 3.0 / CLR 2.0 with Data Integrity proofs ([`super::dataintegrity`]),
 //! VC-JWT and OB 2.0 signed badges ([`super::jws`]), OB 2.0 hosted assertions
-//! (re-fetched and compared). Then issuer binding, dates against a settable
-//! "now", and status ([`super::status`]).
+//! (re-fetched and compared). Then issuer binding, a VC-JWT's registered
+//! claims against its credential (`jwt-claims`), dates against a settable
+//! "now" (the credential's, a VC-JWT's `exp`/`nbf`/`iat` and a Data Integrity
+//! proof's `expires`, all with [`CLOCK_SKEW_SECONDS`] of leeway),
+//! and status ([`super::status`]).
 //!
 //! Network: only through `VerifyOptions::fetcher`. With `None` nothing is
 //! fetched, and every check that needs the network says "could not check".
@@ -129,13 +132,17 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
     let resolver = NetResolver::new(opts.fetcher.clone());
     let mut checks = vec![Check::pass(report::FORMAT, c.format.label())];
     let jwt = p.media_type == "application/jwt";
-    // The signed content as JSON: the document itself, or the JWT payload's VC.
-    let doc: Option<Value> = if jwt || p.media_type == "application/jose" {
-        import::decode_jws(std::str::from_utf8(&p.original).unwrap_or_default())
-            .ok()
-            .map(|(_, payload)| payload.get("vc").filter(|v| v.is_object()).cloned().unwrap_or(payload))
+    // The JWT payload, whose registered claims are checked against the credential.
+    let payload: Option<Value> = if jwt || p.media_type == "application/jose" {
+        import::decode_jws(std::str::from_utf8(&p.original).unwrap_or_default()).ok().map(|(_, payload)| payload)
     } else {
-        serde_json::from_slice(&p.original).ok()
+        None
+    };
+    // The signed content as JSON: the document itself, or the JWT payload's VC.
+    let doc: Option<Value> = match &payload {
+        Some(payload) => Some(payload.get("vc").filter(|v| v.is_object()).cloned().unwrap_or_else(|| payload.clone())),
+        None if jwt || p.media_type == "application/jose" => None,
+        None => serde_json::from_slice(&p.original).ok(),
     };
     let Some(doc) = doc else {
         checks.push(Check::fail(report::FORMAT, "the stored original is not readable JSON"));
@@ -152,6 +159,8 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
         Check::fail(report::SCHEMA, problems.join("; "))
     });
 
+    // A VC-JWT's registered claims, for the date checks.
+    let mut jwt_claims: Option<JwtClaims> = None;
     match c.format {
         Format::Ob3JsonLd | Format::Clr2 if !jwt => {
             checks.push(contexts_check(&doc));
@@ -160,20 +169,36 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
                 checks.push(Check::fail(report::PROOF, "the credential has no proof: anyone could have written it"));
             }
             let issuer = issuer_id(&doc);
+            let proofs = list(doc.get("proof"));
             let mut bindings = Vec::new();
             for o in &outcomes {
-                checks.push(o.check());
+                let mut check = o.check();
                 if o.status == ProofStatus::Valid {
-                    bindings.push(binding_check(issuer.as_deref(), o.controller.as_deref(), o.verification_method.as_deref()));
+                    // The signature holds; the proof must also be current.
+                    if let Some(problem) = proofs.get(o.index).and_then(|pr| proof_time_problem(pr, opts.now)) {
+                        check = Check::fail(report::PROOF, format!("{}, but {problem}", check.detail));
+                    } else {
+                        bindings.push(binding_check(issuer.as_deref(), o.controller.as_deref(), o.verification_method.as_deref()));
+                    }
                 }
+                checks.push(check);
             }
             checks.push(merge_bindings(bindings, outcomes.is_empty()));
         }
         Format::Ob3Jwt | Format::Clr2 => {
             let token = std::str::from_utf8(&p.original).unwrap_or_default();
-            let (proof, binding) = verify_vc_jwt(token, &doc, &resolver);
+            let payload = payload.unwrap_or_default();
+            let claims = JwtClaims::read(&payload, &doc);
+            let (proof, mut binding) = verify_vc_jwt(token, &doc, claims.iss.as_deref(), &resolver);
+            if proof.outcome == report::Outcome::Pass {
+                if let Some(mismatch) = claims.iss_mismatch(&doc) {
+                    binding = Check::fail(report::ISSUER_BINDING, mismatch);
+                }
+            }
             checks.push(proof);
             checks.push(binding);
+            checks.push(claims.check());
+            jwt_claims = Some(claims);
         }
         Format::Ob2Signed => {
             let token = std::str::from_utf8(&p.original).unwrap_or_default();
@@ -187,7 +212,11 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
             checks.push(binding);
         }
     }
-    checks.extend(date_checks(c, opts.now));
+    let mut dates = date_checks(c, opts.now);
+    if let Some(claims) = &jwt_claims {
+        claims.apply_times(&mut dates, opts.now);
+    }
+    checks.extend(dates);
     checks.push(status_check(&doc, c, &resolver, opts));
     Report::from_checks(checks)
 }
@@ -275,12 +304,15 @@ fn merge_bindings(bindings: Vec<Check>, no_proofs: bool) -> Check {
 // ---------------------------------------------------------------------------
 // VC-JWT
 
-fn verify_vc_jwt(token: &str, vc: &Value, resolver: &NetResolver) -> (Check, Check) {
+/// The `proof` and `issuer-binding` checks of a VC-JWT. The issuer is the
+/// credential's, or the `iss` claim when the credential names none (VC-JWT
+/// 1.1 decoding fills `issuer` from `iss`).
+fn verify_vc_jwt(token: &str, vc: &Value, iss: Option<&str>, resolver: &NetResolver) -> (Check, Check) {
     let (header, _, _) = match jws::split(token) {
         Ok(x) => x,
         Err(e) => return (Check::fail(report::PROOF, e.to_string()), Check::skip(report::ISSUER_BINDING, "")),
     };
-    let issuer = issuer_id(vc);
+    let issuer = issuer_id(vc).or_else(|| iss.map(str::to_string));
     let kid = header.get("kid").and_then(Value::as_str);
     let (key, controller): (PublicKey, Option<String>) = if let Some(jwk) = header.get("jwk") {
         match jws::key_from_jwk(jwk) {
@@ -320,6 +352,143 @@ fn verify_vc_jwt(token: &str, vc: &Value, resolver: &NetResolver) -> (Check, Che
         binding_check(issuer.as_deref(), controller.as_deref(), kid)
     };
     (proof, binding)
+}
+
+/// The registered claims of a VC-JWT (RFC 7519 §4.1) and how they agree
+/// with the credential they carry.
+///
+/// Bound pairs: `iss` ↔ `issuer` (a mismatch fails `issuer-binding`), and in
+/// `jwt-claims`: `jti` ↔ `id`, `sub` ↔ `credentialSubject.id`; when the VC is
+/// in the `vc` claim (VC-JWT 1.1, and OB 3.0's JWT encoding) also `exp` ↔
+/// `validUntil`/`expirationDate` and `nbf` ↔ `validFrom`/`issuanceDate`, to
+/// the second. When the payload is the credential (VC-JOSE-COSE) `exp`,
+/// `nbf` and `iat` are the signature's own times and are only checked
+/// against "now". Every time claim must be a NumericDate from 1970 to 9999.
+struct JwtClaims {
+    iss: Option<String>,
+    exp: Option<DateTime<Utc>>,
+    nbf: Option<DateTime<Utc>>,
+    iat: Option<DateTime<Utc>>,
+    /// Claims present (besides `iss`), for the report.
+    present: Vec<&'static str>,
+    /// Malformed claims and disagreements with the credential.
+    problems: Vec<String>,
+}
+
+/// The largest NumericDate accepted: 9999-12-31T23:59:59Z (as the page).
+const MAX_NUMERIC_DATE: f64 = 253_402_300_799.0;
+
+fn iso(d: DateTime<Utc>) -> String {
+    d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl JwtClaims {
+    fn read(payload: &Value, vc: &Value) -> JwtClaims {
+        let mut problems = Vec::new();
+        let mut present = Vec::new();
+        let text = |name: &'static str, problems: &mut Vec<String>| match payload.get(name) {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                problems.push(format!("'{name}' must be a string, not {other}"));
+                None
+            }
+        };
+        let iss = text("iss", &mut problems);
+        let sub = text("sub", &mut problems);
+        let jti = text("jti", &mut problems);
+        let mut time = |name: &'static str, problems: &mut Vec<String>| {
+            let v = payload.get(name)?;
+            present.push(name);
+            match v.as_f64().filter(|t| (0.0..=MAX_NUMERIC_DATE).contains(t)) {
+                Some(t) => DateTime::from_timestamp(t.floor() as i64, 0),
+                None => {
+                    problems.push(format!("'{name}' is not a NumericDate (seconds since 1970, up to the year 9999): {v}"));
+                    None
+                }
+            }
+        };
+        let exp = time("exp", &mut problems);
+        let nbf = time("nbf", &mut problems);
+        let iat = time("iat", &mut problems);
+        if let Some(jti) = &jti {
+            present.push("jti");
+            if let Some(id) = str_of(vc, "id").filter(|id| id != jti) {
+                problems.push(format!("'jti' is {jti}, but the credential's id is {id}"));
+            }
+        }
+        if let Some(sub) = &sub {
+            present.push("sub");
+            let ids: Vec<String> = list(vc.get("credentialSubject")).into_iter().filter_map(|s| str_of(s, "id")).collect();
+            if !ids.is_empty() && !ids.contains(sub) {
+                problems.push(format!("'sub' is {sub}, but the credential's subject is {}", ids.join(", ")));
+            }
+        }
+        // VC-JWT 1.1 / OB 3.0: the token's dates are the credential's dates.
+        if payload.get("vc").is_some_and(Value::is_object) {
+            let agree = |claim: Option<DateTime<Utc>>, name: &str, keys: [&str; 2], problems: &mut Vec<String>| {
+                let Some(t) = claim else { return };
+                let own: Vec<(String, DateTime<Utc>)> =
+                    keys.iter().filter_map(|k| str_of(vc, k)).filter_map(|s| parse_date(&s).map(|d| (s, d))).collect();
+                if !own.is_empty() && !own.iter().any(|(_, d)| d.timestamp() == t.timestamp()) {
+                    let shown: Vec<&str> = own.iter().map(|(s, _)| s.as_str()).collect();
+                    problems.push(format!("'{name}' is {}, but the credential says {}", iso(t), shown.join(" / ")));
+                }
+            };
+            agree(exp, "exp", ["validUntil", "expirationDate"], &mut problems);
+            agree(nbf, "nbf", ["validFrom", "issuanceDate"], &mut problems);
+        }
+        JwtClaims { iss, exp, nbf, iat, present, problems }
+    }
+
+    /// `iss` naming another issuer than the credential does.
+    fn iss_mismatch(&self, vc: &Value) -> Option<String> {
+        let (iss, issuer) = (self.iss.as_deref()?, issuer_id(vc)?);
+        (iss != issuer).then(|| format!("the token's 'iss' is {iss}, but the credential's issuer is {issuer}"))
+    }
+
+    /// The `jwt-claims` check.
+    fn check(&self) -> Check {
+        if !self.problems.is_empty() {
+            Check::fail(report::JWT_CLAIMS, self.problems.join("; "))
+        } else if self.present.is_empty() {
+            Check::skip(report::JWT_CLAIMS, "the token carries none of the claims exp, nbf, iat, jti, sub")
+        } else {
+            Check::pass(report::JWT_CLAIMS, format!("{} agree with the credential", self.present.join(", ")))
+        }
+    }
+
+    /// Fold `nbf`, `iat` and `exp` into the `not-before` and `not-expired`
+    /// checks ([`date_checks`]' two): a token not yet valid, issued in the
+    /// future or expired fails them even when the credential's own dates hold.
+    fn apply_times(&self, dates: &mut [Check], now: DateTime<Utc>) {
+        let skew = chrono::Duration::seconds(CLOCK_SKEW_SECONDS);
+        let early = match (self.nbf, self.iat) {
+            (Some(n), _) if n > now + skew => Some(format!("the token is not valid before {} (its 'nbf')", iso(n))),
+            (_, Some(i)) if i > now + skew => Some(format!("the token says it was issued at {}, in the future (its 'iat')", iso(i))),
+            _ => None,
+        };
+        if let (Some(why), Some(nb)) = (early, dates.get_mut(0)) {
+            if nb.outcome != report::Outcome::Fail {
+                *nb = Check::fail(report::NOT_BEFORE, why);
+            }
+        } else if let Some(nb) = dates.get_mut(0).filter(|c| c.outcome == report::Outcome::Skip) {
+            if let Some(n) = self.nbf {
+                *nb = Check::pass(report::NOT_BEFORE, format!("the token is valid from {} (its 'nbf')", iso(n)));
+            } else if let Some(i) = self.iat {
+                *nb = Check::pass(report::NOT_BEFORE, format!("the token was issued at {} (its 'iat')", iso(i)));
+            }
+        }
+        if let (Some(e), Some(ne)) = (self.exp, dates.get_mut(1)) {
+            if e < now - skew {
+                if ne.outcome != report::Outcome::Fail {
+                    *ne = Check::fail(report::NOT_EXPIRED, format!("the token expired on {} (its 'exp')", iso(e)));
+                }
+            } else if ne.outcome == report::Outcome::Skip {
+                *ne = Check::pass(report::NOT_EXPIRED, format!("the token is valid until {} (its 'exp')", iso(e)));
+            }
+        }
+    }
 }
 
 fn jws_error_check(e: &JwsError) -> Check {
@@ -474,20 +643,44 @@ fn parse_date(s: &str) -> Option<DateTime<Utc>> {
         })
 }
 
+/// Leeway for clocks that differ a little, in seconds, both ways: a start
+/// date up to this far ahead still counts as started, an end date up to this
+/// far behind as not yet passed. Applies to the credential's dates, a
+/// VC-JWT's `nbf`/`iat`/`exp` and a proof's `expires`; the page
+/// uses the same (`CLOCK_SKEW_SECONDS` in ui/verify/src/verify.ts).
+pub const CLOCK_SKEW_SECONDS: i64 = 60;
+
+/// Why a Data Integrity proof whose signature holds is not current at `now`:
+/// its `expires` has passed (or is not a date). A `created` after `now` is
+/// not held against it: `--now` before the signing moment is a routine
+/// question ("was this valid then?"), and published test credentials are
+/// checked at moments before their proofs were made.
+pub(super) fn proof_time_problem(proof: &Value, now: DateTime<Utc>) -> Option<String> {
+    let e = proof.get("expires")?;
+    match e.as_str().and_then(parse_date) {
+        None => Some(format!("its 'expires' is not a date: {e}")),
+        Some(d) if d < now - chrono::Duration::seconds(CLOCK_SKEW_SECONDS) => {
+            Some(format!("the proof expired on {}", e.as_str().unwrap_or_default()))
+        }
+        Some(_) => None,
+    }
+}
+
 fn date_checks(c: &crate::model::Credential, now: DateTime<Utc>) -> Vec<Check> {
+    let skew = chrono::Duration::seconds(CLOCK_SKEW_SECONDS);
     let mut out = Vec::new();
     let from = c.valid_from.as_deref().or(c.issued.as_deref());
     let from_date = from.map(|s| (s, parse_date(s)));
     out.push(match from_date {
         None => Check::skip(report::NOT_BEFORE, "no start date"),
         Some((s, None)) => Check::fail(report::NOT_BEFORE, format!("'{s}' is not a valid date")),
-        Some((s, Some(d))) if d > now => Check::fail(report::NOT_BEFORE, format!("not valid before {s}")),
+        Some((s, Some(d))) if d > now + skew => Check::fail(report::NOT_BEFORE, format!("not valid before {s}")),
         Some((s, Some(_))) => Check::pass(report::NOT_BEFORE, format!("valid from {s}")),
     });
     out.push(match c.valid_until.as_deref().map(|s| (s, parse_date(s))) {
         None => Check::skip(report::NOT_EXPIRED, "no expiry date"),
         Some((s, None)) => Check::fail(report::NOT_EXPIRED, format!("'{s}' is not a valid date")),
-        Some((s, Some(d))) if d < now => Check::fail(report::NOT_EXPIRED, format!("expired on {s}")),
+        Some((s, Some(d))) if d < now - skew => Check::fail(report::NOT_EXPIRED, format!("expired on {s}")),
         Some((s, Some(d))) => match from_date.and_then(|(_, f)| f) {
             Some(f) if d < f => Check::fail(report::NOT_EXPIRED, format!("expires ({s}) before it starts")),
             _ => Check::pass(report::NOT_EXPIRED, format!("valid until {s}")),
@@ -585,6 +778,10 @@ fn list_problem(list_vc: &Value, resolver: &NetResolver, now: DateTime<Utc>) -> 
     }
     if let Some(bad) = outcomes.iter().find(|o| o.status != ProofStatus::Valid) {
         return Some(format!("its proof: {}", bad.detail));
+    }
+    let proofs = list(list_vc.get("proof"));
+    if let Some(stale) = outcomes.iter().find_map(|o| proofs.get(o.index).and_then(|p| proof_time_problem(p, now))) {
+        return Some(format!("its proof: {stale}"));
     }
     if let Some(u) = str_of(list_vc, "validUntil").or_else(|| str_of(list_vc, "expirationDate")) {
         if parse_date(&u).map(|d| d < now).unwrap_or(true) {

@@ -4,7 +4,7 @@
 //! The presentation's own checks, in its [`Report`]'s `checks`:
 //! `format`, `contexts` (bundled only), `proof` (Data Integrity with
 //! `proofPurpose` `authentication`; holder keys are did:key, resolved
-//! locally), `holder-binding` (the key's controller is the `holder`),
+//! locally; a proof whose `expires` has passed fails), `holder-binding` (the key's controller is the `holder`),
 //! `challenge` and `domain` (when the verifier asks for them a missing or
 //! different value fails; when it does not they are skipped), and
 //! `credentials` (pass when every credential inside is valid, fail when one
@@ -17,7 +17,7 @@
 use serde_json::Value;
 
 use super::dataintegrity::{self, ProofStatus, Purpose, StaticResolver};
-use super::engine::{contexts_check, strip_fragment, verify_embedded, VerifyOptions};
+use super::engine::{contexts_check, proof_time_problem, strip_fragment, verify_embedded, VerifyOptions};
 use super::report::{self, Check, EmbeddedReport, Outcome, Report, Verdict};
 use crate::import::json::{has_type, list, str_of};
 use crate::import::{self, ImportOptions, Input};
@@ -84,8 +84,16 @@ pub fn verify(vp: &Value, opts: &VerifyOptions, expect: &Expect) -> Report {
     if outcomes.is_empty() {
         checks.push(Check::fail(report::PROOF, "the presentation has no proof: anyone could have put it together"));
     }
-    checks.extend(outcomes.iter().map(|o| o.check()));
-    let valid = outcomes.iter().find(|o| o.status == ProofStatus::Valid);
+    // A proof whose signature holds but whose `expires` has passed is not valid.
+    let vp_proofs = list(vp.get("proof"));
+    let stale = |o: &dataintegrity::ProofOutcome| {
+        (o.status == ProofStatus::Valid).then(|| vp_proofs.get(o.index).and_then(|p| proof_time_problem(p, opts.now))).flatten()
+    };
+    checks.extend(outcomes.iter().map(|o| match stale(o) {
+        Some(problem) => Check::fail(report::PROOF, format!("{}, but {problem}", o.check().detail)),
+        None => o.check(),
+    }));
+    let valid = outcomes.iter().find(|o| o.status == ProofStatus::Valid && stale(o).is_none());
     let holder = holder_id(vp);
     checks.push(match (valid, holder.as_deref()) {
         (_, None) => Check::fail(report::HOLDER_BINDING, "the presentation names no holder"),

@@ -17,6 +17,9 @@ pub const NOT_EXPIRED: &str = "not-expired";
 pub const STATUS: &str = "status";
 pub const CONTEXTS: &str = "contexts";
 pub const SCHEMA: &str = "schema";
+/// VC-JWT only: the token's registered claims (`jti`, `sub`, `exp`, `nbf`,
+/// `iat`) are well-formed and agree with the credential they carry.
+pub const JWT_CLAIMS: &str = "jwt-claims";
 /// Presentations only: the proof's key belongs to the `holder`.
 pub const HOLDER_BINDING: &str = "holder-binding";
 /// Presentations only: the proof carries the challenge the verifier asked for.
@@ -91,6 +94,8 @@ impl Check {
             (CONTEXTS, true) => "Bekende woordenlijst",
             (SCHEMA, false) => "Structure",
             (SCHEMA, true) => "Structuur",
+            (JWT_CLAIMS, false) => "Token agrees with the credential",
+            (JWT_CLAIMS, true) => "Token klopt met de credential",
             (HOLDER_BINDING, false) => "Signed by the holder",
             (HOLDER_BINDING, true) => "Ondertekend door de houder",
             (CHALLENGE, false) => "Challenge",

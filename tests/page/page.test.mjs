@@ -18,6 +18,7 @@ import { deflateRawSync, gzipSync } from "node:zlib";
 import { webcrypto as crypto } from "node:crypto";
 import { chromium } from "playwright-core";
 import { CompactSign, exportJWK, generateKeyPair } from "jose";
+import canonicalize from "canonicalize";
 import { startShares, startStatic } from "./server.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -142,10 +143,19 @@ function b58(bytes) {
     s = A[Number(n % 58n)] + s;
     n /= 58n;
   }
+  for (const b of bytes) {
+    if (b !== 0) break;
+    s = "1" + s;
+  }
   return s;
 }
 
-/** Extra files made here: a tampered OB 3.0 credential and VC-JWTs (EdDSA did:key, ES256 and RS256 jwk; tampered; expired). */
+/**
+ * Extra files made here: a tampered OB 3.0 credential and VC-JWTs (EdDSA
+ * did:key, ES256 and RS256 jwk; tampered; expired; registered claims that
+ * disagree with the credential or with NOW), and eddsa-jcs-2022 proofs with
+ * an `expires` before and after NOW.
+ */
 async function makeGenerated(dir) {
   const out = [];
   // A genuine eddsa-rdfc-2022 did:key credential, changed after signing.
@@ -189,6 +199,23 @@ async function makeGenerated(dir) {
     "jwt-eddsa-expired.jwt": await sign({ vc: vc(did, { validUntil: "2025-01-01T00:00:00Z" }), iss: did }, { alg: "EdDSA", kid: `${did}#${mb}` }, ed.privateKey),
     "jwt-eddsa-wrong-issuer.jwt": await sign({ vc: vc("did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2") }, { alg: "EdDSA", kid: `${did}#${mb}` }, ed.privateKey),
   };
+  // Registered claims that disagree with the credential or with NOW (2025-06-01), and a proof past its `expires`.
+  const day = 86400;
+  const now = Date.parse(NOW) / 1000;
+  const kid = { alg: "EdDSA", kid: `${did}#${mb}` };
+  jwts["jwt-claims-exp-past.jwt"] = await sign({ vc: vc(did), iss: did, exp: now - day }, kid, ed.privateKey);
+  jwts["jwt-claims-iss-other.jwt"] = await sign({ vc: vc(did), iss: "did:web:someone-else.example" }, kid, ed.privateKey);
+  jwts["jwt-claims-mismatch.jwt"] = await sign({ vc: vc(did), iss: did, jti: "urn:uuid:00000000-0000-4000-8000-000000000000", sub: "did:example:someone-else", nbf: 1725148800 + day }, kid, ed.privateKey);
+  jwts["jwt-claims-future.jwt"] = await sign({ ...vc(did), iss: did, nbf: now + day, iat: now + day }, kid, ed.privateKey);
+  jwts["jwt-claims-skew.jwt"] = await sign({ ...vc(did), iss: did, exp: now - 30, iat: now + 30 }, kid, ed.privateKey);
+  for (const [name, expires] of [["di-expires-past.json", "2025-05-01T00:00:00Z"], ["di-expires-future.json", "2026-05-01T00:00:00Z"]]) {
+    const doc = vc(did);
+    const proof = { type: "DataIntegrityProof", cryptosuite: "eddsa-jcs-2022", created: "2024-09-01T00:00:00Z", expires, verificationMethod: `${did}#${mb}`, proofPurpose: "assertionMethod", "@context": doc["@context"] };
+    const hash = async (o) => new Uint8Array(await crypto.subtle.digest("SHA-256", Buffer.from(canonicalize(o))));
+    const sig = new Uint8Array(await crypto.subtle.sign("Ed25519", ed.privateKey, Buffer.concat([await hash(proof), await hash(doc)])));
+    writeFileSync(join(dir, name), JSON.stringify({ ...doc, proof: { ...proof, proofValue: "z" + b58(sig) } }));
+    out.push(join(dir, name));
+  }
   const good = jwts["jwt-eddsa-didkey.jwt"].split(".");
   const payload = JSON.parse(Buffer.from(good[1], "base64url"));
   payload.vc.credentialSubject.achievement.creditsAvailable = 30;

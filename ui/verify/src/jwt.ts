@@ -2,10 +2,13 @@
 // verify_vc_jwt in src/verify/engine.rs. Keys from did:key (`kid`) or the
 // header's own `jwk`; signatures checked with WebCrypto (ES256, RS256) and
 // @noble/ed25519 in strict mode (EdDSA, as ed25519-dalek verify_strict).
+// The registered claims against the credential (`jwt-claims`, and `iss` in
+// `issuer-binding`), as JwtClaims in engine.rs.
 import * as ed from "@noble/ed25519";
 import { decodeDidKey, DidKeyError, fromBase64url } from "./didkey";
-import { isObj, issuerId, type Obj } from "./json";
-import { error, fail, ISSUER_BINDING, pass, PROOF, skip, type Check } from "./report";
+import { iso, parseDate, SKEW_MS } from "./dates";
+import { isObj, issuerId, list, strOf, type Obj } from "./json";
+import { error, fail, ISSUER_BINDING, JWT_CLAIMS, NOT_BEFORE, NOT_EXPIRED, pass, PROOF, skip, type Check } from "./report";
 import { bindingCheck } from "./binding";
 
 export class JwtFormatError extends Error {}
@@ -125,8 +128,11 @@ async function signatureMatches(key: Key, input: string, sig: Uint8Array): Promi
   }
 }
 
-/** The `proof` and `issuer-binding` checks of a VC-JWT whose VC is `vc`. */
-export async function verifyVcJwt(token: string, vc: unknown): Promise<[Check, Check]> {
+/**
+ * The `proof` and `issuer-binding` checks of a VC-JWT whose VC is `vc`. The
+ * issuer is the credential's, or `iss` when the credential names none.
+ */
+export async function verifyVcJwt(token: string, vc: unknown, iss?: string): Promise<[Check, Check]> {
   const parts = token.trim().split(".");
   if (parts.length !== 3) return [fail(PROOF, `a compact JWS has 3 parts, this has ${parts.length}`), skip(ISSUER_BINDING)];
   let header: Obj;
@@ -137,7 +143,7 @@ export async function verifyVcJwt(token: string, vc: unknown): Promise<[Check, C
   } catch (e) {
     return [fail(PROOF, (e as Error).message), skip(ISSUER_BINDING)];
   }
-  const issuer = issuerId(vc);
+  const issuer = issuerId(vc) ?? iss;
   const kid = typeof header.kid === "string" ? header.kid : undefined;
   let key: Key;
   let controller: string | undefined;
@@ -175,4 +181,131 @@ export async function verifyVcJwt(token: string, vc: unknown): Promise<[Check, C
     return [proof, error(ISSUER_BINDING, "the token carries its own key (jwk), which nothing ties to the issuer")];
   }
   return [proof, bindingCheck(issuer, controller, kid)];
+}
+
+// ---------------------------------------------------------------------------
+// Registered claims (RFC 7519 §4.1) against the credential
+
+/** The largest NumericDate accepted: 9999-12-31T23:59:59Z (as engine.rs). */
+const MAX_NUMERIC_DATE = 253_402_300_799;
+
+export interface Claims {
+  iss?: string;
+  exp?: Date;
+  nbf?: Date;
+  iat?: Date;
+  /** Claims present besides `iss`. */
+  present: string[];
+  /** Malformed claims and disagreements with the credential. */
+  problems: string[];
+  /** `iss` naming another issuer than the credential does. */
+  issMismatch(vc: unknown): string | undefined;
+  /** The `jwt-claims` check. */
+  check(): Check;
+}
+
+const show = (v: unknown) => JSON.stringify(v);
+
+/**
+ * Read the registered claims of `payload` and compare them with `vc`: `jti` ↔
+ * `id`, `sub` ↔ `credentialSubject.id`, and with a `vc` claim (VC-JWT 1.1, OB
+ * 3.0) `exp` ↔ `validUntil`/`expirationDate`, `nbf` ↔ `validFrom`/`issuanceDate`.
+ */
+export function readClaims(payload: unknown, vc: unknown): Claims {
+  const p: Obj = isObj(payload) ? payload : {};
+  const problems: string[] = [];
+  const present: string[] = [];
+  const text = (name: string) => {
+    const v = p[name];
+    if (v === undefined) return undefined;
+    if (typeof v === "string") return v;
+    problems.push(`'${name}' must be a string, not ${show(v)}`);
+    return undefined;
+  };
+  const iss = text("iss");
+  const sub = text("sub");
+  const jti = text("jti");
+  const time = (name: string) => {
+    const v = p[name];
+    if (v === undefined) return undefined;
+    present.push(name);
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= MAX_NUMERIC_DATE) return new Date(Math.floor(v) * 1000);
+    problems.push(`'${name}' is not a NumericDate (seconds since 1970, up to the year 9999): ${show(v)}`);
+    return undefined;
+  };
+  const exp = time("exp");
+  const nbf = time("nbf");
+  const iat = time("iat");
+  if (jti !== undefined) {
+    present.push("jti");
+    const id = strOf(vc, "id");
+    if (id !== undefined && id !== jti) problems.push(`'jti' is ${jti}, but the credential's id is ${id}`);
+  }
+  if (sub !== undefined) {
+    present.push("sub");
+    const ids = list(isObj(vc) ? vc.credentialSubject : undefined)
+      .map((s) => strOf(s, "id"))
+      .filter((x): x is string => x !== undefined);
+    if (ids.length > 0 && !ids.includes(sub)) problems.push(`'sub' is ${sub}, but the credential's subject is ${ids.join(", ")}`);
+  }
+  if (isObj(p.vc)) {
+    const agree = (claim: Date | undefined, name: string, keys: string[]) => {
+      if (!claim) return;
+      const own = keys
+        .map((k) => strOf(vc, k))
+        .filter((s): s is string => s !== undefined)
+        .map((s) => [s, parseDate(s)] as const)
+        .filter((x): x is readonly [string, Date] => x[1] !== undefined);
+      const secs = (d: Date) => Math.floor(d.getTime() / 1000);
+      if (own.length > 0 && !own.some(([, d]) => secs(d) === secs(claim))) {
+        problems.push(`'${name}' is ${iso(claim)}, but the credential says ${own.map(([s]) => s).join(" / ")}`);
+      }
+    };
+    agree(exp, "exp", ["validUntil", "expirationDate"]);
+    agree(nbf, "nbf", ["validFrom", "issuanceDate"]);
+  }
+  return {
+    iss,
+    exp,
+    nbf,
+    iat,
+    present,
+    problems,
+    issMismatch(v: unknown) {
+      const issuer = issuerId(v);
+      return iss !== undefined && issuer !== undefined && iss !== issuer
+        ? `the token's 'iss' is ${iss}, but the credential's issuer is ${issuer}`
+        : undefined;
+    },
+    check() {
+      if (problems.length > 0) return fail(JWT_CLAIMS, problems.join("; "));
+      if (present.length === 0) return skip(JWT_CLAIMS, "the token carries none of the claims exp, nbf, iat, jti, sub");
+      return pass(JWT_CLAIMS, `${present.join(", ")} agree with the credential`);
+    },
+  };
+}
+
+/**
+ * Fold `nbf`, `iat` and `exp` into the `not-before` and `not-expired` checks
+ * (`dates`, as dateChecks makes them): a token not yet valid, issued in the
+ * future or expired fails them even when the credential's own dates hold.
+ */
+export function applyClaimTimes(c: Claims, dates: Check[], now: Date): void {
+  const t = now.getTime();
+  let early: string | undefined;
+  if (c.nbf && c.nbf.getTime() > t + SKEW_MS) early = `the token is not valid before ${iso(c.nbf)} (its 'nbf')`;
+  else if (c.iat && c.iat.getTime() > t + SKEW_MS) early = `the token says it was issued at ${iso(c.iat)}, in the future (its 'iat')`;
+  if (early !== undefined) {
+    if (dates[0].outcome !== "fail") dates[0] = fail(NOT_BEFORE, early);
+  } else if (dates[0].outcome === "skip") {
+    if (c.nbf) dates[0] = pass(NOT_BEFORE, `the token is valid from ${iso(c.nbf)} (its 'nbf')`);
+    else if (c.iat) dates[0] = pass(NOT_BEFORE, `the token was issued at ${iso(c.iat)} (its 'iat')`);
+  }
+  if (c.exp) {
+    if (c.exp.getTime() < t - SKEW_MS) {
+      if (dates[1].outcome !== "fail") dates[1] = fail(NOT_EXPIRED, `the token expired on ${iso(c.exp)} (its 'exp')`);
+    } else if (dates[1].outcome === "skip") {
+      dates[1] = pass(NOT_EXPIRED, `the token is valid until ${iso(c.exp)} (its 'exp')`);
+    }
+  }
 }

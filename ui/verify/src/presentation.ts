@@ -1,6 +1,7 @@
 // Verifiable Presentations (VC Data Model 2.0), as src/verify/presentation.rs:
 // the presentation's own checks format, contexts, proof (Data Integrity with
-// proofPurpose `authentication`, did:key holder keys only), holder-binding,
+// proofPurpose `authentication`, did:key holder keys only, a passed
+// `expires` fails), holder-binding,
 // challenge, domain and credentials, then every credential inside through the
 // credential verifier (verify.ts), one embedded report each: JSON-LD
 // credentials as embedded, EnvelopedVerifiableCredentials
@@ -10,7 +11,8 @@
 // The page has no challenge or domain to expect (nobody asked the holder for
 // one), so, as `backpack verify` without --challenge/--domain, both checks
 // are "not applicable" and only say what the signed proof carries.
-import { verifyProofs, proofCheck } from "./di";
+import { proofTimeProblem } from "./dates";
+import { verifyProofs, proofCheck, type ProofOutcome } from "./di";
 import { hasType, isObj, list, stripFragment, strOf, type Json, type Obj } from "./json";
 import * as R from "./report";
 import { summarize } from "./summary";
@@ -116,8 +118,13 @@ export async function verifyPresentation(vp: Obj, now: Date, expect: Expect = {}
   // The holder's proof.
   const outcomes = await verifyProofs(vp, "authentication");
   if (outcomes.length === 0) checks.push(R.fail(R.PROOF, "the presentation has no proof: anyone could have put it together"));
-  checks.push(...outcomes.map(proofCheck));
-  const valid = outcomes.find((o) => o.status === "valid");
+  // A proof whose signature holds but whose `expires` has passed is not valid.
+  const stale = (o: ProofOutcome) => (o.status === "valid" ? proofTimeProblem(list(vp.proof)[o.index], now) : undefined);
+  for (const o of outcomes) {
+    const problem = stale(o);
+    checks.push(problem === undefined ? proofCheck(o) : R.fail(R.PROOF, `${proofCheck(o).detail}, but ${problem}`));
+  }
+  const valid = outcomes.find((o) => o.status === "valid" && stale(o) === undefined);
   const holder = holderId(vp);
   if (holder === undefined) checks.push(R.fail(R.HOLDER_BINDING, "the presentation names no holder"));
   else if (!valid) checks.push(R.skip(R.HOLDER_BINDING, "no valid proof whose key could be bound to the holder"));

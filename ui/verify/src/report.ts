@@ -9,6 +9,8 @@ export const NOT_EXPIRED = "not-expired";
 export const STATUS = "status";
 export const CONTEXTS = "contexts";
 export const SCHEMA = "schema";
+/** VC-JWT only: the token's registered claims are well-formed and agree with the credential. */
+export const JWT_CLAIMS = "jwt-claims";
 /** Presentations only: the proof's key belongs to the `holder`. */
 export const HOLDER_BINDING = "holder-binding";
 /** Presentations only: the proof carries the challenge the verifier asked for. */

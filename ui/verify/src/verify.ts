@@ -1,13 +1,16 @@
 // Verify one credential (JSON-LD with Data Integrity proofs, or a VC-JWT) the
 // way src/verify/engine.rs does offline, and build the same report: checks
 // format, schema, contexts, proof (one per proof), issuer-binding,
-// not-before, not-expired, status. Nothing is fetched: did:web keys and
-// status lists are "could not check" (error), never "invalid".
+// jwt-claims (VC-JWT only), not-before, not-expired, status. Dates allow
+// CLOCK_SKEW_SECONDS (dates.ts) of leeway, as the engine. Nothing is
+// fetched: did:web keys and status lists are "could not check" (error),
+// never "invalid".
 import { getContext } from "./contexts";
+import { parseDate, proofTimeProblem, SKEW_MS } from "./dates";
 import { mergeBindings, bindingCheck } from "./binding";
 import { proofCheck, verifyProofs } from "./di";
 import { hasType, isObj, issuerId, list, strOf, types, type Obj } from "./json";
-import { decodeJws, JwtFormatError, vcOfPayload, verifyVcJwt } from "./jwt";
+import { applyClaimTimes, decodeJws, JwtFormatError, readClaims, vcOfPayload, verifyVcJwt } from "./jwt";
 import * as R from "./report";
 import { ob3Problems } from "./schema";
 
@@ -95,10 +98,17 @@ export async function verifyJson(v: unknown, now: Date): Promise<Result> {
   const outcomes = await verifyProofs(v);
   if (outcomes.length === 0) checks.push(R.fail(R.PROOF, "the credential has no proof: anyone could have written it"));
   const issuer = issuerId(v);
+  const proofs = list(v.proof);
   const bindings: R.Check[] = [];
   for (const o of outcomes) {
-    checks.push(proofCheck(o));
-    if (o.status === "valid") bindings.push(bindingCheck(issuer, o.controller, o.verificationMethod));
+    let check = proofCheck(o);
+    if (o.status === "valid") {
+      // The signature holds; the proof must also be current.
+      const problem = proofTimeProblem(proofs[o.index], now);
+      if (problem !== undefined) check = R.fail(R.PROOF, `${check.detail}, but ${problem}`);
+      else bindings.push(bindingCheck(issuer, o.controller, o.verificationMethod));
+    }
+    checks.push(check);
   }
   checks.push(mergeBindings(bindings, outcomes.length === 0));
   checks.push(...dateChecks(datesOf(v), now));
@@ -131,9 +141,14 @@ async function verifyJwt(token: string, now: Date): Promise<Result> {
     return result([R.fail(R.FORMAT, t.length ? `not an Open Badge: type is ${t.join(", ")}` : "not an Open Badge: no 'type'")]);
   }
   const checks: R.Check[] = [R.pass(R.FORMAT, kind === "clr" ? "CLR 2.0 (JWT)" : "Open Badges 3.0 (JWT)"), schemaCheck(ob3Problems(vc))];
-  checks.push(...(await verifyVcJwt(token, vc)));
-  const claims = isObj(payload) && isObj(payload.vc) ? payload : undefined;
-  checks.push(...dateChecks(datesOf(vc, claims), now));
+  const claims = readClaims(payload, vc);
+  const [proof, binding] = await verifyVcJwt(token, vc, claims.iss);
+  const mismatch = proof.outcome === "pass" ? claims.issMismatch(vc) : undefined;
+  checks.push(proof, mismatch !== undefined ? R.fail(R.ISSUER_BINDING, mismatch) : binding);
+  checks.push(claims.check());
+  const dates = dateChecks(datesOf(vc, isObj(payload) && isObj(payload.vc) ? payload : undefined), now);
+  applyClaimTimes(claims, dates, now);
+  checks.push(...dates);
   checks.push(statusCheck(vc));
   return result(checks, vc, "jwt");
 }
@@ -178,37 +193,19 @@ function datesOf(vc: Obj, claims?: Obj): Dates {
 
 const ob2Dates = (a: Obj): Dates => ({ from: strOf(a, "issuedOn"), until: strOf(a, "expires") });
 
-/** RFC 3339, or (OB 2.0) a date-time without zone or a bare date, read as UTC. */
-export function parseDate(s: string): Date | undefined {
-  const t = s.trim();
-  let m = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.exec(t);
-  if (!m) m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?()$/.exec(t);
-  let iso: string;
-  if (m) {
-    const zone = m[8] === "" || m[8] === "z" || m[8] === "Z" ? "Z" : m[8];
-    iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${(m[7] ?? "").slice(0, 4)}${zone}`;
-  } else if (/^\d{4}-\d{2}-\d{2}$/.test(t)) iso = `${t}T00:00:00Z`;
-  else return undefined;
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return undefined;
-  // Reject dates JavaScript rolls over (2024-02-31 → March).
-  const [y, mo, da] = [Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))];
-  const local = new Date(Date.UTC(y, mo - 1, da));
-  if (local.getUTCMonth() !== mo - 1 || local.getUTCDate() !== da) return undefined;
-  return d;
-}
+export { parseDate };
 
 export function dateChecks(d: Dates, now: Date): R.Check[] {
   const out: R.Check[] = [];
   const from = d.from !== undefined ? parseDate(d.from) : undefined;
   if (d.from === undefined) out.push(R.skip(R.NOT_BEFORE, "no start date"));
   else if (!from) out.push(R.fail(R.NOT_BEFORE, `'${d.from}' is not a valid date`));
-  else if (from > now) out.push(R.fail(R.NOT_BEFORE, `not valid before ${d.from}`));
+  else if (from.getTime() > now.getTime() + SKEW_MS) out.push(R.fail(R.NOT_BEFORE, `not valid before ${d.from}`));
   else out.push(R.pass(R.NOT_BEFORE, `valid from ${d.from}`));
   const until = d.until !== undefined ? parseDate(d.until) : undefined;
   if (d.until === undefined) out.push(R.skip(R.NOT_EXPIRED, "no expiry date"));
   else if (!until) out.push(R.fail(R.NOT_EXPIRED, `'${d.until}' is not a valid date`));
-  else if (until < now) out.push(R.fail(R.NOT_EXPIRED, `expired on ${d.until}`));
+  else if (until.getTime() < now.getTime() - SKEW_MS) out.push(R.fail(R.NOT_EXPIRED, `expired on ${d.until}`));
   else if (from && until < from) out.push(R.fail(R.NOT_EXPIRED, `expires (${d.until}) before it starts`));
   else out.push(R.pass(R.NOT_EXPIRED, `valid until ${d.until}`));
   return out;
