@@ -230,7 +230,7 @@ fn cli_verify_contract() {
     for l in &lines {
         for c in l["checks"].as_array().unwrap() {
             let id = c["check"].as_str().unwrap();
-            assert!(["format", "proof", "issuer-binding", "not-before", "not-expired", "status", "contexts", "schema"].contains(&id), "{id}");
+            assert!(["format", "proof", "issuer-binding", "not-before", "not-expired", "status", "contexts", "schema", "jwt-claims"].contains(&id), "{id}");
             assert!(["pass", "fail", "skip", "error"].contains(&c["outcome"].as_str().unwrap()));
             assert!(c["detail"].is_string());
         }
