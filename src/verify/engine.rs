@@ -67,7 +67,7 @@ fn verify_input_inner(input: &Input, opts: &VerifyOptions, presentation: Option<
             let p = bundle.items.last().expect("a bundle holds at least one credential");
             verify_parsed(p, opts)
         }
-        Err(e @ import::ImportError::Fetch { .. }) => Report::from_checks(vec![Check::error(report::FORMAT, e.to_string())]),
+        Err(e) if e.is_network() => Report::from_checks(vec![Check::error(report::FORMAT, e.to_string())]),
         Err(import::ImportError::NotABadge(why)) => {
             if let Some(expect) = presentation {
                 if let Some(vp) = super::presentation::read(input) {
@@ -103,7 +103,7 @@ fn verify_input_inner(input: &Input, opts: &VerifyOptions, presentation: Option<
 /// A JSON-LD verifiable credential that is not a badge, read for verification only.
 fn plain_vc(input: &Input) -> Option<Parsed> {
     let bytes = match input {
-        Input::Path(p) => std::fs::read(p).ok()?,
+        Input::Path(p) => import::read::read_file(p, import::MAX_INPUT_BYTES).ok()?,
         Input::Text { text, .. } => text.clone().into_bytes(),
         Input::Url(_) => return None,
     };
