@@ -4,7 +4,7 @@
 //! object per line on stdout; human text otherwise. Exit status 0 on success,
 //! 1 when any item failed, 2 on usage errors.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -318,9 +318,13 @@ fn v6_class(a: Ipv6Addr) -> Option<&'static str> {
     if a.is_loopback() {
         return Some("a loopback address (::1)");
     }
-    // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d).
-    if let Some(v4) = a.to_ipv4() {
-        return Some(v4_class(v4).unwrap_or("an IPv4-compatible address (::/96)"));
+    // IPv4-mapped (::ffff:a.b.c.d): the IPv4 address it stands for.
+    if let Some(v4) = a.to_ipv4_mapped() {
+        return v4_class(v4);
+    }
+    // IPv4-compatible (::a.b.c.d), deprecated: never a public destination.
+    if a.to_ipv4().is_some() {
+        return Some("an IPv4-compatible address (::/96)");
     }
     let embedded = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
     // NAT64 (64:ff9b::/96): the IPv4 address it stands for.
