@@ -317,6 +317,13 @@ fn a_folder_walk_reports_non_regular_entries_and_goes_on() {
     assert_eq!(lines[1]["code"], "not-a-regular-file", "{lines:?}");
     assert!(lines[1]["source"].as_str().unwrap().ends_with("b.json"));
     assert_eq!(cli.count(), 1);
+    // An image to bake into goes through the same reader.
+    let id = lines[0]["id"].as_str().unwrap();
+    let mut cmd = cli.cmd();
+    cmd.args(["export", id, "--format", "png", "--into", "/dev/zero", "-o"]).arg(dir.path().join("out.png"));
+    let (out, _) = run_within(cmd, Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/dev/zero: not a regular file"), "{}", stderr(&out));
 }
 
 // ---------------------------------------------------------------------------

@@ -384,7 +384,9 @@ fn verify_ob2_hosted(assertion: &Value, p: &Parsed, resolver: &NetResolver) -> (
             Check::error(report::ISSUER_BINDING, "needs the issuer's profile from the network"),
         );
     };
-    let live: Value = match fetcher.get(&url).map(|d| serde_json::from_slice::<Value>(&d.body)) {
+    // The assertion's own URL is credential content, unless it is the very URL the user gave.
+    let fetched = if p.source == url { fetcher.get_requested(&url) } else { fetcher.get(&url) };
+    let live: Value = match fetched.map(|d| serde_json::from_slice::<Value>(&d.body)) {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => return (Check::fail(report::PROOF, format!("{url} does not serve JSON: {e}")), Check::skip(report::ISSUER_BINDING, "")),
         Err(e) => return (Check::error(report::PROOF, e.to_string()), Check::skip(report::ISSUER_BINDING, "")),
