@@ -417,6 +417,50 @@ mod tests {
         assert!(blocked_class("169.254.169.254".parse().unwrap()).unwrap().contains("link-local"));
     }
 
+    /// Every redirect hop is checked: the credential-content client, asked
+    /// directly for a loopback literal (which `Fetcher::get` would refuse
+    /// before connecting), follows no redirect to a loopback or link-local
+    /// address, by literal or by name.
+    #[test]
+    fn redirect_hops_to_private_addresses_are_refused() {
+        use std::io::{BufRead, BufReader, Write};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let hits = Arc::new(AtomicUsize::new(0));
+        let h = hits.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut stream = stream;
+                let mut r = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                let _ = r.read_line(&mut line);
+                h.fetch_add(1, Ordering::SeqCst);
+                loop {
+                    let mut x = String::new();
+                    if r.read_line(&mut x).map(|n| n == 0).unwrap_or(true) || x == "\r\n" {
+                        break;
+                    }
+                }
+                let to = if line.contains("/by-name") {
+                    format!("http://localhost:{port}/x")
+                } else if line.contains("/metadata") {
+                    "http://169.254.169.254/latest/meta-data/".to_string()
+                } else {
+                    format!("http://127.0.0.1:{port}/x")
+                };
+                let _ = write!(stream, "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            }
+        });
+        let c = client(Redirects::PublicOnly).unwrap();
+        for (path, want) in [("/literal", "127.0.0.1 is a loopback"), ("/metadata", "169.254.169.254 is a link-local"), ("/by-name", "localhost (127.0.0.1) is a loopback")] {
+            let e = c.get(format!("http://127.0.0.1:{port}{path}")).timeout(Duration::from_secs(5)).send().unwrap_err();
+            let b = find_blocked(&e).unwrap_or_else(|| panic!("{path}: {}", describe_reqwest(&e)));
+            assert!(b.to_string().starts_with(want), "{path}: {b}");
+        }
+        assert_eq!(hits.load(Ordering::SeqCst), 3, "only the first hops reached the server");
+    }
+
     #[test]
     fn literals_in_urls_are_checked_in_every_spelling() {
         for u in ["http://127.0.0.1/", "http://2130706433/", "http://0x7f.1/", "http://[::ffff:7f00:1]/", "http://[::1]:8080/x"] {
