@@ -201,6 +201,9 @@ impl Fetcher {
             .map_err(|e| {
                 if let Some(b) = find_blocked(&e) {
                     ImportError::BlockedAddress { url: url.to_string(), host: b.host.clone(), class: b.class }
+                } else if e.is_connect() && started.elapsed() < deadline {
+                    // Including the connect timeout (10 s), which is not the deadline.
+                    fail(describe_reqwest(&e))
                 } else if e.is_timeout() || started.elapsed() >= deadline {
                     too_long()
                 } else {
