@@ -60,6 +60,9 @@ pub enum ExportError {
     Io { path: String, source: std::io::Error },
     #[error("the image is too large: {size} bytes (the limit is {limit} bytes)")]
     TooLarge { size: u64, limit: u64 },
+    /// The image file was refused before it was read through (too large, not a regular file).
+    #[error("cannot use {path}: {why}")]
+    Unusable { path: String, why: String },
     #[error("the image to bake into is not a usable PNG: {0}")]
     BadPng(String),
     #[error("the image to bake into is not a usable SVG: {0}")]
@@ -129,12 +132,10 @@ pub fn render(
 
 /// Read an image to bake into, refusing anything over the import limit.
 pub fn read_image(path: &Path) -> Result<Vec<u8>, ExportError> {
-    let io = |source| ExportError::Io { path: path.display().to_string(), source };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_INPUT_BYTES {
-        return Err(ExportError::TooLarge { size, limit: MAX_INPUT_BYTES });
-    }
-    std::fs::read(path).map_err(io)
+    crate::import::read::read_file(path, MAX_INPUT_BYTES).map_err(|e| match e {
+        ImportError::Io(source) => ExportError::Io { path: path.display().to_string(), source },
+        other => ExportError::Unusable { path: path.display().to_string(), why: other.to_string() },
+    })
 }
 
 /// OB 2.0 bakes `openbadges`/`<assertion>`; everything else OB 3.0's.

@@ -4,7 +4,7 @@
 //! object per line on stdout; human text otherwise. Exit status 0 on success,
 //! 1 when any item failed, 2 on usage errors.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -415,8 +415,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut list = Vec::new();
             for arg in &inputs {
                 if arg == "-" {
-                    let mut text = String::new();
-                    std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
+                    let bytes = import::read::read_stream(std::io::stdin().lock(), import::MAX_INPUT_BYTES, "standard input")
+                        .context("reading standard input")?;
+                    let text = String::from_utf8(bytes).context("standard input is not UTF-8 text")?;
                     list.push(Input::Text {
                         label: "<stdin>".into(),
                         text,
@@ -990,7 +991,7 @@ fn pathway_cmd(dir: &Path, cmd: PathwayCmd) -> Result<ExitCode> {
             }
         }
         PathwayCmd::Import { file } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes = import::read::read_file(&file, pathway::MAX_FILE_BYTES).with_context(|| format!("reading {}", file.display()))?;
             let f = pathway::parse_file(&bytes).with_context(|| file.display().to_string())?;
             let (members, missing) = pathway::match_members(&f, &store.all()?);
             let p = Pathway { id: pathway::new_id(&f.name), name: f.name, description: f.description, goal: f.goal, members };

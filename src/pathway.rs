@@ -122,6 +122,9 @@ pub enum PathwayError {
     Invalid(String),
 }
 
+/// Largest pathway exchange file read (the app refuses larger ones too).
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
 /// Parse and check an exchange file.
 pub fn parse_file(bytes: &[u8]) -> Result<PathwayFile, PathwayError> {
     let f: PathwayFile = serde_json::from_slice(bytes).map_err(|e| PathwayError::NotAPathway(e.to_string()))?;

@@ -4,12 +4,19 @@
 
 mod common;
 
+use backpack::import::fetch::FetchOptions;
 use backpack::import::{self, Fetcher, ImportError, ImportOptions, Input};
 use backpack::model::Format;
 use common::*;
 
+/// Credentials here link to 127.0.0.1, so the private-address rule is lifted
+/// (tests/limits.rs checks the rule itself).
+fn lan() -> Fetcher {
+    Fetcher::with_options(FetchOptions { allow_private_network: true, ..FetchOptions::from_env() }).unwrap()
+}
+
 fn online() -> ImportOptions {
-    ImportOptions { fetcher: Some(Fetcher::new().unwrap()) }
+    ImportOptions { fetcher: Some(lan()) }
 }
 
 /// Serve the 1EdTech OB 2.0 assets, with their `https://example.org/` links
@@ -86,7 +93,9 @@ fn unreachable_links_are_warnings_not_failures() {
 #[test]
 fn cli_imports_a_url_and_stores_it_on_the_keyring() {
     let s = ob2_server();
-    let cli = Cli::keyring();
+    let mut cli = Cli::keyring();
+    // The assertion links its BadgeClass on 127.0.0.1 (credential content).
+    cli.env.push(("BACKPACK_ALLOW_PRIVATE_NETWORK".into(), "1".into()));
     let url = s.url("/basic-assertion.json");
     let (out, lines) = cli.json_lines(&["import", "--json", &url]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -120,7 +129,7 @@ fn fetch_errors_name_the_url_and_the_reason() {
     s.route("/big.json", Resp::json(vec![b' '; (import::fetch::MAX_FETCH_BYTES + 10) as usize]));
     s.route("/html", Resp { status: 200, content_type: "text/html".into(), body: b"<html>hi</html>".to_vec(), location: None });
     s.route("/loop", Resp { status: 302, content_type: "text/plain".into(), body: vec![], location: Some("/loop".into()) });
-    let f = Fetcher::new().unwrap();
+    let f = lan();
     let e = import::parse_input(&Input::Url(s.url("/missing")), &online()).unwrap_err();
     assert!(matches!(e, ImportError::Fetch { .. }));
     assert!(e.to_string().contains("/missing") && e.to_string().contains("404"), "{e}");

@@ -1,9 +1,12 @@
 //! Extraction of credentials baked into badge images.
 //!
-//! PNG: the `png` crate walks and CRC-checks every chunk (a real chunk parser,
-//! so a truncated or corrupt file is refused), and we read the `iTXt` (or the
-//! legacy `tEXt`) chunk named `openbadges` (OB 2.0) or `openbadgecredential`
-//! (OB 3.0). SVG: `quick-xml` with namespace resolution; a DTD internal subset
+//! PNG: our own walk CRC-checks every chunk, then the `png` crate decodes the
+//! image (a real chunk parser, so a truncated or corrupt file is refused; it
+//! is told to ignore text chunks). We read the `iTXt` (or the legacy `tEXt`)
+//! chunk named `openbadges` (OB 2.0) or `openbadgecredential` (OB 3.0)
+//! ourselves, inflating a compressed `iTXt` as a stream that stops one byte
+//! past [`super::MAX_PAYLOAD_BYTES`]: a small file whose text inflates to
+//! gigabytes costs at most that much memory and time. SVG: `quick-xml` with namespace resolution; a DTD internal subset
 //! is refused and only XML's predefined entities are expanded, and the payload is the `verify` attribute (a
 //! JWS) or the text of `<openbadges:assertion>` (`http://openbadges.org`) or
 //! `<openbadges:credential>` (`https://purl.imsglobal.org/ob/v3p0`).
@@ -90,14 +93,14 @@ pub fn png_chunks(bytes: &[u8]) -> Result<Vec<PngChunk>, ImportError> {
 /// Check a whole PNG as the importer reads it: signature, every chunk's CRC,
 /// and the image data decoded within the memory limit.
 pub fn check_png(bytes: &[u8]) -> Result<(), ImportError> {
-    read_png(bytes).map(|_| ())
-}
-
-fn read_png(bytes: &[u8]) -> Result<png::Reader<std::io::Cursor<&[u8]>>, ImportError> {
     if !is_png(bytes) {
         return Err(ImportError::Png("no PNG signature".into()));
     }
     png_chunks(bytes)?;
+    decode_png(bytes)
+}
+
+fn decode_png(bytes: &[u8]) -> Result<(), ImportError> {
     let bad = |e: &dyn std::fmt::Display| ImportError::Png(e.to_string());
     let mut decoder = png::Decoder::new_with_limits(
         std::io::Cursor::new(bytes),
@@ -105,48 +108,98 @@ fn read_png(bytes: &[u8]) -> Result<png::Reader<std::io::Cursor<&[u8]>>, ImportE
             bytes: PNG_DECODE_LIMIT,
         },
     );
-    decoder.set_ignore_text_chunk(false);
+    // Text chunks are read by `baked_text` with a bounded inflate; the
+    // crate's own `get_text` inflates without a bound.
+    decoder.set_ignore_text_chunk(true);
     let mut reader = decoder.read_info().map_err(|e| bad(&e))?;
-    // Decode the image data too: text chunks may follow IDAT, and a file cut
-    // short anywhere must be refused, not half-read.
+    // Decode the image data too: a file cut short anywhere must be refused,
+    // not half-read.
     let size = reader
         .output_buffer_size()
         .ok_or_else(|| ImportError::Png("image too large to decode".into()))?;
     let mut buf = vec![0; size];
     reader.next_frame(&mut buf).map_err(|e| bad(&e))?;
     reader.finish().map_err(|e| bad(&e))?;
-    Ok(reader)
+    Ok(())
 }
 
 /// Read the baked payload out of a PNG.
 pub fn from_png(bytes: &[u8]) -> Result<Baked, ImportError> {
-    let reader = read_png(bytes)?;
-    let info = reader.info();
-    for chunk in &info.utf8_text {
-        let baking = match chunk.keyword.as_str() {
-            "openbadges" => Baking::Ob2,
-            "openbadgecredential" => Baking::Ob3,
+    if !is_png(bytes) {
+        return Err(ImportError::Png("no PNG signature".into()));
+    }
+    let chunks = png_chunks(bytes)?;
+    // The payload first: a text bomb is refused before any image decoding.
+    let found = baked_text(bytes, &chunks)?;
+    decode_png(bytes)?;
+    found.ok_or_else(|| {
+        ImportError::NotBaked(
+            "PNG has no 'openbadges' or 'openbadgecredential' text chunk: it is an image, not a baked badge".into(),
+        )
+    })
+}
+
+/// The first `iTXt` named `openbadges`/`openbadgecredential`, else the first
+/// `tEXt` named `openbadges` (as the `png` crate's lists were read before).
+fn baked_text(bytes: &[u8], chunks: &[PngChunk]) -> Result<Option<Baked>, ImportError> {
+    for c in chunks.iter().filter(|c| &c.kind == b"iTXt") {
+        let data = c.data(bytes);
+        let Some(nul) = data.iter().position(|&b| b == 0) else { continue };
+        let baking = match &data[..nul] {
+            b"openbadges" => Baking::Ob2,
+            b"openbadgecredential" => Baking::Ob3,
             _ => continue,
         };
-        let text = chunk
-            .get_text()
-            .map_err(|e| ImportError::Png(format!("iTXt '{}' chunk: {e}", chunk.keyword)))?;
-        return Ok(Baked {
-            payload: text,
-            baking,
-        });
+        let keyword = if baking == Baking::Ob2 { "openbadges" } else { "openbadgecredential" };
+        let bad = |why: &str| ImportError::Png(format!("iTXt '{keyword}' chunk: {why}"));
+        let rest = &data[nul + 1..];
+        let (&flag, rest) = rest.split_first().ok_or_else(|| bad("no compression flag"))?;
+        let (&method, rest) = rest.split_first().ok_or_else(|| bad("no compression method"))?;
+        // Language tag and translated keyword, each NUL-terminated.
+        let mut rest = rest;
+        for field in ["language tag", "translated keyword"] {
+            let end = rest.iter().position(|&b| b == 0).ok_or_else(|| bad(&format!("no end to the {field}")))?;
+            rest = &rest[end + 1..];
+        }
+        let raw = match (flag, method) {
+            (0, _) => rest.to_vec(),
+            (1, 0) => inflate_bounded(rest, super::MAX_PAYLOAD_BYTES as u64).map_err(|e| match e {
+                Inflate::Over(limit) => ImportError::OverLimit { what: "the baked text chunk once inflated", limit },
+                Inflate::Bad(why) => bad(&format!("its compressed text is damaged ({why})")),
+            })?,
+            (1, m) => return Err(bad(&format!("unknown compression method {m}"))),
+            (f, _) => return Err(bad(&format!("compression flag {f} is neither 0 nor 1"))),
+        };
+        let payload = String::from_utf8(raw).map_err(|_| bad("the text is not UTF-8"))?;
+        return Ok(Some(Baked { payload, baking }));
     }
-    for chunk in &info.uncompressed_latin1_text {
-        if chunk.keyword == "openbadges" {
-            return Ok(Baked {
-                payload: chunk.text.clone(),
-                baking: Baking::Ob2,
-            });
+    for c in chunks.iter().filter(|c| &c.kind == b"tEXt") {
+        let data = c.data(bytes);
+        if let Some(text) = data.strip_prefix(b"openbadges\0") {
+            // Latin-1, one char per byte.
+            return Ok(Some(Baked { payload: text.iter().map(|&b| b as char).collect(), baking: Baking::Ob2 }));
         }
     }
-    Err(ImportError::NotBaked(
-        "PNG has no 'openbadges' or 'openbadgecredential' text chunk: it is an image, not a baked badge".into(),
-    ))
+    Ok(None)
+}
+
+enum Inflate {
+    Over(u64),
+    Bad(String),
+}
+
+/// Inflate a zlib stream, stopping one byte past `limit`.
+fn inflate_bounded(data: &[u8], limit: u64) -> Result<Vec<u8>, Inflate> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(data)
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Inflate::Bad(e.to_string()))?;
+    if out.len() as u64 > limit {
+        return Err(Inflate::Over(limit));
+    }
+    Ok(out)
 }
 
 /// Does this look like XML/SVG (after an optional BOM and whitespace)?

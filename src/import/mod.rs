@@ -11,6 +11,7 @@ pub mod fetch;
 pub mod json;
 pub mod ob2;
 pub mod ob3;
+pub mod read;
 
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,11 @@ pub enum ImportError {
     Empty,
     #[error("too large: {size} bytes (the limit is {limit} bytes)")]
     TooLarge { size: u64, limit: u64 },
+    /// A limit reached while reading or inflating: nothing past `limit + 1` bytes was read.
+    #[error("too large: {what} is more than {limit} bytes (the limit); stopped reading there")]
+    OverLimit { what: &'static str, limit: u64 },
+    #[error("not a regular file: it is {kind}; only regular files are read")]
+    NotRegularFile { kind: &'static str },
     #[error("not a valid PNG: {0}")]
     Png(String),
     #[error("not a usable SVG: {0}")]
@@ -52,6 +58,10 @@ pub enum ImportError {
     NotABadge(String),
     #[error("could not fetch {url}: {reason}")]
     Fetch { url: String, reason: String },
+    #[error("could not fetch {url}: took too long (every request must end within {secs} s, body included)")]
+    Deadline { url: String, secs: u64 },
+    #[error("could not fetch {url}: {host} is {class}; links inside a credential are only followed to public addresses (BACKPACK_ALLOW_PRIVATE_NETWORK=1 allows it)")]
+    BlockedAddress { url: String, host: String, class: &'static str },
     #[error("unrecognised content: {0}")]
     Unrecognised(String),
 }
@@ -62,7 +72,8 @@ impl ImportError {
         match self {
             ImportError::Io(_) => "io",
             ImportError::Empty => "empty",
-            ImportError::TooLarge { .. } => "too-large",
+            ImportError::TooLarge { .. } | ImportError::OverLimit { .. } => "too-large",
+            ImportError::NotRegularFile { .. } => "not-a-regular-file",
             ImportError::Png(_) => "bad-png",
             ImportError::Svg(_) => "bad-svg",
             ImportError::NotBaked(_) => "not-baked",
@@ -70,8 +81,16 @@ impl ImportError {
             ImportError::Jwt(_) => "bad-jwt",
             ImportError::NotABadge(_) => "not-a-badge",
             ImportError::Fetch { .. } => "fetch-failed",
+            ImportError::Deadline { .. } => "deadline",
+            ImportError::BlockedAddress { .. } => "blocked-address",
             ImportError::Unrecognised(_) => "unrecognised",
         }
+    }
+
+    /// A network failure: the input could not be fetched, which says nothing
+    /// about whether it is valid (verification reports "could not check").
+    pub fn is_network(&self) -> bool {
+        matches!(self, ImportError::Fetch { .. } | ImportError::Deadline { .. } | ImportError::BlockedAddress { .. })
     }
 }
 
@@ -147,7 +166,9 @@ pub struct Bundle {
     pub items: Vec<Parsed>,
 }
 
-/// Expand folders into the files inside (sorted, recursive, hidden files skipped).
+/// Expand folders into the files inside (sorted, recursive, hidden files
+/// skipped). FIFOs, sockets and devices inside a folder are not read: they
+/// are listed so that reading them reports "not a regular file".
 pub fn expand(inputs: Vec<Input>) -> Vec<Input> {
     let mut out = Vec::new();
     for input in inputs {
@@ -187,6 +208,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
             walk(&p, out, depth + 1);
         } else if meta.is_file() && is_candidate(&p) {
             out.push(p);
+        } else if !meta.is_file() && !meta.file_type().is_symlink() {
+            // Reported (and skipped) by `parse_input`, which refuses it unread.
+            out.push(p);
         }
     }
 }
@@ -205,24 +229,16 @@ pub fn parse_input(input: &Input, opts: &ImportOptions) -> Result<Bundle, Import
     let source = input.label();
     match input {
         Input::Path(p) => {
-            let meta = std::fs::metadata(p)?;
-            if meta.is_dir() {
-                return Err(ImportError::Unrecognised("is a folder".into()));
-            }
-            if meta.len() > MAX_INPUT_BYTES {
-                return Err(ImportError::TooLarge {
-                    size: meta.len(),
-                    limit: MAX_INPUT_BYTES,
-                });
-            }
-            let bytes = std::fs::read(p)?;
+            let bytes = read::read_file(p, MAX_INPUT_BYTES)?;
             parse_bytes(&source, &bytes, opts)
         }
-        Input::Url(url) => parse_url(url, opts),
+        // A URL the user gave is fetched wherever it points; URLs found
+        // inside what it returns are credential content (`Fetcher::get`).
+        Input::Url(url) => parse_url(url, opts, true),
         Input::Text { text, .. } => {
             let t = text.trim();
             if (t.starts_with("https://") || t.starts_with("http://")) && !t.contains(char::is_whitespace) {
-                parse_url(t, opts)
+                parse_url(t, opts, true)
             } else {
                 parse_bytes(&source, text.as_bytes(), opts)
             }
@@ -230,14 +246,16 @@ pub fn parse_input(input: &Input, opts: &ImportOptions) -> Result<Bundle, Import
     }
 }
 
-fn parse_url(url: &str, opts: &ImportOptions) -> Result<Bundle, ImportError> {
+/// Fetch and parse a URL: `requested` when the user gave it (any address),
+/// otherwise it came from credential content (public addresses only).
+fn parse_url(url: &str, opts: &ImportOptions, requested: bool) -> Result<Bundle, ImportError> {
     let Some(f) = &opts.fetcher else {
         return Err(ImportError::Fetch {
             url: url.to_string(),
             reason: "network use is off (offline)".into(),
         });
     };
-    let fetched = f.get(url)?;
+    let fetched = if requested { f.get_requested(url)? } else { f.get(url)? };
     let mut b = parse_bytes(url, &fetched.body, opts)?;
     for p in &mut b.items {
         if p.credential.format == Format::Ob2Hosted && p.credential.hosted_url.is_none() {
@@ -310,7 +328,7 @@ fn parse_payload(source: &str, text: &str, opts: &ImportOptions) -> Result<Bundl
                 reason: "the badge holds only this link to a hosted assertion, and network use is off (offline)".into(),
             });
         }
-        return parse_url(text, opts);
+        return parse_url(text, opts, false);
     }
     Err(ImportError::Unrecognised(
         "not JSON, a JWT, a baked PNG or a baked SVG".into(),

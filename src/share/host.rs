@@ -270,18 +270,15 @@ pub struct Client {
 
 impl Client {
     pub fn new() -> Result<Client, HostError> {
-        let http = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("Backpack/", env!("CARGO_PKG_VERSION")))
-            .build()
+        // The user's own location: any address, no redirects.
+        let http = crate::import::fetch::client(crate::import::fetch::Redirects::None)
             .map_err(|e| HostError::Config(format!("cannot start HTTP client: {e}")))?;
         Ok(Client { http })
     }
 
     fn send(&self, r: &Request, body: Option<Vec<u8>>) -> Result<reqwest::blocking::Response, HostError> {
-        let mut b = self.http.request(r.method.clone(), r.url.clone());
+        // A total deadline per request, body included.
+        let mut b = self.http.request(r.method.clone(), r.url.clone()).timeout(crate::import::fetch::deadline());
         if let Some((u, p)) = &r.basic_auth {
             b = b.basic_auth(u, Some(p));
         }

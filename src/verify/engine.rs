@@ -70,7 +70,7 @@ fn verify_input_inner(input: &Input, opts: &VerifyOptions, presentation: Option<
             let p = bundle.items.last().expect("a bundle holds at least one credential");
             verify_parsed(p, opts)
         }
-        Err(e @ import::ImportError::Fetch { .. }) => Report::from_checks(vec![Check::error(report::FORMAT, e.to_string())]),
+        Err(e) if e.is_network() => Report::from_checks(vec![Check::error(report::FORMAT, e.to_string())]),
         Err(import::ImportError::NotABadge(why)) => {
             if let Some(expect) = presentation {
                 if let Some(vp) = super::presentation::read(input) {
@@ -106,7 +106,7 @@ fn verify_input_inner(input: &Input, opts: &VerifyOptions, presentation: Option<
 /// A JSON-LD verifiable credential that is not a badge, read for verification only.
 fn plain_vc(input: &Input) -> Option<Parsed> {
     let bytes = match input {
-        Input::Path(p) => std::fs::read(p).ok()?,
+        Input::Path(p) => import::read::read_file(p, import::MAX_INPUT_BYTES).ok()?,
         Input::Text { text, .. } => text.clone().into_bytes(),
         Input::Url(_) => return None,
     };
@@ -553,7 +553,9 @@ fn verify_ob2_hosted(assertion: &Value, p: &Parsed, resolver: &NetResolver) -> (
             Check::error(report::ISSUER_BINDING, "needs the issuer's profile from the network"),
         );
     };
-    let live: Value = match fetcher.get(&url).map(|d| serde_json::from_slice::<Value>(&d.body)) {
+    // The assertion's own URL is credential content, unless it is the very URL the user gave.
+    let fetched = if p.source == url { fetcher.get_requested(&url) } else { fetcher.get(&url) };
+    let live: Value = match fetched.map(|d| serde_json::from_slice::<Value>(&d.body)) {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => return (Check::fail(report::PROOF, format!("{url} does not serve JSON: {e}")), Check::skip(report::ISSUER_BINDING, "")),
         Err(e) => return (Check::error(report::PROOF, e.to_string()), Check::skip(report::ISSUER_BINDING, "")),

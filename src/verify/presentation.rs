@@ -41,12 +41,7 @@ pub fn is_presentation(v: &Value) -> bool {
 /// The input as a presentation, if it is a JSON Verifiable Presentation.
 pub fn read(input: &Input) -> Option<Value> {
     let bytes = match input {
-        Input::Path(p) => {
-            if std::fs::metadata(p).ok()?.len() > import::MAX_INPUT_BYTES {
-                return None;
-            }
-            std::fs::read(p).ok()?
-        }
+        Input::Path(p) => import::read::read_file(p, import::MAX_INPUT_BYTES).ok()?,
         Input::Text { text, .. } => text.as_bytes().to_vec(),
         Input::Url(_) => return None,
     };

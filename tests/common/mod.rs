@@ -152,6 +152,7 @@ impl Cli {
         let mut c = Command::new(env!("CARGO_BIN_EXE_backpack"));
         c.env_remove("BACKPACK_PASSPHRASE").env_remove("BACKPACK_KEYRING").env_remove("BACKPACK_BACKUP_PASSPHRASE");
         c.env_remove("BACKPACK_SHARE_PASSWORD").env_remove("BACKPACK_VERIFIER_BASE");
+        c.env_remove("BACKPACK_ALLOW_PRIVATE_NETWORK").env_remove("BACKPACK_HTTP_DEADLINE_SECS");
         c.arg("--data-dir").arg(self.dir());
         for (k, v) in &self.env {
             c.env(k, v);
