@@ -7,6 +7,7 @@ import { decodeDidKey, DidKeyError, fromBase64url } from "./didkey";
 import { isObj, issuerId, type Obj } from "./json";
 import { error, fail, ISSUER_BINDING, pass, PROOF, skip, type Check } from "./report";
 import { bindingCheck } from "./binding";
+import { LimitError, parseJson } from "./limits";
 
 export class JwtFormatError extends Error {}
 
@@ -21,9 +22,9 @@ export function decodeJws(text: string): { header: Obj; payload: unknown } {
       throw new JwtFormatError(`${what} is not base64url`);
     }
     try {
-      return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-    } catch {
-      throw new JwtFormatError(`${what} is not JSON`);
+      return parseJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    } catch (e) {
+      throw new JwtFormatError(e instanceof LimitError ? `${what} is not JSON: ${e.message}` : `${what} is not JSON`);
     }
   };
   const header = json(parts[0] ?? "", "header");
