@@ -39,6 +39,9 @@ let lang: Lang = (() => {
 })();
 let current: View | undefined;
 let run = 0;
+/** When the page began reading the current input (performance.now()). */
+let started = 0;
+const begin = () => (started = performance.now());
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -61,7 +64,11 @@ function setVerdict(state: "idle" | "busy" | "done", v?: PageVerdict, checks?: C
   out.dataset.state = state;
   out.dataset.verdict = v ?? "";
   out.dataset.failed = checks ? failedIds(checks).join(",") : "";
-  if (state === "done") out.dataset.ms = String(Math.round(performance.now()));
+  if (state === "done") {
+    out.dataset.ms = String(Math.round(performance.now()));
+    // The page's own work on this input: reading, limits, verifying.
+    out.dataset.workMs = String(Math.round(performance.now() - started));
+  }
   out.className = `verdict ${v ?? state}`;
 }
 
@@ -262,6 +269,7 @@ function refused(detail: string): View {
 }
 
 async function fromFragment() {
+  begin();
   if (!secure()) {
     current = { verdict: "indeterminate", detail: t(lang, "insecure") };
     render(current);
@@ -308,6 +316,7 @@ function fromText(text: string) {
 
 async function fromFile(file: File | undefined | null) {
   if (!file || !secure()) return;
+  begin();
   // By its size, before a byte is read (as the CLI refuses a file over the limit).
   const tooLarge = fileRefusal(file.size);
   if (tooLarge) return show(async () => refused(tooLarge));
@@ -320,6 +329,7 @@ async function fromFile(file: File | undefined | null) {
  * the text area is left to it, and a paste elsewhere is checked at once.
  */
 function onPaste(e: ClipboardEvent) {
+  begin();
   const box = $<HTMLTextAreaElement>("paste");
   const text = e.clipboardData?.getData("text/plain") ?? "";
   const tooLarge = sizeRefusal(text);
@@ -360,7 +370,10 @@ function init() {
     void fromFile(e.dataTransfer?.files?.[0]);
   });
   $<HTMLInputElement>("file").addEventListener("change", (e) => void fromFile((e.target as HTMLInputElement).files?.[0]));
-  $("verify-pasted").addEventListener("click", () => fromText($<HTMLTextAreaElement>("paste").value));
+  $("verify-pasted").addEventListener("click", () => {
+    begin();
+    fromText($<HTMLTextAreaElement>("paste").value);
+  });
   document.addEventListener("paste", onPaste);
   window.addEventListener("hashchange", () => void fromFragment());
   void fromFragment();
