@@ -9,15 +9,20 @@ import { defineConfig, type Plugin } from "vite";
 // BACKPACK_VERIFY_LOOPBACK=1 makes a TEST build instead, into
 // ui/dist-verify-loopback/: the same page whose CSP also allows connect-src
 // to http://127.0.0.1:* and http://localhost:*, for tests whose share host
-// runs on this machine (scripts/page-test.sh). Never ship that folder.
+// runs on this machine (scripts/page-test.sh). Never ship that folder. The
+// dev server (`vite -c vite.verify.config.ts`) gets the same test CSP.
 const loopback = process.env.BACKPACK_VERIFY_LOOPBACK === "1";
+let serving = false;
 const PROD_CONNECT = "connect-src https:;";
 const TEST_CONNECT = "connect-src https: http://127.0.0.1:* http://localhost:*;";
 
 const cspForTests: Plugin = {
   name: "backpack-verify-loopback-csp",
+  config(_, env) {
+    serving = env.command === "serve";
+  },
   transformIndexHtml(html) {
-    if (!loopback) return html;
+    if (!loopback && !serving) return html;
     if (!html.includes(PROD_CONNECT)) throw new Error(`index.html has no '${PROD_CONNECT}' to widen for the test build`);
     return html.replace(PROD_CONNECT, TEST_CONNECT);
   },
