@@ -2,7 +2,9 @@
 # The employer verifier page (ui/verify/): type check, unit tests (Vitest,
 # Node WebCrypto), build into ui/dist-verify/, then the end-to-end tests in
 # Debian's headless Chromium (playwright-core, no browser download), which
-# also run the Rust CLI on the same files and compare the verdicts.
+# also run the Rust CLI on the same files and compare the verdicts. Share
+# hosts on 127.0.0.1 are read by a test build (BACKPACK_VERIFY_LOOPBACK=1,
+# ui/dist-verify-loopback/); everything else runs on the production build.
 # Needs the CLI binary: BACKPACK_BIN, default $CARGO_TARGET_DIR/debug/backpack
 # (scripts/test.sh builds it first). Screenshots: tests/page/artifacts/.
 # Usage: bash scripts/page-test.sh
@@ -31,8 +33,9 @@ t0=$(date +%s)
 echo "== verifier page: type check, unit tests"
 npx tsc -p ui/verify/tsconfig.json
 npx vitest run --reporter=dot ui/verify
-echo "== verifier page: build (ui/dist-verify)"
+echo "== verifier page: build (ui/dist-verify), and the test build whose CSP allows loopback (ui/dist-verify-loopback)"
 npx vite build -c vite.verify.config.ts --logLevel warn
+BACKPACK_VERIFY_LOOPBACK=1 npx vite build -c vite.verify.config.ts --logLevel warn
 echo "== verifier page: headless Chromium, agreement with 'backpack verify'"
 node --test --test-reporter=spec tests/page/page.test.mjs
 echo "== verifier page: passed in $(( $(date +%s) - t0 )) s"

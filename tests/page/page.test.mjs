@@ -28,6 +28,8 @@ const VECTORS = process.env.BACKPACK_VECTORS ?? resolve(ROOT, "../shared/vectors
 const BIN = process.env.BACKPACK_BIN ?? `${process.env.CARGO_TARGET_DIR ?? "/var/tmp/backpack-target"}/debug/backpack`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
 const NOW = "2025-06-01T00:00:00Z";
+/** The test build (BACKPACK_VERIFY_LOOPBACK=1): CSP connect-src also allows loopback, for share hosts on 127.0.0.1. */
+const DIST_LOOPBACK = join(ROOT, "ui/dist-verify-loopback");
 
 const V = "1edtech-validator/inspector-vc/src/test/resources/ob30";
 const DCC = "dcc/vc-test-fixtures/verifiableCredentials";
@@ -92,7 +94,9 @@ const CORPUS = [
  */
 const KNOWN_DIFFERENCES = {};
 
-let browser, site, shares, tmp;
+let browser, site, siteLoopback, shares, tmp;
+/** The site openPage opens: the production build, or the loopback test build in the suites that need it. */
+let pageSite;
 const rust = new Map();
 const corpusFiles = [];
 const times = [];
@@ -114,7 +118,7 @@ async function openPage(fragment, { viewport = { width: 390, height: 800 }, now 
   });
   page.on("pageerror", (e) => problems.push(String(e)));
   const t0 = Date.now();
-  await page.goto(site.url + fragment);
+  await page.goto((pageSite ?? site).url + fragment);
   const out = page.locator('#verdict[data-state="done"]');
   await out.waitFor({ timeout: 20000 });
   const wall = Date.now() - t0;
@@ -247,6 +251,7 @@ before(async () => {
   assert.equal(lines.length, corpusFiles.length, "one Rust report per file");
   lines.forEach((r, i) => rust.set(corpusFiles[i], r));
   site = await startStatic(DIST);
+  siteLoopback = await startStatic(DIST_LOOPBACK);
   shares = await startShares();
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
 });
@@ -254,6 +259,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await site?.close();
+  await siteLoopback?.close();
   await shares?.close();
   if (times.length) {
     const s = [...times].sort((a, b) => a - b);
@@ -380,6 +386,9 @@ describe("on screen", () => {
 });
 
 describe("encrypted short links", () => {
+  // The share host is on 127.0.0.1: the loopback test build (the production CSP refuses it, see "limits").
+  before(() => (pageSite = siteLoopback));
+  after(() => (pageSite = undefined));
   const link = (url, key) => `#s=${encodeURIComponent(url)}&k=${Buffer.from(key).toString("base64url")}`;
   const credential = () => JSON.parse(readFileSync(join(VECTORS, `${DCC}/v2/ed25519/didKey/legacy-noStatus-noExpiry.json`), "utf8"));
 
@@ -458,12 +467,13 @@ describe("links made by the backpack CLI", () => {
   const cli = (...args) => execFileSync(BIN, args, { env, encoding: "utf8" });
   const freePort = () => new Promise((res) => { const s = netServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => res(p)); }); });
   const now = () => new Date().toISOString();
-  const frag = (link) => { assert.ok(link.startsWith(site.url), link); return link.slice(site.url.length); };
+  const frag = (link) => { assert.ok(link.startsWith(pageSite.url), link); return link.slice(pageSite.url.length); };
 
   before(async () => {
     const data = mkdtempSync(join(tmpdir(), "backpack-page-cli-"));
     davDir = mkdtempSync(join(tmpdir(), "backpack-page-dav-"));
-    env = { ...process.env, BACKPACK_DATA_DIR: data, BACKPACK_KEYRING: "off", BACKPACK_PASSPHRASE: "page test passphrase", BACKPACK_VERIFIER_BASE: site.url };
+    pageSite = siteLoopback; // the WebDAV share location is on 127.0.0.1
+    env = { ...process.env, BACKPACK_DATA_DIR: data, BACKPACK_KEYRING: "off", BACKPACK_PASSPHRASE: "page test passphrase", BACKPACK_VERIFIER_BASE: pageSite.url };
     delete env.BACKPACK_SHARE_PASSWORD;
     const port = await freePort();
     dav = spawn(join(ROOT, "scripts/webdav-server.sh"), [String(port), davDir], { stdio: "ignore" });
@@ -477,7 +487,10 @@ describe("links made by the backpack CLI", () => {
     tamperedId = imported(corpusFiles.find((f) => f.endsWith("tampered-simple.json")));
     cli("shares", "location", "add", "dav", "--webdav", `http://127.0.0.1:${port}/dav/`, "--public-url", `http://127.0.0.1:${port}/pub/`);
   });
-  after(() => dav?.kill());
+  after(() => {
+    dav?.kill();
+    pageSite = undefined;
+  });
 
   test("share --link: the page verifies it and shows who and what", async () => {
     const link = cli("share", id, "--link").trim();
@@ -673,6 +686,231 @@ describe("presentations made by the backpack CLI", () => {
     assert.equal(await out.getAttribute("data-verdict"), "invalid");
     assert.equal(await out.getAttribute("data-failed"), "credentials");
     assert.equal(await page.locator("#credentials article.credential").count(), 2);
+    await context.close();
+  });
+});
+
+// The CLI's limits on the page (ui/verify/src/limits.ts, numbers checked
+// against the Rust constants by tests/page_limits.rs), applied before any
+// work, with the CLI's verdict on every way in: a #c= link (inflated in steps,
+// stopped at the limit), a chosen file (refused by its size before reading),
+// a paste (refused before it reaches the text area). And the production CSP:
+// no network reads from loopback.
+describe("limits: the CLI's, before any work, on every way in", () => {
+  const DEEP_BASE = `${DCC}/v2/ed25519/didKey/legacy-noStatus-noExpiry.json`;
+  let dir, fs, zlib;
+  const cliReport = (file) => {
+    let stdout;
+    try {
+      stdout = execFileSync(BIN, ["verify", "--json", "--offline", "--now", NOW, file], { encoding: "utf8", maxBuffer: 64 << 20 });
+    } catch (e) {
+      stdout = e.stdout; // exit status 1 when not valid
+    }
+    return JSON.parse(stdout.trim());
+  };
+  const checksOf = (page) => page.$$eval("#checks li.check", (lis) => lis.map((li) => `${li.dataset.check}:${li.dataset.outcome}`));
+  const detailOf = (page, id) => page.locator(`#checks li.check[data-check="${id}"] .check-detail`).innerText();
+  /** A fresh page at the site root (nothing in the fragment), clock at NOW. */
+  async function blank() {
+    const context = await browser.newContext();
+    await context.clock.setFixedTime(new Date(NOW));
+    const page = await context.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(String(e)));
+    await page.goto(site.url);
+    return { context, page, problems };
+  }
+  async function verdictOf(page) {
+    const out = page.locator('#verdict[data-state="done"]');
+    await out.waitFor({ timeout: 20000 });
+    return { verdict: await out.getAttribute("data-verdict"), failed: (await out.getAttribute("data-failed")).split(",").filter(Boolean).sort() };
+  }
+  /** Paste `text` into the text area the way a person does (clipboard, Ctrl+V). */
+  async function paste(page, text) {
+    await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    await page.focus("#paste");
+    await page.keyboard.press("Control+V");
+  }
+  /** The CLI's report on `file` against the page's on the same text as a #c= link, a chosen file and a paste. */
+  async function sameEverywhere(file) {
+    const r = cliReport(file);
+    const want = r.checks.map((c) => `${c.check}:${c.outcome}`);
+    const text = readFileSync(file, "utf8");
+    const seen = {};
+    // Link: the file's own text (already minified; JSON.stringify would overflow on the deepest).
+    const link = await openPage("#c=" + zlib.deflateRawSync(Buffer.from(text.trim())).toString("base64url"));
+    seen.link = { verdict: link.v.verdict, checks: await checksOf(link.page), detail: await detailOf(link.page, r.checks[0].check) };
+    await link.context.close();
+    // Chosen file.
+    const f = await blank();
+    await f.page.setInputFiles("#file", file);
+    seen.file = { verdict: (await verdictOf(f.page)).verdict, checks: await checksOf(f.page), detail: await detailOf(f.page, r.checks[0].check) };
+    await f.context.close();
+    // Paste into the text area, then the button.
+    const p = await blank();
+    await p.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: site.url });
+    await paste(p.page, text);
+    if (Buffer.byteLength(text.trim()) <= 4 << 20) {
+      assert.equal((await p.page.inputValue("#paste")).length, text.length, "a paste within the limits reaches the text area");
+      await p.page.click("#verify-pasted");
+    } else {
+      assert.equal(await p.page.inputValue("#paste"), "", "a paste over the limits does not reach the text area");
+    }
+    seen.paste = { verdict: (await verdictOf(p.page)).verdict, checks: await checksOf(p.page), detail: await detailOf(p.page, r.checks[0].check) };
+    await p.context.close();
+    for (const [how, s] of Object.entries(seen)) {
+      assert.equal(s.verdict, r.verdict, `${how}: verdict`);
+      assert.deepEqual(s.checks, want, `${how}: every check as the CLI's`);
+      // Each holds the very text the CLI read, so the words are the same too.
+      assert.equal(s.detail, r.checks[0].detail, `${how}: the first check's words`);
+    }
+    return { r, seen };
+  }
+
+  before(async () => {
+    fs = await import("node:fs");
+    zlib = await import("node:zlib");
+    dir = mkdtempSync(join(tmpdir(), "backpack-page-limits-"));
+  });
+
+  test("the production build's CSP lets the page read from https: only, no loopback; the test build's adds loopback", () => {
+    const csp = (d) => /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(readFileSync(join(d, "index.html"), "utf8"))[1];
+    const connect = (d) => csp(d).split(";").map((x) => x.trim()).find((x) => x.startsWith("connect-src"));
+    assert.equal(connect(DIST), "connect-src https:");
+    assert.doesNotMatch(csp(DIST), /127\.0\.0\.1|localhost|\[::1\]|http:/);
+    assert.equal(connect(DIST_LOOPBACK), "connect-src https: http://127.0.0.1:* http://localhost:*");
+    // Only the CSP differs between the two builds.
+    assert.equal(readFileSync(join(DIST, "index.html"), "utf8").replace(connect(DIST), connect(DIST_LOOPBACK)), readFileSync(join(DIST_LOOPBACK, "index.html"), "utf8"));
+  });
+
+  test("the production page does not read a share from a loopback host: 'could not fetch', and the host sees no request", async () => {
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    shares.objects.set("/s/loopback", await seal({ v: 1, credential: { a: 1 }, shared: "2025-05-01T00:00:00Z" }, key));
+    const before = shares.log.length;
+    const { context, v } = await openPage(`#s=${encodeURIComponent(`${shares.base}/s/loopback`)}&k=${Buffer.from(key).toString("base64url")}`);
+    assert.equal(v.verdict, "unfetchable");
+    await context.close();
+    assert.equal(shares.log.length, before, "the CSP stopped the request before it left the browser");
+  });
+
+  test("a #c= link that inflates to 1 GiB is refused in under 2 s: 'too large', format fails, as the CLI's verdict on a 1 GiB input", async () => {
+    // 1 GiB of 'a' deflated as a stream (about 1 MB; the link about 1.4 M characters).
+    const d = zlib.createDeflateRaw({ level: 9, strategy: zlib.constants.Z_RLE, chunkSize: 1 << 20 });
+    const parts = [];
+    d.on("data", (c) => parts.push(c));
+    const block = Buffer.alloc(1 << 20, 0x61);
+    for (let i = 0; i < 1024; i++) d.write(block);
+    d.end();
+    await new Promise((r) => d.on("end", r));
+    const bomb = Buffer.concat(parts);
+    const { context, page, v, problems } = await openPage("#c=" + bomb.toString("base64url"));
+    // The page's own work (reading the fragment, decoding, inflating to the limit, the verdict);
+    // before the limits were streamed it was 13-18 s and 3.2 GB. The browser's own handling of
+    // a 1.4 MB URL before the script runs (seconds on a busy machine) is not the page's.
+    const work = Number(await page.locator("#verdict").getAttribute("data-work-ms"));
+    console.log(`# 1 GiB bomb (${bomb.length} B compressed): refused after ${work} ms of page work; ${v.ms} ms from navigation`);
+    assert.deepEqual(problems, []);
+    assert.equal(v.verdict, "invalid");
+    assert.deepEqual(v.failed, ["format"]);
+    assert.ok(work < 2000, `refused after ${work} ms`);
+    assert.equal(await detailOf(page, "format"), "too large: the link's content is more than 16777216 bytes (the limit); stopped reading there");
+    assert.match(await page.locator("#verdict").innerText(), /Not valid[\s\S]*Failed: /);
+    await context.close();
+    // The CLI on a 1 GiB input (a sparse file): the same verdict and check.
+    const big = join(dir, "one-gib.json");
+    writeFileSync(big, "");
+    fs.truncateSync(big, 1 << 30);
+    const r = cliReport(big);
+    assert.equal(r.verdict, "invalid");
+    assert.deepEqual(r.checks.map((c) => `${c.check}:${c.outcome}`), ["format:fail"]);
+    assert.match(r.checks[0].detail, /^too large: /);
+  });
+
+  test("a 5 MiB credential: invalid, 'too large' (format), as the CLI's verdict, on a link, a chosen file and a paste", async () => {
+    const c = JSON.parse(readFileSync(join(VECTORS, DEEP_BASE), "utf8"));
+    c.description = "Vijf mebibyte. ".repeat((5 << 20) / 15);
+    const file = join(dir, "five-mib.json");
+    writeFileSync(file, JSON.stringify(c));
+    const { r } = await sameEverywhere(file);
+    assert.equal(r.verdict, "invalid");
+    assert.match(r.checks[0].detail, /^too large: \d+ bytes \(the limit is 4194304 bytes\)$/);
+  });
+
+  test("a credential nested 128 deep: invalid, 'not valid JSON: recursion limit exceeded' (format), as the CLI's verdict, on every way in; 127 deep agrees too", async () => {
+    const c = JSON.parse(readFileSync(join(VECTORS, DEEP_BASE), "utf8"));
+    for (const [levels, name] of [[128, "deep-128.json"], [127, "deep-127.json"], [5000, "deep-5000.json"]]) {
+      // credentialSubject is level 2, so its member x holds levels - 2 nested arrays.
+      const n = levels - 2;
+      const text = JSON.stringify(c).replace('"credentialSubject":{', `"credentialSubject":{"x":${"[".repeat(n)}"v"${"]".repeat(n)},`);
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const { r, seen } = await sameEverywhere(file);
+      console.log(`# ${name}: CLI ${r.verdict} [${r.checks.map((x) => `${x.check}:${x.outcome}`)}]; page the same on link, file, paste`);
+      if (levels > 127) {
+        assert.deepEqual(seen.file.checks, ["format:fail"]);
+        assert.match(r.checks[0].detail, /^not valid JSON: recursion limit exceeded at line 1 column \d+$/);
+      } else {
+        assert.ok(r.checks.length > 1, "127 levels are read");
+      }
+    }
+  });
+
+  test("a 50 MiB paste is refused at once: it never reaches the text area, format fails as the CLI's verdict on a 50 MiB input", async () => {
+    const { context, page, problems } = await blank();
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: site.url });
+    await page.fill("#paste", "something typed before");
+    // 50 MiB on the clipboard, made in the page (not sent over the test connection).
+    await page.evaluate(() => navigator.clipboard.writeText("{" + "x".repeat(50 * 1024 * 1024 - 1)));
+    await page.focus("#paste");
+    const t0 = Date.now();
+    await page.keyboard.press("Control+V");
+    const v = await verdictOf(page);
+    const ms = Date.now() - t0;
+    const work = Number(await page.locator("#verdict").getAttribute("data-work-ms"));
+    console.log(`# 50 MiB paste refused after ${work} ms of page work, ${ms} ms from the key press (before: 36 s, 4.35 GB)`);
+    assert.equal(v.verdict, "invalid");
+    assert.deepEqual(v.failed, ["format"]);
+    assert.ok(work < 2000 && ms < 5000, `refused after ${work} ms of page work, ${ms} ms from the key press`);
+    assert.equal(await page.inputValue("#paste"), "", "the text area is emptied");
+    const detail = await detailOf(page, "format");
+    assert.equal(detail, `too large: ${50 * 1024 * 1024} bytes (the limit is 16777216 bytes)`);
+    assert.deepEqual(problems, []);
+    await context.close();
+    const big = join(dir, "fifty-mib.json");
+    writeFileSync(big, "");
+    fs.truncateSync(big, 50 * 1024 * 1024);
+    const r = cliReport(big);
+    assert.deepEqual(r.checks.map((c) => `${c.check}:${c.outcome}`), ["format:fail"]);
+    assert.equal(r.verdict, v.verdict);
+  });
+
+  test("a chosen file over 16 MiB is refused by its size, unread, as the CLI's verdict", async () => {
+    const big = join(dir, "twenty-mib.json");
+    writeFileSync(big, Buffer.alloc(20 << 20, 0x20));
+    const { context, page } = await blank();
+    await page.setInputFiles("#file", big);
+    const v = await verdictOf(page);
+    assert.equal(v.verdict, "invalid");
+    assert.deepEqual(v.failed, ["format"]);
+    assert.equal(await detailOf(page, "format"), `too large: ${20 << 20} bytes (the limit is 16777216 bytes)`);
+    await context.close();
+    const r = cliReport(big);
+    assert.deepEqual(r.checks.map((c) => `${c.check}:${c.outcome}`), ["format:fail"]);
+  });
+
+  test("no script from a credential runs: markup in every shown field stays text", async () => {
+    const c = JSON.parse(readFileSync(join(VECTORS, DEEP_BASE), "utf8"));
+    const evil = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><svg onload="window.__xss=3">`;
+    c.name = evil;
+    c.issuer = { ...(typeof c.issuer === "object" ? c.issuer : { id: c.issuer }), name: evil };
+    c.credentialSubject.achievement = { ...(c.credentialSubject.achievement ?? {}), name: evil, description: evil, criteria: { narrative: evil } };
+    const { context, page, v, problems } = await openPage(selfContained(JSON.stringify(c)));
+    assert.equal(v.verdict, "invalid");
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => window.__xss), undefined, "no injected script ran");
+    assert.equal(await page.locator("main img[src='x'], main script, main svg").count(), 0, "no element was made from credential text");
+    assert.ok((await page.locator("#details").innerText()).includes("<img src=x onerror="), "the markup is shown as text");
+    assert.deepEqual(problems, []);
     await context.close();
   });
 });

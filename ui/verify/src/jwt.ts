@@ -10,6 +10,7 @@ import { iso, parseDate, SKEW_MS } from "./dates";
 import { isObj, issuerId, list, strOf, type Obj } from "./json";
 import { error, fail, ISSUER_BINDING, JWT_CLAIMS, NOT_BEFORE, NOT_EXPIRED, pass, PROOF, skip, type Check } from "./report";
 import { bindingCheck } from "./binding";
+import { LimitError, parseJson } from "./limits";
 
 export class JwtFormatError extends Error {}
 
@@ -24,9 +25,9 @@ export function decodeJws(text: string): { header: Obj; payload: unknown } {
       throw new JwtFormatError(`${what} is not base64url`);
     }
     try {
-      return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-    } catch {
-      throw new JwtFormatError(`${what} is not JSON`);
+      return parseJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    } catch (e) {
+      throw new JwtFormatError(e instanceof LimitError ? `${what} is not JSON: ${e.message}` : `${what} is not JSON`);
     }
   };
   const header = json(parts[0] ?? "", "header");

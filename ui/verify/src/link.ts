@@ -4,24 +4,29 @@
 // The ciphertext object: "BPS1" || 12-byte IV || AES-256-GCM(ciphertext||tag),
 // additional data "BPS1"; the plaintext is UTF-8 JSON
 // {"v":1,"credential":<object or JWT string>,"shared":"…","expires":"…"}.
+// Limits (limits.ts, the CLI's): a link longer than MAX_LINK_CHARS is not
+// read, and inflating stops as soon as the output passes MAX_INPUT_BYTES.
 import { Inflate } from "fflate";
 import { fromBase64url } from "./didkey";
 import { isObj } from "./json";
-import { MAX_CREDENTIAL_BYTES } from "./verify";
+import { LimitError, MAX_INPUT_BYTES, MAX_LINK_CHARS, MAX_SHARE_OBJECT_BYTES, overLimit } from "./limits";
 
 export type Fragment =
   | { kind: "none" }
   | { kind: "c"; data: string }
   | { kind: "s"; url: string; key: Uint8Array }
-  | { kind: "bad"; why: string };
+  | { kind: "bad"; why: string }
+  /** Longer than any link the limits allow: not read at all. */
+  | { kind: "big"; why: string };
 
 const MAGIC = new TextEncoder().encode("BPS1");
-export const MAX_SHARE_BYTES = 8 * 1024 * 1024;
+export const MAX_SHARE_BYTES = MAX_SHARE_OBJECT_BYTES;
 
 /** Read the URL fragment (with or without the leading '#'). */
 export function parseFragment(hash: string): Fragment {
   const h = hash.startsWith("#") ? hash.slice(1) : hash;
   if (!h) return { kind: "none" };
+  if (h.length > MAX_LINK_CHARS + 16) return { kind: "big", why: linkTooLong(h.length) };
   const params = new Map<string, string>();
   for (const part of h.split("&")) {
     const eq = part.indexOf("=");
@@ -62,24 +67,42 @@ export function parseFragment(hash: string): Fragment {
   return { kind: "none" };
 }
 
-/** Inflate a raw DEFLATE stream, refusing more than `max` bytes of output. */
-export function inflateCapped(data: Uint8Array, max = MAX_CREDENTIAL_BYTES): Uint8Array {
+const linkTooLong = (n: number) => `too large: the link is ${n} characters (the limit is ${MAX_LINK_CHARS})`;
+
+/** Compressed bytes given to the inflater at a time: DEFLATE expands at most
+ * 1032:1, so one step yields at most about 1 MiB past the limit. */
+const INFLATE_STEP = 1024;
+
+/**
+ * Inflate a raw DEFLATE stream, stopping as soon as the output passes `max`
+ * bytes (LimitError): the input is fed in small steps, so a link that would
+ * inflate to gigabytes is refused after inflating `max` bytes, not all of it.
+ */
+export function inflateCapped(data: Uint8Array, max = MAX_INPUT_BYTES): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let done = false;
   const inf = new Inflate((chunk, final) => {
     total += chunk.length;
-    if (total > max) throw new Error("the credential is larger than 8 MiB");
+    if (total > max) throw new LimitError(overLimit("the link's content", max));
     chunks.push(chunk);
     if (final) done = true;
   });
-  inf.push(data, true);
+  for (let at = 0; at < data.length && !done; at += INFLATE_STEP) {
+    const end = Math.min(at + INFLATE_STEP, data.length);
+    inf.push(data.subarray(at, end), end === data.length);
+  }
   if (!done) throw new Error("the compressed data is truncated");
   return concat(chunks, total);
 }
 
-/** The credential text of a `#c=` link. Throws a sentence when the link is damaged. */
+/**
+ * The credential text of a `#c=` link. Throws LimitError (the CLI's "too
+ * large" words) when the link or what it inflates to passes the limits, and
+ * a sentence when the link is damaged.
+ */
 export function decodeSelfContained(b64: string): string {
+  if (b64.length > MAX_LINK_CHARS) throw new LimitError(linkTooLong(b64.length));
   let bytes: Uint8Array;
   try {
     bytes = fromBase64url(b64);
@@ -90,6 +113,7 @@ export function decodeSelfContained(b64: string): string {
   try {
     raw = inflateCapped(bytes);
   } catch (e) {
+    if (e instanceof LimitError) throw e;
     throw new Error(`the link does not inflate: ${(e as Error).message}`);
   }
   try {

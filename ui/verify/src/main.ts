@@ -5,10 +5,14 @@
 // then each credential's details and checks).
 // Credential data is written only with textContent; images only as data:
 // URLs in <img>. The machine-readable verdict is <output id="verdict">.
+// The CLI's limits (limits.ts) come before any work: a file is refused by its
+// size before it is read, a paste before it reaches the text area, a link
+// before it is inflated past the limit; each gets the CLI's verdict for it.
 import { checkLabel, pickLang, t, tf, type Lang } from "./i18n";
+import { fileRefusal, LimitError, sizeRefusal } from "./limits";
 import { decodeSelfContained, fetchShare, parseFragment, type Share } from "./link";
 import { isPresentationResult, verifyInput, verifyInputValue, type PresentationResult } from "./presentation";
-import { failedIds, type Check } from "./report";
+import { fail, failedIds, FORMAT, verdictOf, type Check } from "./report";
 import { summarize } from "./summary";
 import { parseDate, type Result } from "./verify";
 
@@ -35,6 +39,9 @@ let lang: Lang = (() => {
 })();
 let current: View | undefined;
 let run = 0;
+/** When the page began reading the current input (performance.now()). */
+let started = 0;
+const begin = () => (started = performance.now());
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -57,7 +64,11 @@ function setVerdict(state: "idle" | "busy" | "done", v?: PageVerdict, checks?: C
   out.dataset.state = state;
   out.dataset.verdict = v ?? "";
   out.dataset.failed = checks ? failedIds(checks).join(",") : "";
-  if (state === "done") out.dataset.ms = String(Math.round(performance.now()));
+  if (state === "done") {
+    out.dataset.ms = String(Math.round(performance.now()));
+    // The page's own work on this input: reading, limits, verifying.
+    out.dataset.workMs = String(Math.round(performance.now() - started));
+  }
   out.className = `verdict ${v ?? state}`;
 }
 
@@ -250,7 +261,15 @@ async function show(make: () => Promise<View>, busyText?: string) {
   render(view);
 }
 
+/** An input refused by a limit: as the CLI, the `format` check fails (verdict invalid). */
+function refused(detail: string): View {
+  const checks = [fail(FORMAT, detail)];
+  const result: Result = { verdict: verdictOf(checks), checks };
+  return { verdict: result.verdict, result };
+}
+
 async function fromFragment() {
+  begin();
   if (!secure()) {
     current = { verdict: "indeterminate", detail: t(lang, "insecure") };
     render(current);
@@ -263,12 +282,14 @@ async function fromFragment() {
     return;
   }
   if (f.kind === "bad") return show(async () => ({ verdict: "damaged", detail: f.why }));
+  if (f.kind === "big") return show(async () => refused(f.why));
   if (f.kind === "c") {
     return show(async () => {
       let text: string;
       try {
         text = decodeSelfContained(f.data);
       } catch (e) {
+        if (e instanceof LimitError) return refused(e.message);
         return { verdict: "damaged", detail: (e as Error).message };
       }
       const result = await verifyInput(text, new Date());
@@ -294,13 +315,35 @@ function fromText(text: string) {
 }
 
 async function fromFile(file: File | undefined | null) {
-  if (!file) return;
-  if (file.size > 8 * 1024 * 1024) {
-    current = { verdict: "indeterminate", detail: "the file is larger than 8 MiB" };
-    render(current);
+  if (!file || !secure()) return;
+  begin();
+  // By its size, before a byte is read (as the CLI refuses a file over the limit).
+  const tooLarge = fileRefusal(file.size);
+  if (tooLarge) return show(async () => refused(tooLarge));
+  fromText(await file.text());
+}
+
+/**
+ * A paste anywhere on the page. Over the limits it never reaches the text
+ * area (which is emptied) and gets the CLI's verdict; otherwise a paste into
+ * the text area is left to it, and a paste elsewhere is checked at once.
+ */
+function onPaste(e: ClipboardEvent) {
+  begin();
+  const box = $<HTMLTextAreaElement>("paste");
+  const text = e.clipboardData?.getData("text/plain") ?? "";
+  const tooLarge = sizeRefusal(text);
+  if (tooLarge) {
+    e.preventDefault();
+    box.value = "";
+    if (secure()) void show(async () => refused(tooLarge));
     return;
   }
-  fromText(await file.text());
+  if (e.target === box) return;
+  if (text.trim()) {
+    box.value = text;
+    fromText(text);
+  }
 }
 
 function init() {
@@ -327,15 +370,11 @@ function init() {
     void fromFile(e.dataTransfer?.files?.[0]);
   });
   $<HTMLInputElement>("file").addEventListener("change", (e) => void fromFile((e.target as HTMLInputElement).files?.[0]));
-  $("verify-pasted").addEventListener("click", () => fromText($<HTMLTextAreaElement>("paste").value));
-  document.addEventListener("paste", (e) => {
-    if ((e.target as HTMLElement)?.id === "paste") return;
-    const text = e.clipboardData?.getData("text/plain");
-    if (text && text.trim()) {
-      $<HTMLTextAreaElement>("paste").value = text;
-      fromText(text);
-    }
+  $("verify-pasted").addEventListener("click", () => {
+    begin();
+    fromText($<HTMLTextAreaElement>("paste").value);
   });
+  document.addEventListener("paste", onPaste);
   window.addEventListener("hashchange", () => void fromFragment());
   void fromFragment();
 }

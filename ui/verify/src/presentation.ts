@@ -16,7 +16,8 @@ import { verifyProofs, proofCheck, type ProofOutcome } from "./di";
 import { hasType, isObj, list, stripFragment, strOf, type Json, type Obj } from "./json";
 import * as R from "./report";
 import { summarize } from "./summary";
-import { contextsCheck, MAX_CREDENTIAL_BYTES, verifyJson, verifyText, type Result } from "./verify";
+import { MAX_JSON_NESTING, nestsTooDeep, parseJson, sizeRefusal } from "./limits";
+import { contextsCheck, verifyJson, verifyText, type Result } from "./verify";
 
 /** The media-type prefix of an enveloped VC-JWT's `id`. */
 export const ENVELOPED_VC_JWT = "data:application/vc+jwt,";
@@ -173,10 +174,11 @@ export async function verifyPresentation(vp: Obj, now: Date, expect: Expect = {}
  */
 export async function verifyInput(text: string, now: Date, expect: Expect = {}): Promise<Result> {
   const t = text.trim();
-  if (t.startsWith("{") && t.length <= MAX_CREDENTIAL_BYTES) {
+  // Over the CLI's limits, verifyText refuses it before any parsing.
+  if (t.startsWith("{") && !sizeRefusal(text)) {
     let v: unknown;
     try {
-      v = JSON.parse(t);
+      v = parseJson(t);
     } catch {
       v = undefined;
     }
@@ -185,10 +187,18 @@ export async function verifyInput(text: string, now: Date, expect: Expect = {}):
   return verifyText(text, now);
 }
 
-/** A shared object's credential: a JSON value or a JWT string. */
+/**
+ * A shared object's credential: a JSON value or a JWT string. A value is
+ * checked as its JSON text would be (the CLI's limits on size and nesting
+ * hold for it as for a link, a file or a paste).
+ */
 export async function verifyInputValue(v: unknown, now: Date, expect: Expect = {}): Promise<Result> {
-  if (isPresentation(v) && !readsAsBadge(v)) return verifyPresentation(v, now, expect);
-  return typeof v === "string" ? verifyInput(v, now, expect) : verifyJson(v, now);
+  if (typeof v === "string") return verifyInput(v, now, expect);
+  if (nestsTooDeep(v)) {
+    const checks = [R.fail(R.FORMAT, `not valid JSON: recursion limit exceeded (more than ${MAX_JSON_NESTING} levels of nesting)`)];
+    return { verdict: R.verdictOf(checks), checks };
+  }
+  return verifyInput(JSON.stringify(v), now, expect);
 }
 
 /** What the importer would take as a badge before ever trying a presentation. */

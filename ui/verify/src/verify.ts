@@ -10,6 +10,7 @@ import { parseDate, proofTimeProblem, SKEW_MS } from "./dates";
 import { mergeBindings, bindingCheck } from "./binding";
 import { proofCheck, verifyProofs } from "./di";
 import { hasType, isObj, issuerId, list, strOf, types, type Obj } from "./json";
+import { parseJson, sizeRefusal } from "./limits";
 import { applyClaimTimes, decodeJws, JwtFormatError, readClaims, vcOfPayload, verifyVcJwt } from "./jwt";
 import * as R from "./report";
 import { ob3Problems } from "./schema";
@@ -29,19 +30,18 @@ const result = (checks: R.Check[], doc?: Obj, kind?: Result["kind"]): Result => 
   kind,
 });
 
-/** The largest credential the page reads (text, after inflating). */
-export const MAX_CREDENTIAL_BYTES = 8 * 1024 * 1024;
-
 const JWS_RE = /^[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]*={0,2}\.[A-Za-z0-9_-]*={0,2}$/;
 
 /** Verify a credential given as text (JSON or a compact JWS). */
 export async function verifyText(text: string, now: Date): Promise<Result> {
+  // The CLI's limits first (limits.ts): size, then nesting as JSON is read.
+  const tooLarge = sizeRefusal(text);
+  if (tooLarge) return result([R.fail(R.FORMAT, tooLarge)]);
   const t = text.trim();
-  if (t.length > MAX_CREDENTIAL_BYTES) return result([R.fail(R.FORMAT, "the credential is larger than 8 MiB")]);
   if (t.startsWith("{")) {
     let v: unknown;
     try {
-      v = JSON.parse(t);
+      v = parseJson(t);
     } catch (e) {
       return result([R.fail(R.FORMAT, `not valid JSON: ${(e as Error).message}`)]);
     }
