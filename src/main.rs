@@ -389,7 +389,16 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // The store's and the key's stable codes, for scripts: `error[store-empty]: …`.
+            let code = e.chain().find_map(|c| {
+                c.downcast_ref::<backpack::store::StoreError>()
+                    .map(|s| s.code())
+                    .or_else(|| c.downcast_ref::<backpack::keys::KeyError>().map(|k| k.code()))
+            });
+            match code {
+                Some(code) => eprintln!("error[{code}]: {e:#}"),
+                None => eprintln!("error: {e:#}"),
+            }
             ExitCode::from(1)
         }
     }
@@ -501,6 +510,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backup { file } => {
             let store = open_store(&dir)?;
             let pass = backup_passphrase(true)?;
+            // n is counted in the written file, not in the live store.
             let n = store.backup(&file, &pass)?;
             eprintln!("backed up {n} credentials to {}", file.display());
             Ok(ExitCode::SUCCESS)
