@@ -979,8 +979,8 @@ impl Store {
         // first; the backup file itself is never written to.
         let mut upgraded: Option<PathBuf> = None;
         let source = if version < known {
-            let tmp = self.dir.join(format!(".restore-{}.partial", std::process::id()));
-            remove_if_there(&tmp)?;
+            // Not `.restore-<pid>.partial`: the app hands its upload over under that name.
+            let tmp = self.dir.join(format!(".restore-upgrade-{}-{}.partial", std::process::id(), hex::encode(random_tag())));
             let mut out = create_private_file(&tmp)?;
             std::io::copy(&mut std::fs::File::open(file)?, &mut out)?;
             drop(out);

@@ -458,3 +458,26 @@ fn store_files_are_private() {
         }
     }
 }
+
+#[test]
+fn list_and_show_never_print_bidi_overrides_or_escape_sequences() {
+    let cli = Cli::passphrase("terminal");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(ob30("simple.json")).unwrap()).unwrap();
+    v["credentialSubject"]["achievement"]["name"] = Value::String("Team\u{202E}krow\u{1b}[2J\u{7}".into());
+    v["credentialSubject"]["achievement"]["description"] = Value::String("line one\r\nline \u{2066}two\u{2069}".into());
+    let f = cli.data.path().join("hostile.json");
+    std::fs::write(&f, v.to_string()).unwrap();
+    let out = cli.run(&["import", "--offline", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = cli.run(&["list"]);
+    let text = String::from_utf8(list.stdout).unwrap();
+    assert!(text.contains("Team[U+202E]krow[U+001B][2J[U+0007]"), "{text}");
+    let (_, rows) = cli.json_lines(&["list", "--json"]);
+    let id = rows[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(rows[0]["title"], "Team\u{202E}krow\u{1b}[2J\u{7}", "--json keeps the data as issued");
+    let show = String::from_utf8(cli.run(&["show", &id]).stdout).unwrap();
+    for c in ['\u{202E}', '\u{1b}', '\u{7}', '\u{2066}', '\u{2069}', '\r'] {
+        assert!(!text.contains(c) && !show.contains(c), "U+{:04X} printed", c as u32);
+    }
+    assert!(show.contains("line one\nline [U+2066]two[U+2069]"), "{show}");
+}
