@@ -134,6 +134,23 @@ fn decode_key(hexkey: &str) -> Result<[u8; 32], KeyError> {
 /// Find (or, for a new store, create) the key for the store in `dir`. A new
 /// store's database is made here too, before `store.json` is final.
 pub fn resolve(dir: &Path, opts: &KeyOptions) -> Result<(StoreKey, KeyKind), KeyError> {
+    if read_meta(dir)?.is_some_and(|m| !m.pending) {
+        return resolve_inner(dir, opts);
+    }
+    // A store is being made: one process at a time (the app and the CLI
+    // started together must not make two keys for one database).
+    create_private_dir(dir)?;
+    let lock = crate::store::create_private_file(&dir.join(LOCK_FILE))
+        .or_else(|_| std::fs::OpenOptions::new().write(true).open(dir.join(LOCK_FILE)))
+        .map_err(|e| KeyError::Meta(format!("cannot make {}: {e}", dir.join(LOCK_FILE).display())))?;
+    lock.lock().map_err(|e| KeyError::Meta(format!("cannot lock {}: {e}", dir.join(LOCK_FILE).display())))?;
+    resolve_inner(dir, opts)
+}
+
+/// Held while a store is made (see [`resolve`]).
+const LOCK_FILE: &str = ".backpack.lock";
+
+fn resolve_inner(dir: &Path, opts: &KeyOptions) -> Result<(StoreKey, KeyKind), KeyError> {
     let db_exists = std::fs::symlink_metadata(dir.join(crate::store::DB_FILE)).is_ok();
     match read_meta(dir)? {
         Some(meta) => {

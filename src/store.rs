@@ -853,7 +853,7 @@ impl Store {
             .file_name()
             .ok_or_else(|| StoreError::Backup(format!("'{}' is not a file name", file.display())))?;
         let tmp = parent.join(format!(".{}.{}-{}.partial", name.to_string_lossy(), std::process::id(), hex::encode(random_tag())));
-        create_private_file(&tmp)?;
+        create_private_file(&tmp).map_err(|e| StoreError::Backup(format!("cannot write in {}: {e}", parent.display())))?;
         let result = (|| -> Result<usize, StoreError> {
             self.conn.execute(
                 "ATTACH DATABASE ?1 AS backup KEY ?2",

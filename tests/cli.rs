@@ -481,3 +481,20 @@ fn list_and_show_never_print_bidi_overrides_or_escape_sequences() {
     }
     assert!(show.contains("line one\nline [U+2066]two[U+2069]"), "{show}");
 }
+
+#[test]
+fn first_runs_started_together_make_one_store() {
+    // The app and the CLI started at once on a new folder: one key, one database.
+    for round in 0..3 {
+        let cli = Cli::keyring();
+        let children: Vec<_> = (0..4)
+            .map(|_| cli.cmd().args(["list"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap())
+            .collect();
+        for c in children {
+            let out = c.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}: {}", stderr(&out));
+        }
+        assert!(cli.run(&["sample", "--load"]).status.success());
+        assert_eq!(cli.count(), 6);
+    }
+}
