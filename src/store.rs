@@ -886,6 +886,7 @@ impl Store {
             return Err(e.into());
         }
         sync_dir(parent);
+        remove_stale_partials(parent, &name.to_string_lossy());
         Ok(n)
     }
 
@@ -1220,6 +1221,27 @@ fn random_tag() -> [u8; 6] {
     let mut b = [0u8; 6];
     getrandom::fill(&mut b).expect("the OS random number generator failed");
     b
+}
+
+/// Remove the temporary files of earlier backups to `name` in `dir` whose
+/// process is gone (a backup killed with -9 cannot clean up after itself).
+/// Only on Linux, where a process's liveness is `/proc/<pid>`.
+fn remove_stale_partials(dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else { continue };
+        let Some(tag) = rest.strip_suffix(".partial").or_else(|| rest.strip_suffix(".partial-journal")) else { continue };
+        let Some((pid, rand)) = tag.split_once('-') else { continue };
+        let ours = pid.parse::<u32>().is_ok() && rand.len() == 12 && rand.bytes().all(|b| b.is_ascii_hexdigit());
+        if ours && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 fn remove_if_there(p: &Path) -> std::io::Result<()> {

@@ -298,6 +298,17 @@ fn backup_refuses_the_live_store_and_anything_not_a_regular_file() {
     assert_eq!(s.backup(&ok, "pw").unwrap(), 4);
     assert_eq!(Store::count_in_backup(&ok, "pw").unwrap(), 4);
     assert_eq!(mode(&ok), 0o600, "backups are private");
+    // What a backup killed with -9 left (its process is gone) is cleared by the next one;
+    // a live process's temporary file is not touched.
+    let dead = other.join(".b.backup.999999999-0123456789ab.partial");
+    let dead_journal = other.join(".b.backup.999999999-0123456789ab.partial-journal");
+    let alive = other.join(format!(".b.backup.{}-0123456789ab.partial", std::process::id()));
+    for f in [&dead, &dead_journal, &alive] {
+        std::fs::write(f, b"x").unwrap();
+    }
+    s.backup(&ok, "pw").unwrap();
+    assert!(!dead.exists() && !dead_journal.exists() && alive.exists());
+    std::fs::remove_file(&alive).unwrap();
     // Restoring from the live database is refused the same way.
     let mut s = s;
     let e = s.restore(&data.join(DB_FILE), "pw", false).unwrap_err();
