@@ -140,15 +140,30 @@ pub fn resolve(dir: &Path, opts: &KeyOptions) -> Result<(StoreKey, KeyKind), Key
     // A store is being made: one process at a time (the app and the CLI
     // started together must not make two keys for one database).
     create_private_dir(dir)?;
-    let lock = crate::store::create_private_file(&dir.join(LOCK_FILE))
-        .or_else(|_| std::fs::OpenOptions::new().write(true).open(dir.join(LOCK_FILE)))
-        .map_err(|e| KeyError::Meta(format!("cannot make {}: {e}", dir.join(LOCK_FILE).display())))?;
-    lock.lock().map_err(|e| KeyError::Meta(format!("cannot lock {}: {e}", dir.join(LOCK_FILE).display())))?;
+    let _lock = creation_lock(dir)?;
     resolve_inner(dir, opts)
 }
 
 /// Held while a store is made (see [`resolve`]).
 const LOCK_FILE: &str = ".backpack.lock";
+
+/// An exclusive lock across processes, released when the connection is
+/// dropped: SQLite's own file locking on an empty, unencrypted database (so
+/// it works wherever the store does, with no other dependency; `File::lock`
+/// needs Rust 1.89).
+fn creation_lock(dir: &Path) -> Result<rusqlite::Connection, KeyError> {
+    let path = dir.join(LOCK_FILE);
+    let failed = |e: String| KeyError::Meta(format!("cannot lock {}: {e}", path.display()));
+    if let Err(e) = crate::store::create_private_file(&path) {
+        if e.kind() != std::io::ErrorKind::AlreadyExists {
+            return Err(failed(e.to_string()));
+        }
+    }
+    let conn = rusqlite::Connection::open(&path).map_err(|e| failed(e.to_string()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(60)).map_err(|e| failed(e.to_string()))?;
+    conn.execute_batch("BEGIN EXCLUSIVE").map_err(|e| failed(e.to_string()))?;
+    Ok(conn)
+}
 
 fn resolve_inner(dir: &Path, opts: &KeyOptions) -> Result<(StoreKey, KeyKind), KeyError> {
     let db_exists = std::fs::symlink_metadata(dir.join(crate::store::DB_FILE)).is_ok();
