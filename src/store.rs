@@ -1353,6 +1353,42 @@ mod tests {
     }
 
     #[test]
+    fn a_store_killed_before_its_first_checkpoint_still_opens() {
+        // Before issue #11 a new store was made in place in WAL mode: killed
+        // before the first checkpoint, backpack.db is page 1 only (switching
+        // to WAL writes it) and the rest is in backpack.db-wal. That is a
+        // whole store: never 0 bytes, never taken for an empty one.
+        let tmp = tempfile::tempdir().unwrap();
+        let (live, copy) = (tmp.path().join("live"), tmp.path().join("copy"));
+        create_private_dir(&live).unwrap();
+        create_private_dir(&copy).unwrap();
+        let key = StoreKey::Raw([7; 32]);
+        let conn = Connection::open(live.join(DB_FILE)).unwrap();
+        apply_key(&conn, &key).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
+        let mut old = Store { conn, dir: live.clone() };
+        old.migrate().unwrap();
+        let (name, bytes) = crate::sample::credentials(Some(1)).remove(0);
+        old.import_bundle(&crate::import::parse_bytes(&name, &bytes, &Default::default()).unwrap()).unwrap();
+        // "Killed": copy the files while the connection is still open.
+        for f in [DB_FILE, "backpack.db-wal"] {
+            std::fs::copy(live.join(f), copy.join(f)).unwrap();
+        }
+        drop(old);
+        assert_eq!(std::fs::metadata(copy.join(DB_FILE)).unwrap().len(), 4096, "the scenario: page 1 only");
+        std::fs::write(copy.join(crate::keys::META_FILE), b"{}").unwrap();
+        let s = Store::open(&copy, &key).unwrap();
+        assert_eq!(s.count().unwrap(), 1);
+        s.check_integrity().unwrap();
+        drop(s);
+        // Without its -wal the same 0-byte file is reported as empty.
+        let bare = tmp.path().join("bare");
+        create_private_dir(&bare).unwrap();
+        std::fs::write(bare.join(DB_FILE), b"").unwrap();
+        assert!(matches!(Store::open(&bare, &key), Err(StoreError::DatabaseEmpty { zero_bytes: true, .. })));
+    }
+
+    #[test]
     fn migration_2_backfills_summaries_of_old_rows() {
         let tmp = tempfile::tempdir().unwrap();
         let key = StoreKey::Raw([42; 32]);
