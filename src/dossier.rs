@@ -10,7 +10,9 @@
 //!
 //! One document model ([`Block`]s) feeds both renderers, so the HTML and the
 //! PDF always say the same. Credential text is escaped in HTML and drawn as
-//! plain glyphs in the PDF (krilla, with the bundled DejaVu Sans subset).
+//! plain glyphs in the PDF (krilla, with the bundled DejaVu Sans subset);
+//! before either, bidi overrides and other invisible or control characters
+//! are made visible ([`crate::display::safe_text`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -76,8 +78,26 @@ fn file_name(c: &Credential, media_type: &str) -> String {
     format!("credentials/{}.{ext}", c.id)
 }
 
-/// The document, as blocks.
+/// The document, as blocks. Every string has gone through
+/// [`crate::display::safe_text`]: bidi overrides, invisible marks and control
+/// characters from a credential are shown as `[U+XXXX]`, in HTML and PDF alike.
 pub fn blocks(d: &Dossier, lang: Lang) -> Vec<Block> {
+    let s = |x: String| crate::display::safe_text(&x).into_owned();
+    raw_blocks(d, lang)
+        .into_iter()
+        .map(|b| match b {
+            Block::Title(x) => Block::Title(s(x)),
+            Block::Heading(x) => Block::Heading(s(x)),
+            Block::Subheading(x) => Block::Subheading(s(x)),
+            Block::Para(x) => Block::Para(s(x)),
+            Block::Note(x) => Block::Note(s(x)),
+            Block::Fields(f) => Block::Fields(f.into_iter().map(|(k, v)| (s(k), s(v))).collect()),
+            Block::Bullets(v) => Block::Bullets(v.into_iter().map(s).collect()),
+        })
+        .collect()
+}
+
+fn raw_blocks(d: &Dossier, lang: Lang) -> Vec<Block> {
     let mut b = Vec::new();
     b.push(Block::Title(d.title.clone()));
     let mut head = vec![(t(lang, "Prepared", "Opgesteld").to_string(), d.created.get(..10).unwrap_or(&d.created).to_string())];
@@ -226,7 +246,7 @@ pub fn html(d: &Dossier, lang: Lang) -> String {
 dl{{display:grid;grid-template-columns:12em 1fr;gap:.2em 1em}}dt{{color:#555}}dd{{margin:0}}.note{{background:#f3f3f0;padding:.8em 1em;border-left:4px solid #888}}\
 h2{{border-top:1px solid #ccc;padding-top:.8em}}</style></head><body>\n",
         lang.code(),
-        esc(&d.title)
+        esc(&crate::display::safe_text(&d.title))
     ));
     for b in blocks(d, lang) {
         match b {
@@ -316,7 +336,7 @@ pub fn pdf(d: &Dossier, lang: Lang) -> Result<Vec<u8>, String> {
             let font = if *is_bold { bold.clone() } else { regular.clone() };
             surface.draw_text(Point::from_xy(*x, *ry), font, *size, text, false, TextDirection::Auto);
         }
-        let footer = format!("{} — {} {}/{}", d.title, t(lang, "page", "pagina"), p + 1, page + 1);
+        let footer = format!("{} — {} {}/{}", crate::display::safe_text(&d.title), t(lang, "page", "pagina"), p + 1, page + 1);
         surface.draw_text(Point::from_xy(margin, h - margin / 2.0), regular.clone(), 8.0, &footer, false, TextDirection::Auto);
         surface.finish();
         pg.finish();

@@ -7,12 +7,21 @@
 //! so a moved folder keeps its key. When no keyring answers, the user may set
 //! `BACKPACK_PASSPHRASE`; `store.json` records which of the two a store uses,
 //! so one store never silently switches to the other.
+//!
+//! A new store is made in this order, so that a crash at any point leaves a
+//! folder the next run can finish (and a finished store is never remade):
+//! the key (keyring entry), `store.json` marked `"pending": true`, the
+//! database (made whole under a temporary name, see [`Store::create`]), then
+//! `store.json` without the mark. Only a folder with neither `store.json` nor
+//! a database, or a pending `store.json` (nothing was ever stored), gets a new
+//! store; anything else with a missing, empty or damaged database is reported
+//! by [`Store::open`]. `store.json` is written 0600 and tightened on read.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{create_private_dir, StoreKey};
+use crate::store::{create_private_dir, Store, StoreKey};
 
 pub const KEYRING_SERVICE: &str = "Backpack";
 pub const META_FILE: &str = "store.json";
@@ -29,6 +38,10 @@ pub enum KeyKind {
 pub struct StoreMeta {
     pub store_id: String,
     pub key: KeyKind,
+    /// Set while the store is being made; a store whose `store.json` says so
+    /// was never used and may be made again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
 }
 
 /// What the caller allows.
@@ -66,6 +79,8 @@ pub enum KeyError {
     BadKey,
     #[error("{0}")]
     Meta(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 impl KeyError {
@@ -77,12 +92,14 @@ impl KeyError {
             KeyError::PassphraseNeeded => "passphrase-needed",
             KeyError::BadKey => "bad-key",
             KeyError::Meta(_) => "store-meta",
+            KeyError::Store(e) => e.code(),
         }
     }
 }
 
 fn read_meta(dir: &Path) -> Result<Option<StoreMeta>, KeyError> {
     let path = dir.join(META_FILE);
+    crate::store::tighten(&path, 0o600);
     match std::fs::read(&path) {
         Ok(b) => serde_json::from_slice(&b)
             .map(Some)
@@ -95,11 +112,8 @@ fn read_meta(dir: &Path) -> Result<Option<StoreMeta>, KeyError> {
 fn write_meta(dir: &Path, meta: &StoreMeta) -> Result<(), KeyError> {
     create_private_dir(dir).map_err(|e| KeyError::Meta(e.to_string()))?;
     let path = dir.join(META_FILE);
-    let tmp = dir.join(".store.json.partial");
     let body = serde_json::to_vec_pretty(meta).map_err(|e| KeyError::Meta(e.to_string()))?;
-    std::fs::write(&tmp, body)
-        .and_then(|_| std::fs::rename(&tmp, &path))
-        .map_err(|e| KeyError::Meta(format!("cannot write {}: {e}", path.display())))
+    crate::store::write_private(&path, &body).map_err(|e| KeyError::Meta(format!("cannot write {}: {e}", path.display())))
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -117,36 +131,75 @@ fn decode_key(hexkey: &str) -> Result<[u8; 32], KeyError> {
     v.try_into().map_err(|_| KeyError::BadKey)
 }
 
-/// Find (or, for a new store, create) the key for the store in `dir`.
+/// Find (or, for a new store, create) the key for the store in `dir`. A new
+/// store's database is made here too, before `store.json` is final.
 pub fn resolve(dir: &Path, opts: &KeyOptions) -> Result<(StoreKey, KeyKind), KeyError> {
-    let db_exists = dir.join(crate::store::DB_FILE).exists();
+    if read_meta(dir)?.is_some_and(|m| !m.pending) {
+        return resolve_inner(dir, opts);
+    }
+    // A store is being made: one process at a time (the app and the CLI
+    // started together must not make two keys for one database).
+    create_private_dir(dir)?;
+    let _lock = creation_lock(dir)?;
+    resolve_inner(dir, opts)
+}
+
+/// Held while a store is made (see [`resolve`]).
+const LOCK_FILE: &str = ".backpack.lock";
+
+/// An exclusive lock across processes, released when the connection is
+/// dropped: SQLite's own file locking on an empty, unencrypted database (so
+/// it works wherever the store does, with no other dependency; `File::lock`
+/// needs Rust 1.89).
+fn creation_lock(dir: &Path) -> Result<rusqlite::Connection, KeyError> {
+    let path = dir.join(LOCK_FILE);
+    let failed = |e: String| KeyError::Meta(format!("cannot lock {}: {e}", path.display()));
+    if let Err(e) = crate::store::create_private_file(&path) {
+        if e.kind() != std::io::ErrorKind::AlreadyExists {
+            return Err(failed(e.to_string()));
+        }
+    }
+    let conn = rusqlite::Connection::open(&path).map_err(|e| failed(e.to_string()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(60)).map_err(|e| failed(e.to_string()))?;
+    conn.execute_batch("BEGIN EXCLUSIVE").map_err(|e| failed(e.to_string()))?;
+    Ok(conn)
+}
+
+fn resolve_inner(dir: &Path, opts: &KeyOptions) -> Result<(StoreKey, KeyKind), KeyError> {
+    let db_exists = std::fs::symlink_metadata(dir.join(crate::store::DB_FILE)).is_ok();
     match read_meta(dir)? {
-        Some(meta) => match meta.key {
-            KeyKind::Passphrase => opts
-                .passphrase
-                .clone()
-                .map(|p| (StoreKey::Passphrase(p), KeyKind::Passphrase))
-                .ok_or(KeyError::PassphraseNeeded),
-            KeyKind::Keyring => {
-                if opts.keyring_off {
-                    return Err(KeyError::KeyringUnavailable {
-                        detail: "the keyring is turned off (BACKPACK_KEYRING=off)".into(),
-                    });
-                }
-                let e = entry(&meta.store_id).map_err(|e| KeyError::KeyringUnavailable { detail: e.to_string() })?;
-                match e.get_password() {
-                    Ok(h) => Ok((StoreKey::Raw(decode_key(&h)?), KeyKind::Keyring)),
-                    Err(keyring::Error::NoEntry) if !db_exists => {
-                        // store.json without a database: an interrupted first run. Start over.
-                        create_in_keyring(dir, &meta.store_id)
+        Some(meta) => {
+            let key = match meta.key {
+                KeyKind::Passphrase => opts.passphrase.clone().map(StoreKey::Passphrase).ok_or(KeyError::PassphraseNeeded)?,
+                KeyKind::Keyring => {
+                    if opts.keyring_off {
+                        return Err(KeyError::KeyringUnavailable {
+                            detail: "the keyring is turned off (BACKPACK_KEYRING=off)".into(),
+                        });
                     }
-                    Err(keyring::Error::NoEntry) => Err(KeyError::KeyMissing {
-                        store_id: meta.store_id,
-                    }),
-                    Err(e) => Err(KeyError::KeyringUnavailable { detail: e.to_string() }),
+                    let e = entry(&meta.store_id).map_err(|e| KeyError::KeyringUnavailable { detail: e.to_string() })?;
+                    match e.get_password() {
+                        Ok(h) => StoreKey::Raw(decode_key(&h)?),
+                        // No key and nothing stored yet (a first run stopped
+                        // before the database was made, or still pending): start over.
+                        Err(keyring::Error::NoEntry) if meta.pending || !db_exists => {
+                            return create(dir, &meta.store_id, KeyKind::Keyring, opts);
+                        }
+                        Err(keyring::Error::NoEntry) => {
+                            return Err(KeyError::KeyMissing {
+                                store_id: meta.store_id,
+                            })
+                        }
+                        Err(e) => return Err(KeyError::KeyringUnavailable { detail: e.to_string() }),
+                    }
                 }
+            };
+            if meta.pending {
+                // A first run that stopped part-way: nothing was ever stored; finish it.
+                finish(dir, &meta, &key)?;
             }
-        },
+            Ok((key, meta.key))
+        }
         None => {
             if db_exists {
                 return Err(KeyError::Meta(format!(
@@ -156,49 +209,65 @@ pub fn resolve(dir: &Path, opts: &KeyOptions) -> Result<(StoreKey, KeyKind), Key
             }
             let store_id = hex::encode(random_bytes::<16>());
             if !opts.keyring_off {
-                match create_in_keyring(dir, &store_id) {
+                match create(dir, &store_id, KeyKind::Keyring, opts) {
                     Ok(r) => return Ok(r),
                     Err(e @ KeyError::NoKeyring { .. }) if opts.passphrase.is_none() => return Err(e),
                     Err(KeyError::NoKeyring { .. }) => {}
                     Err(e) => return Err(e),
                 }
             }
-            let Some(p) = opts.passphrase.clone() else {
+            if opts.passphrase.is_none() {
                 return Err(KeyError::NoKeyring {
                     detail: "the keyring is turned off (BACKPACK_KEYRING=off)".into(),
                 });
-            };
-            write_meta(
-                dir,
-                &StoreMeta {
-                    store_id,
-                    key: KeyKind::Passphrase,
-                },
-            )?;
-            Ok((StoreKey::Passphrase(p), KeyKind::Passphrase))
+            }
+            create(dir, &store_id, KeyKind::Passphrase, opts)
         }
     }
 }
 
-fn create_in_keyring(dir: &Path, store_id: &str) -> Result<(StoreKey, KeyKind), KeyError> {
+/// Make a new store: its key, `store.json` (pending), the database, then
+/// `store.json` final.
+fn create(dir: &Path, store_id: &str, kind: KeyKind, opts: &KeyOptions) -> Result<(StoreKey, KeyKind), KeyError> {
+    let key = match kind {
+        KeyKind::Keyring => StoreKey::Raw(new_keyring_key(store_id)?),
+        KeyKind::Passphrase => StoreKey::Passphrase(opts.passphrase.clone().ok_or(KeyError::PassphraseNeeded)?),
+    };
+    let meta = StoreMeta {
+        store_id: store_id.to_string(),
+        key: kind,
+        pending: true,
+    };
+    write_meta(dir, &meta)?;
+    finish(dir, &meta, &key)?;
+    Ok((key, kind))
+}
+
+/// Make the database of a pending store (replacing whatever an interrupted
+/// attempt left) and mark `store.json` final.
+fn finish(dir: &Path, meta: &StoreMeta, key: &StoreKey) -> Result<(), KeyError> {
+    Store::create(dir, key)?;
+    write_meta(
+        dir,
+        &StoreMeta {
+            pending: false,
+            ..meta.clone()
+        },
+    )
+}
+
+/// A new random key saved in the keyring for `store_id`, read back to be sure.
+fn new_keyring_key(store_id: &str) -> Result<[u8; 32], KeyError> {
     let no_keyring = |e: keyring::Error| KeyError::NoKeyring { detail: e.to_string() };
     let e = entry(store_id).map_err(no_keyring)?;
     let key = random_bytes::<32>();
     e.set_password(&hex::encode(key)).map_err(no_keyring)?;
     // Read it back: a keyring that accepts but does not keep is no keyring.
     match e.get_password() {
-        Ok(h) if decode_key(&h).ok() == Some(key) => {}
-        Ok(_) => return Err(KeyError::BadKey),
-        Err(err) => return Err(no_keyring(err)),
+        Ok(h) if decode_key(&h).ok() == Some(key) => Ok(key),
+        Ok(_) => Err(KeyError::BadKey),
+        Err(err) => Err(no_keyring(err)),
     }
-    write_meta(
-        dir,
-        &StoreMeta {
-            store_id: store_id.to_string(),
-            key: KeyKind::Keyring,
-        },
-    )?;
-    Ok((StoreKey::Raw(key), KeyKind::Keyring))
 }
 
 /// Describe where the key of the store in `dir` is kept (for `backpack info`).

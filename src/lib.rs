@@ -6,6 +6,7 @@
 //! - [`import`]: format detection, extraction and mapping into the model.
 //! - [`store`]: the encrypted SQLite store, backup and restore.
 //! - [`keys`]: where the store key lives (OS keyring or passphrase).
+//! - [`display`]: credential text made safe to show (bidi overrides, invisible and control characters).
 //! - [`dossier`]: the exemption dossier (HTML, PDF, CLR 2.0) for a Board of Examiners.
 //! - [`export`]: baked PNG/SVG badges and the one-page PDF for a printed CV.
 //! - [`pathway`]: stackable pathways, progress, suggestions, the exchange file.
@@ -15,6 +16,7 @@
 //! - [`present`]: the holder key and holder-signed Verifiable Presentations.
 //! - [`sample`]: the bundled sample backpack (generated, never a real issuer).
 
+pub mod display;
 pub mod dossier;
 pub mod export;
 pub mod import;

@@ -389,7 +389,16 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // The store's and the key's stable codes, for scripts: `error[store-empty]: …`.
+            let code = e.chain().find_map(|c| {
+                c.downcast_ref::<backpack::store::StoreError>()
+                    .map(|s| s.code())
+                    .or_else(|| c.downcast_ref::<backpack::keys::KeyError>().map(|k| k.code()))
+            });
+            match code {
+                Some(code) => eprintln!("error[{code}]: {e:#}"),
+                None => eprintln!("error: {e:#}"),
+            }
             ExitCode::from(1)
         }
     }
@@ -443,9 +452,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         out,
                         "{}  {}  {}  {}{}",
                         r.id,
-                        r.issued.as_deref().map(|d| d.get(..10).unwrap_or(d)).unwrap_or("----------"),
-                        r.title,
-                        r.issuer.as_deref().unwrap_or("(unknown issuer)"),
+                        backpack::display::safe_text(r.issued.as_deref().map(|d| d.get(..10).unwrap_or(d)).unwrap_or("----------")),
+                        backpack::display::safe_text(&r.title),
+                        backpack::display::safe_text(r.issuer.as_deref().unwrap_or("(unknown issuer)")),
                         r.ects.map(|e| format!("  {e} EC")).unwrap_or_default()
                     )?;
                 }
@@ -502,6 +511,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backup { file } => {
             let store = open_store(&dir)?;
             let pass = backup_passphrase(true)?;
+            // n is counted in the written file, not in the live store.
             let n = store.backup(&file, &pass)?;
             eprintln!("backed up {n} credentials to {}", file.display());
             Ok(ExitCode::SUCCESS)
@@ -746,12 +756,15 @@ fn import_all(store: &mut Store, inputs: Vec<Input>, opts: &ImportOptions, json:
 fn print_human(s: &backpack::store::StoredCredential) {
     let c = &s.credential;
     let a = &c.achievement;
+    // Credential text goes to a terminal: bidi overrides and control
+    // characters (escape sequences) are shown as [U+XXXX].
+    use backpack::display::safe_text as safe;
     let row = |k: &str, v: Option<String>| {
         if let Some(v) = v {
-            println!("{k:<20}{v}");
+            println!("{k:<20}{}", safe(&v));
         }
     };
-    println!("{}", c.title());
+    println!("{}", safe(c.title()));
     println!("{}", "=".repeat(c.title().chars().count().min(78)));
     row("id", Some(c.id.clone()));
     row("format", Some(c.format.label().to_string()));
@@ -770,18 +783,18 @@ fn print_human(s: &backpack::store::StoredCredential) {
     row("badge type", a.badge_class_type.clone());
     row("recipient", c.recipient.as_ref().and_then(|r| r.name.clone().or(r.identity.clone())));
     if let Some(d) = &a.description {
-        println!("\n{d}");
+        println!("\n{}", safe(d));
     }
     if !a.learning_outcomes.is_empty() {
         println!("\nLearning outcomes:");
         for o in &a.learning_outcomes {
-            println!("  - {}", o.text.replace('\n', "\n    "));
+            println!("  - {}", safe(&o.text).replace('\n', "\n    "));
         }
     }
     for w in &c.warnings {
-        println!("\nnote: {w}");
+        println!("\nnote: {}", safe(w));
     }
-    println!("\nimported {} from {}", s.imported_at, s.source);
+    println!("\nimported {} from {}", s.imported_at, safe(&s.source));
 }
 
 /// One thing to verify: an input the importer reads, or a stored credential.

@@ -272,8 +272,11 @@ impl SampleIssuer {
         SampleIssuer { key: ed25519_dalek::SigningKey::from_bytes(&seed) }
     }
 
-    /// Load the key saved by [`SampleIssuer::save`], or make and save a new one.
+    /// Load the key saved at `path`, or make and save a new one. The file
+    /// holds the plain signing seed, so it is written 0600 (and a looser
+    /// existing one is tightened).
     pub fn load_or_create(path: &std::path::Path) -> std::io::Result<SampleIssuer> {
+        crate::store::tighten(path, 0o600);
         if let Ok(text) = std::fs::read_to_string(path) {
             if let Some(seed) = serde_json::from_str::<Value>(&text)
                 .ok()
@@ -289,7 +292,7 @@ impl SampleIssuer {
             "did": crate::verify::sign::did_key_of(&s.key).0,
             "seed": hex::encode(s.key.to_bytes()),
         });
-        std::fs::write(path, serde_json::to_vec_pretty(&body).expect("json"))?;
+        crate::store::write_private(path, &serde_json::to_vec_pretty(&body).expect("json"))?;
         Ok(s)
     }
 }

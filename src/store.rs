@@ -7,6 +7,14 @@
 //!
 //! Layout of a data folder: `backpack.db` (+ `-wal`, `-shm`) and
 //! `store.json` (the store id and how its key is kept; no secrets).
+//!
+//! Safety of the files themselves is here too: the folder is 0700 and every
+//! file this module writes is created 0600 (looser ones are tightened on
+//! open); a new database is made under a temporary name and renamed into
+//! place whole, so `backpack.db` is never a half-made store; an existing
+//! database that is empty or damaged is reported, never replaced; a backup
+//! never goes onto the live store's files or onto anything that is not a
+//! regular file; and a damaged backup is named so in plain words.
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +25,17 @@ use crate::import::{Bundle, LinkedDoc, Picture};
 use crate::model::{Credential, Format};
 
 pub const DB_FILE: &str = "backpack.db";
+
+/// The files that make up a live store in its data folder: a backup or a
+/// restore may never use one of them.
+pub const LIVE_FILES: [&str; 5] = [DB_FILE, "backpack.db-wal", "backpack.db-shm", "backpack.db-journal", crate::keys::META_FILE];
+
+/// Where a new database is made before it is renamed to [`DB_FILE`].
+const CREATING_FILE: &str = ".backpack.db.creating";
+
+/// SQLCipher's page size (the default, never changed by Backpack): a whole
+/// database file is a multiple of it.
+const PAGE_SIZE: u64 = 4096;
 
 /// The key that opens a store.
 #[derive(Clone)]
@@ -48,8 +67,20 @@ impl StoreKey {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the database cannot be opened with this key (wrong key or passphrase, or not a Backpack database)")]
+    #[error("the database cannot be opened with this key (wrong key or passphrase, or the file is damaged or not a Backpack database)")]
     WrongKey,
+    #[error("the database {} is empty{}. Nothing was changed. To start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), if *.zero_bytes { " (0 bytes)" } else { " (it holds no Backpack data)" }, .path.parent().unwrap_or(Path::new(".")).display())]
+    DatabaseEmpty { path: PathBuf, zero_bytes: bool },
+    #[error("the database {} is damaged ({why}). Nothing was changed. To start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), .path.parent().unwrap_or(Path::new(".")).display())]
+    DatabaseDamaged { path: PathBuf, why: String },
+    #[error("the database {} is missing, but store.json says a backpack was made in this folder. Nothing was changed. If it was moved, put it back; to start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), .path.parent().unwrap_or(Path::new(".")).display())]
+    DatabaseMissing { path: PathBuf },
+    #[error("'{}' is the live backpack's own {what}; a backup must go to a file outside it (for example ~/backpack.backup)", .path.display())]
+    LiveStoreFile { path: PathBuf, what: &'static str },
+    #[error("'{}' exists and is not a regular file (a folder, device or pipe); choose a file name", .0.display())]
+    NotRegularFile(PathBuf),
+    #[error("'{}' is not a Backpack backup, or it is damaged, or the passphrase is wrong", .0.display())]
+    BadBackup(PathBuf),
     #[error("no credential with id '{0}'")]
     NotFound(String),
     #[error("id '{0}' is ambiguous: it matches {1} credentials; give more digits")]
@@ -76,6 +107,12 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::WrongKey => "wrong-key",
+            StoreError::DatabaseEmpty { .. } => "store-empty",
+            StoreError::DatabaseDamaged { .. } => "store-damaged",
+            StoreError::DatabaseMissing { .. } => "store-missing",
+            StoreError::LiveStoreFile { .. } => "backup-is-live-store",
+            StoreError::NotRegularFile(_) => "not-a-regular-file",
+            StoreError::BadBackup(_) => "bad-backup",
             StoreError::NotFound(_) => "not-found",
             StoreError::Ambiguous(..) => "ambiguous-id",
             StoreError::TooNew { .. } => "schema-too-new",
@@ -290,17 +327,54 @@ fn init_sqlcipher() {
 }
 
 impl Store {
-    /// Open (creating if needed) the store in `dir` with `key`, and migrate it.
+    /// Open the store in `dir` with `key`, and migrate it. A folder with
+    /// neither a database nor `store.json` gets a new store ([`Store::create`]).
+    /// An existing database that is empty (0 bytes, or no Backpack schema),
+    /// cut short or not a file is reported, never replaced; a missing one
+    /// beside `store.json` (or beside a `-wal`) too.
     pub fn open(dir: &Path, key: &StoreKey) -> Result<Store, StoreError> {
         init_sqlcipher();
         create_private_dir(dir)?;
         let path = dir.join(DB_FILE);
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        apply_key(&conn, key)?;
+        match std::fs::metadata(&path) {
+            Ok(m) if !m.is_file() => {
+                return Err(StoreError::DatabaseDamaged { path, why: "it is not a regular file".into() });
+            }
+            Ok(m) if m.len() == 0 => return Err(StoreError::DatabaseEmpty { path, zero_bytes: true }),
+            Ok(m) if m.len() % PAGE_SIZE != 0 => {
+                return Err(StoreError::DatabaseDamaged {
+                    path,
+                    why: format!("{} bytes, not a whole number of {PAGE_SIZE}-byte pages: the file was cut short", m.len()),
+                });
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if dir.join(crate::keys::META_FILE).exists() || dir.join(LIVE_FILES[1]).exists() {
+                    return Err(StoreError::DatabaseMissing { path });
+                }
+                Store::create(dir, key)?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        for f in &LIVE_FILES[..4] {
+            tighten(&dir.join(f), 0o600);
+        }
+        // No SQLITE_OPEN_CREATE: the file exists (checked above), and if it
+        // vanished meanwhile SQLite must not make an empty one in its place.
+        let mut head = [0u8; 16];
+        let plain = std::fs::File::open(&path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok() && &head == b"SQLite format 3\0";
+        if plain {
+            return Err(StoreError::DatabaseDamaged { path, why: "it is an unencrypted SQLite file, not a Backpack store".into() });
+        }
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        apply_key(&conn, key)?;
+        if conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? == 0 {
+            // Store::create renames a database into place only after its
+            // schema is in, so a database without one was never a Backpack
+            // store, or lost its contents.
+            return Err(StoreError::DatabaseEmpty { path, zero_bytes: false });
+        }
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
@@ -313,6 +387,41 @@ impl Store {
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Make a new, empty store in `dir` (replacing leftovers of an earlier
+    /// attempt that never finished): the schema is written under a temporary
+    /// name, synced and renamed to `backpack.db`, so a crash leaves either no
+    /// database or a whole one. The caller decides that `dir` is new (see
+    /// [`crate::keys::resolve`]).
+    pub fn create(dir: &Path, key: &StoreKey) -> Result<(), StoreError> {
+        init_sqlcipher();
+        create_private_dir(dir)?;
+        let tmp = dir.join(CREATING_FILE);
+        for f in [tmp.clone(), dir.join(format!("{CREATING_FILE}-journal"))] {
+            remove_if_there(&f)?;
+        }
+        create_private_file(&tmp)?;
+        let made = (|| -> Result<(), StoreError> {
+            let conn = Connection::open_with_flags(&tmp, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+            apply_key(&conn, key)?;
+            conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")?;
+            let mut s = Store { conn, dir: dir.to_path_buf() };
+            s.migrate()?;
+            Ok(())
+        })();
+        if let Err(e) = made {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        std::fs::File::open(&tmp)?.sync_all()?;
+        // A -wal or -shm left by an earlier attempt must not be replayed onto the new file.
+        for f in &LIVE_FILES[1..4] {
+            remove_if_there(&dir.join(f))?;
+        }
+        std::fs::rename(&tmp, dir.join(DB_FILE))?;
+        sync_dir(dir);
+        Ok(())
     }
 
     pub fn dir(&self) -> &Path {
@@ -726,20 +835,26 @@ impl Store {
         Ok(())
     }
 
-    /// Write the whole store to `file`, encrypted with `passphrase`. The file
-    /// is written beside its target and renamed into place, so an existing
-    /// backup is never left half-overwritten.
+    /// Write the whole store to `file`, encrypted with `passphrase`, and
+    /// return how many credentials the written file holds (counted in the
+    /// file itself). Refused: the live store's own files (by path, after
+    /// resolving `.`/`..` and symlinks, and by device and inode, so a hard
+    /// link is caught too) and any existing path that is not a regular file.
+    /// The file is written 0600 beside its target, synced, checked and then
+    /// renamed into place, so a failed backup leaves nothing behind and never
+    /// replaces what was there.
     pub fn backup(&self, file: &Path, passphrase: &str) -> Result<usize, StoreError> {
         if passphrase.is_empty() {
             return Err(StoreError::Backup("the backup passphrase is empty".into()));
         }
+        self.refuse_live_or_special(file)?;
         let parent = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = file
             .file_name()
             .ok_or_else(|| StoreError::Backup(format!("'{}' is not a file name", file.display())))?;
-        let tmp = parent.join(format!(".{}.partial", name.to_string_lossy()));
-        let _ = std::fs::remove_file(&tmp);
-        let result = (|| -> Result<(), StoreError> {
+        let tmp = parent.join(format!(".{}.{}-{}.partial", name.to_string_lossy(), std::process::id(), hex::encode(random_tag())));
+        create_private_file(&tmp).map_err(|e| StoreError::Backup(format!("cannot write in {}: {e}", parent.display())))?;
+        let result = (|| -> Result<usize, StoreError> {
             self.conn.execute(
                 "ATTACH DATABASE ?1 AS backup KEY ?2",
                 params![tmp.to_string_lossy(), passphrase],
@@ -754,62 +869,131 @@ impl Store {
             let detached = self.conn.execute_batch("DETACH DATABASE backup");
             exported?;
             detached?;
-            Ok(())
+            std::fs::File::open(&tmp)?.sync_all()?;
+            // What the user is told is what the file holds.
+            Store::count_in_backup(&tmp, passphrase)
         })();
-        if let Err(e) = result {
+        let n = match result {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                let _ = std::fs::remove_file(format!("{}-journal", tmp.display()));
+                return Err(e);
+            }
+        };
+        if let Err(e) = std::fs::rename(&tmp, file) {
             let _ = std::fs::remove_file(&tmp);
-            return Err(e);
+            return Err(e.into());
         }
-        std::fs::File::open(&tmp)?.sync_all()?;
-        std::fs::rename(&tmp, file)?;
-        self.count()
+        sync_dir(parent);
+        remove_stale_partials(parent, &name.to_string_lossy());
+        Ok(n)
+    }
+
+    /// How many credentials (not in the trash) the backup `file` holds,
+    /// read from the file itself with its passphrase after checking every
+    /// page; a file that is not a whole, readable backup is
+    /// [`StoreError::BadBackup`].
+    pub fn count_in_backup(file: &Path, passphrase: &str) -> Result<usize, StoreError> {
+        let bad = |e: StoreError| as_bad_backup(e, file);
+        let probe = open_backup(file, passphrase).map_err(bad)?;
+        check_backup_integrity(&probe).map_err(bad)?;
+        let n = probe
+            .query_row("SELECT count(*) FROM credentials WHERE removed_at IS NULL", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| bad(e.into()))?;
+        Ok(n as usize)
+    }
+
+    /// Refuse `file` as a backup target or restore source when it is one of
+    /// the live store's files, or exists and is not a regular file.
+    fn refuse_live_or_special(&self, file: &Path) -> Result<(), StoreError> {
+        let what = |name: &str| match name {
+            DB_FILE => "database",
+            crate::keys::META_FILE => "store.json",
+            _ => "database journal",
+        };
+        let live: Vec<(PathBuf, &'static str)> = LIVE_FILES.iter().map(|n| (self.dir.join(n), what(n))).collect();
+        let refuse = |w: &'static str| Err(StoreError::LiveStoreFile { path: file.to_path_buf(), what: w });
+        // Same place by name: the parent folder resolved (symlinks, `.`, `..`) plus the file name.
+        let parent = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if let (Some(name), Ok(p), Ok(d)) = (file.file_name(), std::fs::canonicalize(parent), std::fs::canonicalize(&self.dir)) {
+            if p == d {
+                if let Some(n) = LIVE_FILES.iter().find(|n| std::ffi::OsStr::new(n) == name) {
+                    return refuse(what(n));
+                }
+            }
+        }
+        let Ok(meta) = std::fs::metadata(file) else {
+            return Ok(()); // nothing there (or a dangling link, which rename replaces)
+        };
+        // The file itself, resolved.
+        if let Ok(c) = std::fs::canonicalize(file) {
+            for (l, w) in &live {
+                if std::fs::canonicalize(l).map(|x| x == c).unwrap_or(false) {
+                    return refuse(w);
+                }
+            }
+        }
+        // A hard link: the same device and inode.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            for (l, w) in &live {
+                if let Ok(m) = std::fs::metadata(l) {
+                    if (m.dev(), m.ino()) == (meta.dev(), meta.ino()) {
+                        return refuse(w);
+                    }
+                }
+            }
+        }
+        if !meta.is_file() {
+            return Err(StoreError::NotRegularFile(file.to_path_buf()));
+        }
+        Ok(())
     }
 
     /// Bring credentials back from a backup file. By default this merges:
     /// credentials already here stay as they are and nothing is lost. With
     /// `replace`, the store afterwards holds exactly what the backup holds.
     pub fn restore(&mut self, file: &Path, passphrase: &str, replace: bool) -> Result<RestoreReport, StoreError> {
-        if !file.is_file() {
-            return Err(StoreError::Backup(format!("'{}' does not exist or is not a file", file.display())));
-        }
-        init_sqlcipher();
-        // Open it on its own first, to give a clear error for a wrong passphrase.
-        let probe = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        match apply_key(&probe, &StoreKey::Passphrase(passphrase.to_string())) {
-            Err(StoreError::WrongKey) => {
-                return Err(StoreError::Backup(
-                    "wrong passphrase, or the file is not a Backpack backup".into(),
-                ))
+        match std::fs::metadata(file) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::Backup(format!("'{}' does not exist", file.display())))
             }
-            other => other?,
+            Err(e) => return Err(e.into()),
+            Ok(_) => {}
         }
-        let version: i64 = probe.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        self.refuse_live_or_special(file)?;
+        let bad = |e: StoreError| as_bad_backup(e, file);
+        let probe = open_backup(file, passphrase).map_err(bad)?;
+        let version: i64 = probe.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| bad(e.into()))?;
         let known = MIGRATIONS.len() as i64;
         if version > known {
             return Err(StoreError::TooNew { found: version, known });
         }
         if version < 1 {
-            return Err(StoreError::Backup("the file holds no Backpack data".into()));
+            return Err(StoreError::BadBackup(file.to_path_buf()));
         }
-        let r: String = probe.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if r != "ok" {
-            return Err(StoreError::Backup(format!("the backup is damaged: {r}")));
-        }
+        check_backup_integrity(&probe).map_err(bad)?;
         drop(probe);
         // A backup from an older Backpack is brought up to date in a copy
         // first; the backup file itself is never written to.
         let mut upgraded: Option<PathBuf> = None;
         let source = if version < known {
-            let tmp = self.dir.join(format!(".restore-{}.partial", std::process::id()));
-            std::fs::copy(file, &tmp)?;
-            let conn = Connection::open(&tmp)?;
-            apply_key(&conn, &StoreKey::Passphrase(passphrase.to_string()))?;
-            let mut old = Store { conn, dir: self.dir.clone() };
-            let migrated = old.migrate();
-            drop(old);
+            // Not `.restore-<pid>.partial`: the app hands its upload over under that name.
+            let tmp = self.dir.join(format!(".restore-upgrade-{}-{}.partial", std::process::id(), hex::encode(random_tag())));
+            let mut out = create_private_file(&tmp)?;
+            std::io::copy(&mut std::fs::File::open(file)?, &mut out)?;
+            drop(out);
+            let migrated = (|| -> Result<(), StoreError> {
+                let conn = Connection::open_with_flags(&tmp, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+                apply_key(&conn, &StoreKey::Passphrase(passphrase.to_string()))?;
+                let mut old = Store { conn, dir: self.dir.clone() };
+                old.migrate()
+            })();
             if let Err(e) = migrated {
                 let _ = std::fs::remove_file(&tmp);
-                return Err(e);
+                return Err(bad(e));
             }
             upgraded = Some(tmp.clone());
             tmp
@@ -824,7 +1008,7 @@ impl Store {
             if let Some(t) = &upgraded {
                 let _ = std::fs::remove_file(t);
             }
-            return Err(e.into());
+            return Err(bad(e.into()));
         }
         let result = (|| -> Result<RestoreReport, StoreError> {
             let tx = self.conn.transaction()?;
@@ -863,7 +1047,7 @@ impl Store {
         if let Some(t) = &upgraded {
             let _ = std::fs::remove_file(t);
         }
-        let report = result?;
+        let report = result.map_err(bad)?;
         detached?;
         Ok(report)
     }
@@ -990,16 +1174,158 @@ fn parse_model(s: &str) -> Result<Credential, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("credential model: {e}")))
 }
 
-/// Create `dir` (and parents) readable by the owner only.
-pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
-    if !dir.exists() {
-        std::fs::create_dir_all(dir)?;
-        #[cfg(unix)]
+/// Open a backup file read-only with its passphrase (SQLite's own words on
+/// failure; callers turn them into [`StoreError::BadBackup`]).
+fn open_backup(file: &Path, passphrase: &str) -> Result<Connection, StoreError> {
+    if !std::fs::metadata(file)?.is_file() {
+        return Err(StoreError::NotRegularFile(file.to_path_buf()));
+    }
+    init_sqlcipher();
+    let probe = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    apply_key(&probe, &StoreKey::Passphrase(passphrase.to_string()))?;
+    Ok(probe)
+}
+
+/// SQLite's and SQLCipher's checks over a whole backup (every page's HMAC).
+fn check_backup_integrity(conn: &Connection) -> Result<(), StoreError> {
+    let r: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if r != "ok" {
+        return Err(StoreError::Corrupt(r));
+    }
+    let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;
+    let problems: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    if !problems.is_empty() {
+        return Err(StoreError::Corrupt(problems.join("; ")));
+    }
+    Ok(())
+}
+
+/// What reading a backup can fail with, in plain words: anything SQLite or
+/// SQLCipher says about the file becomes [`StoreError::BadBackup`].
+/// Failures of this machine (disk full, I/O, locks, permissions) keep their
+/// own words: they are not the file's fault.
+fn as_bad_backup(e: StoreError, file: &Path) -> StoreError {
+    use rusqlite::ErrorCode as C;
+    match e {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, m))
+            if matches!(f.code, C::DiskFull | C::SystemIoFailure | C::DatabaseBusy | C::DatabaseLocked | C::ReadOnly | C::PermissionDenied | C::OutOfMemory) =>
         {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, m))
+        }
+        StoreError::WrongKey | StoreError::Corrupt(_) | StoreError::Sqlite(_) => StoreError::BadBackup(file.to_path_buf()),
+        other => other,
+    }
+}
+
+fn random_tag() -> [u8; 6] {
+    let mut b = [0u8; 6];
+    getrandom::fill(&mut b).expect("the OS random number generator failed");
+    b
+}
+
+/// Remove the temporary files of earlier backups to `name` in `dir` whose
+/// process is gone (a backup killed with -9 cannot clean up after itself).
+/// Only on Linux, where a process's liveness is `/proc/<pid>`.
+fn remove_stale_partials(dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else { continue };
+        let Some(tag) = rest.strip_suffix(".partial").or_else(|| rest.strip_suffix(".partial-journal")) else { continue };
+        let Some((pid, rand)) = tag.split_once('-') else { continue };
+        let ours = pid.parse::<u32>().is_ok() && rand.len() == 12 && rand.bytes().all(|b| b.is_ascii_hexdigit());
+        if ours && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(e.path());
         }
     }
+}
+
+fn remove_if_there(p: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(p) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Make a rename in `dir` durable (best effort: not every file system can).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Create `dir` (and parents) readable by the owner only; an existing folder
+/// that others can read is tightened to 0700 (not a shared one with the
+/// sticky bit such as /tmp, and never failing when it cannot be changed).
+pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    if !dir.exists() {
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(dir)?;
+    }
+    tighten(dir, 0o700);
+    Ok(())
+}
+
+/// Take away the permission bits of `path` beyond `mode` (0600 for files,
+/// 0700 for folders), if it exists and has any; best effort, never failing.
+pub fn tighten(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // symlink_metadata: a link is left alone, not what it points to.
+        if let Ok(m) = std::fs::symlink_metadata(path) {
+            let cur = m.permissions().mode();
+            let shared = m.is_dir() && cur & 0o1000 != 0;
+            if (m.is_file() || m.is_dir()) && !shared && cur & 0o777 & !mode != 0 {
+                let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(cur & 0o7777 & !0o777 | (cur & mode)));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
+/// Create a new file readable and writable by its owner only (0600 from
+/// the start, whatever the umask); fails if `path` exists.
+pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Write `bytes` to `path` as a private (0600) file: written beside it under
+/// a temporary name, synced, then renamed into place.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| std::io::Error::other(format!("'{}' is not a file name", path.display())))?;
+    let tmp = parent.join(format!(".{}.{}-{}.partial", name.to_string_lossy(), std::process::id(), hex::encode(random_tag())));
+    let written = (|| {
+        let mut f = create_private_file(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
+    sync_dir(parent);
     Ok(())
 }
 
@@ -1024,6 +1350,42 @@ mod tests {
         )
         .unwrap();
         c
+    }
+
+    #[test]
+    fn a_store_killed_before_its_first_checkpoint_still_opens() {
+        // Before issue #11 a new store was made in place in WAL mode: killed
+        // before the first checkpoint, backpack.db is page 1 only (switching
+        // to WAL writes it) and the rest is in backpack.db-wal. That is a
+        // whole store: never 0 bytes, never taken for an empty one.
+        let tmp = tempfile::tempdir().unwrap();
+        let (live, copy) = (tmp.path().join("live"), tmp.path().join("copy"));
+        create_private_dir(&live).unwrap();
+        create_private_dir(&copy).unwrap();
+        let key = StoreKey::Raw([7; 32]);
+        let conn = Connection::open(live.join(DB_FILE)).unwrap();
+        apply_key(&conn, &key).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
+        let mut old = Store { conn, dir: live.clone() };
+        old.migrate().unwrap();
+        let (name, bytes) = crate::sample::credentials(Some(1)).remove(0);
+        old.import_bundle(&crate::import::parse_bytes(&name, &bytes, &Default::default()).unwrap()).unwrap();
+        // "Killed": copy the files while the connection is still open.
+        for f in [DB_FILE, "backpack.db-wal"] {
+            std::fs::copy(live.join(f), copy.join(f)).unwrap();
+        }
+        drop(old);
+        assert_eq!(std::fs::metadata(copy.join(DB_FILE)).unwrap().len(), 4096, "the scenario: page 1 only");
+        std::fs::write(copy.join(crate::keys::META_FILE), b"{}").unwrap();
+        let s = Store::open(&copy, &key).unwrap();
+        assert_eq!(s.count().unwrap(), 1);
+        s.check_integrity().unwrap();
+        drop(s);
+        // Without its -wal the same 0-byte file is reported as empty.
+        let bare = tmp.path().join("bare");
+        create_private_dir(&bare).unwrap();
+        std::fs::write(bare.join(DB_FILE), b"").unwrap();
+        assert!(matches!(Store::open(&bare, &key), Err(StoreError::DatabaseEmpty { zero_bytes: true, .. })));
     }
 
     #[test]

@@ -96,3 +96,43 @@ fn hostile_credential_text_is_escaped() {
     let pdf = backpack::dossier::pdf(&d, backpack::dossier::Lang::En).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
 }
+
+#[test]
+fn bidi_overrides_and_controls_never_reach_the_dossier() {
+    // Issue #11: a name with RIGHT-TO-LEFT OVERRIDE reads differently from
+    // what it holds. Every hidden formatting or control character shows as
+    // [U+XXXX] in the HTML and in the PDF text.
+    let issuer = backpack::sample::SampleIssuer::generate();
+    let (_, bytes) = backpack::sample::signed_credentials(Some(2), Some(&issuer)).remove(1);
+    let mut v: Value = serde_json::from_slice(&bytes).unwrap();
+    v["credentialSubject"]["achievement"]["name"] = Value::String("Statistics \u{202E}1 level EQF\u{202C} 8".into());
+    v["credentialSubject"]["achievement"]["description"] = Value::String("isolate \u{2067}x\u{2069} mark \u{200F} esc \u{1b}[31m nul \u{0} c1 \u{85} alm \u{061C}".into());
+    let b = backpack::import::parse_bytes("x", v.to_string().as_bytes(), &Default::default()).unwrap();
+    let p = &b.items[0];
+    assert!(p.credential.title().contains('\u{202E}'), "the model keeps the text as issued");
+    let d = backpack::dossier::Dossier {
+        title: "Dossier \u{202E}T".into(),
+        learner: Some("Anne \u{2066}de Vries".into()),
+        request: None,
+        items: vec![backpack::dossier::Item { credential: p.credential.clone(), original: p.original.clone(), media_type: p.media_type.clone(), report: None }],
+        created: "2026-11-25T00:00:00Z".into(),
+    };
+    let hidden = ['\u{202E}', '\u{202C}', '\u{2066}', '\u{2067}', '\u{2069}', '\u{200F}', '\u{1b}', '\u{0}', '\u{85}', '\u{061C}'];
+    let html = backpack::dossier::html(&d, backpack::dossier::Lang::En);
+    for c in hidden {
+        assert!(!html.contains(c), "U+{:04X} in the HTML", c as u32);
+    }
+    assert!(html.contains("Statistics [U+202E]1 level EQF[U+202C] 8"), "{html}");
+    assert!(html.contains("<title>Dossier [U+202E]T</title>"));
+    assert!(html.contains("esc [U+001B][31m nul [U+0000] c1 [U+0085] alm [U+061C]"));
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = tmp.path().join("d.pdf");
+    std::fs::write(&pdf, backpack::dossier::pdf(&d, backpack::dossier::Lang::En).unwrap()).unwrap();
+    let text = pdftotext(&pdf);
+    for c in hidden {
+        assert!(!text.contains(c), "U+{:04X} in the PDF text", c as u32);
+    }
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Statistics [U+202E]1 level EQF[U+202C] 8"), "{flat}");
+    assert!(flat.contains("Anne [U+2066]de Vries"), "{flat}");
+}

@@ -444,7 +444,7 @@ impl AppState {
     /// Restore from backup bytes (the file the user picked).
     pub fn restore(&self, bytes: &[u8], passphrase: &str, replace: bool) -> AppResult<RestoreReport> {
         let tmp = self.data_dir.join(format!(".restore-{}.partial", std::process::id()));
-        std::fs::write(&tmp, bytes)?;
+        backpack::store::write_private(&tmp, bytes)?;
         self.changed();
         let r = self.with(|s| Ok(s.restore(&tmp, passphrase, replace)?));
         let _ = std::fs::remove_file(&tmp);
@@ -530,7 +530,7 @@ mod tests {
         let bytes = std::fs::read(&b.path).unwrap();
 
         let (_d2, other) = state();
-        assert_eq!(other.restore(&bytes, "wrong passphrase", false).unwrap_err().code, "backup");
+        assert_eq!(other.restore(&bytes, "wrong passphrase", false).unwrap_err().code, "bad-backup");
         assert_eq!(other.list().unwrap().len(), 0);
         let r = other.restore(&bytes, "correct horse battery", false).unwrap();
         assert_eq!(r.added, 6);
