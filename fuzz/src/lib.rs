@@ -164,11 +164,26 @@ pub fn fetched_docs(data: &[u8]) {
 /// PBKDF2 round for speed; see [`backup_restore`]).
 pub const BACKUP_PASSPHRASE: &str = "fuzz-passphrase";
 
-fn scratch() -> PathBuf {
-    let base = std::env::var_os("BACKPACK_FUZZ_TMP").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    let d = base.join(format!("backpack-fuzz-{}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("a scratch folder");
-    d
+/// A fresh scratch folder, removed when dropped (one per call, so tests may
+/// run the harness on several threads at once).
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Scratch {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let base = std::env::var_os("BACKPACK_FUZZ_TMP").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+        let d = base.join(format!("backpack-fuzz-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("a scratch folder");
+        Scratch(d)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Make every new SQLCipher connection in this process use one PBKDF2
@@ -212,15 +227,14 @@ pub fn backup_restore(data: &[u8]) {
 /// afterwards (`None` when the backup was refused).
 pub fn restore_count(data: &[u8]) -> Option<usize> {
     fast_kdf();
-    let dir = scratch();
+    let scratch = Scratch::new();
+    let dir = &scratch.0;
     let backup = dir.join("in.backup");
     let store_dir = dir.join("store");
-    let _ = std::fs::remove_dir_all(&store_dir);
     if let Some(raw) = data.strip_prefix(b"RAW:") {
         std::fs::write(&backup, raw).expect("write the backup");
     } else {
         let plain = dir.join("plain.db");
-        let _ = std::fs::remove_file(&plain);
         std::fs::write(&plain, data).expect("write the image");
         if encrypt_backup(&plain, &backup).is_err() {
             return None;
@@ -246,6 +260,5 @@ pub fn restore_count(data: &[u8]) -> Option<usize> {
         count = store.count().ok();
     }
     drop(store);
-    let _ = std::fs::remove_dir_all(&store_dir);
     count
 }
