@@ -83,7 +83,7 @@ for t in "${targets[@]}"; do
   printf '%-16s %10s %8s %7s %6s %s\n' "$t" "$(get execs_done)" "$(( $(date +%s) - start ))" "$crashes" "$hangs" "$(get corpus_count)"
   if [ "${crashes:-0}" != 0 ] || [ "${hangs:-0}" != 0 ]; then
     failed=1
-    ls "$out"/default/crashes/id:* "$out"/default/hangs/id:* 2>/dev/null | sed 's/^/  finding: /'
+    { ls "$out"/default/crashes/id:* "$out"/default/hangs/id:* 2>/dev/null || true; } | sed 's/^/  finding: /'
   fi
 done
 if [ "$failed" != 0 ]; then
