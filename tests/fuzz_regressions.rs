@@ -110,3 +110,17 @@ fn seeds_reach_the_parsers() {
     let seed = std::fs::read(root().join("fuzz/corpus/backup_restore/seed.db")).unwrap();
     assert_eq!(harness::restore_count(&seed), Some(3), "the backup seed restores its three credentials");
 }
+
+/// The harness's CRC repair matches the core's CRC check (else the PNG
+/// targets would stop at the CRC and never reach the chunk parsers).
+#[test]
+fn png_crc_repair_is_what_the_core_checks() {
+    let seed = std::fs::read(root().join("fuzz/corpus/baked_png/itxt.png")).unwrap();
+    let mut broken = seed.clone();
+    let n = broken.len();
+    broken[n - 1] ^= 0xff; // IEND's CRC
+    assert!(backpack::import::baked::check_png(&broken).is_err());
+    let fixed = harness::with_png_crcs_fixed(&broken).unwrap();
+    assert_eq!(fixed, seed);
+    backpack::import::baked::check_png(&fixed).unwrap();
+}
