@@ -138,13 +138,26 @@ pub fn parse_file(bytes: &[u8]) -> Result<PathwayFile, PathwayError> {
     Ok(f)
 }
 
+/// The largest ECTS or hours target, and its most decimals (see [`validate_goal`]).
+pub const MAX_TARGET: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+pub const MAX_TARGET_DECIMALS: u32 = 6;
+
 pub fn validate_goal(name: &str, g: &Goal) -> Result<(), PathwayError> {
     if name.trim().is_empty() {
         return Err(PathwayError::Invalid("a pathway needs a name".into()));
     }
     for (what, v) in [("ECTS", g.ects), ("hours", g.hours)] {
-        if v.map(|d| d <= Decimal::ZERO).unwrap_or(false) {
+        let Some(d) = v else { continue };
+        if d <= Decimal::ZERO {
             return Err(PathwayError::Invalid(format!("the {what} target must be more than 0")));
+        }
+        // The exchange file writes targets as JSON numbers (f64): keep them to
+        // what survives that exactly (at most 13 significant digits), so an
+        // exported pathway reads back as the same pathway.
+        if d > MAX_TARGET || d.normalize().scale() > MAX_TARGET_DECIMALS {
+            return Err(PathwayError::Invalid(format!(
+                "the {what} target must be at most {MAX_TARGET} with at most {MAX_TARGET_DECIMALS} decimals"
+            )));
         }
     }
     if g.min_eqf.map(|l| !(1..=8).contains(&l)).unwrap_or(false) {
@@ -612,6 +625,27 @@ mod tests {
         assert!(matches!(parse_file(br#"{"type":"Other","version":1,"name":"x"}"#), Err(PathwayError::NotAPathway(_))));
         assert!(matches!(parse_file(br#"{"type":"BackpackPathway","version":9,"name":"x"}"#), Err(PathwayError::TooNew(9))));
         assert!(parse_file(br#"{"type":"BackpackPathway","version":1,"name":"x","goal":{"ects":-1}}"#).is_err());
+    }
+
+    /// Found by the `pathway_file` fuzz target: `"ects": 15555555555555555`
+    /// was accepted but written back as 15555555555555556 (JSON numbers are
+    /// f64), so export → import changed the goal. Targets are now bounded so
+    /// every accepted value survives the file exactly.
+    #[test]
+    fn accepted_targets_survive_the_file_exactly() {
+        let file = |ects: &str| format!(r#"{{"type":"BackpackPathway","version":1,"name":"x","goal":{{"ects":{ects},"hours":{ects}}}}}"#);
+        for ok in ["1", "7.5", "2.675", "0.1", "0.000001", "999999.999999", "1000000", "123456.123456"] {
+            let f = parse_file(file(ok).as_bytes()).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            assert_eq!(f.goal.ects, Some(Decimal::from_str(ok).unwrap()), "{ok}");
+            let back = parse_file(&serde_json::to_vec(&f).unwrap()).unwrap();
+            assert_eq!(back, f, "{ok} survives a write and a read");
+        }
+        for bad in ["15555555555555555", "1000000.000001", "0.0000001", "1e300"] {
+            let e = parse_file(file(bad).as_bytes()).unwrap_err();
+            assert!(matches!(e, PathwayError::Invalid(_) | PathwayError::NotAPathway(_)), "{bad}: {e}");
+        }
+        let e = parse_file(file("15555555555555555").as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("at most 1000000 with at most 6 decimals"), "{e}");
     }
 
     #[test]
