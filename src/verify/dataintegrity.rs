@@ -46,18 +46,38 @@
 //!    undefined term and no relative IRI the output is exactly what plain
 //!    JSON-LD gives. Any sentinel IRI in the output names a term or reference
 //!    that JSON-LD would have dropped;
-//! 2. keys of keyword form that are not JSON-LD keywords (ignored by JSON-LD)
-//!    and `@direction` (dropped by oxjsonld without `rdfDirection`) are found
-//!    by walking the JSON.
+//! 2. what oxjsonld drops without any trace, an `@id`, `@type` or IRI value
+//!    that is not a valid IRI (`"urn:fake y"`, or containing NUL, `<`, `"`),
+//!    a bad blank node label, is found by parsing the same bytes a second
+//!    time in oxjsonld's lenient mode, which keeps those statements: more
+//!    statements there, or any invalid term, means the strict dataset is
+//!    missing something the JSON shows ([`dropped_by_strict`]; general path
+//!    only: the fast path declines every invalid IRI);
+//! 3. the rest of jsonld.js's safe-mode events are found by walking the JSON
+//!    ([`precheck`]): keys of keyword form that are not keywords, `@direction`
+//!    (dropped by oxjsonld without `rdfDirection`), invalid `@language` tags,
+//!    `null` members and array items (outside `@context` and `@json` values),
+//!    `@id` values of keyword form, objects with only `@language`, empty
+//!    objects / bare references / scalars in graph containers (`@graph`,
+//!    `proof`, `verifiableCredential`), and inline contexts that map a term
+//!    (or `@vocab`) to `null` or a blank node, or reset the context with
+//!    `@context: null`.
 //!
 //! Our choice: such a document is **invalid** (reason `unsafe-document`): it
 //! carries data that no signature covers, which is exactly what an attacker
 //! adding a claim to a signed credential produces, and jsonld.js refuses it
-//! the same way (verification fails). Known gap: inside a scope whose context
-//! is reset with `@context: null` (VC `verifiableCredential` graphs hold
-//! their own `@context`, so not there in practice) the sentinel `@vocab` is
-//! reset too and a drop there is not seen. eddsa-jcs-2022 signs the JSON text
-//! itself, so nothing can be dropped and these checks do not apply to it.
+//! the same way (verification fails); for invalid IRIs that jsonld.js keeps
+//! (`<`, `"`), the signature then fails there, so both call it invalid. We
+//! are stricter than jsonld.js in one place: a plain `null` member
+//! (`"description": null`) is dropped by jsonld.js without an event, and
+//! refused here (no signed credential we know of has one; a `null` would let
+//! the JSON and the signed data disagree about whether a field exists).
+//! Known gap: inside a scope whose context is reset by a *bundled* context
+//! (`verifiableCredential` in VC 2.0 has a scoped `@context: null`;
+//! credentials there hold their own `@context` and are checked on their own)
+//! the sentinel `@vocab` is reset too and a drop there is not seen by the
+//! presentation's proof. eddsa-jcs-2022 signs the JSON text itself, so
+//! nothing can be dropped and these checks do not apply to it.
 //!
 //! # Numbers, `@json` literals and language tags (as the JavaScript signers)
 //!
@@ -714,50 +734,214 @@ const KEYWORDS: &[&str] = &[
     "@value", "@version", "@vocab",
 ];
 
-/// Walk the JSON: collect context URLs that are not bundled, keys that JSON-LD
-/// ignores, `@direction`, and `@language` tags (see [`check_language`]).
+/// Walk the JSON: collect context URLs that are not bundled, and everything
+/// JSON-LD would drop or refuse in jsonld.js safe mode that the RDF output
+/// cannot show (see "Safe mode" in the module docs): keys of keyword form that
+/// are not keywords, `@direction`, `@language` tags ([`check_language`]),
+/// `null` members and array items (outside `@context` and `@json` values),
+/// `@id` values of keyword form, objects with only `@language`, free-floating
+/// values in graph containers (`@graph`, `proof`, `verifiableCredential`:
+/// empty objects, objects with only `@id`, bare strings), and inline
+/// contexts that map a term to `null` or to a blank node (a property that
+/// would be dropped, or become a blank-node predicate).
 fn precheck(v: &Value, missing: &mut Vec<String>, unsafe_: &mut Vec<String>, unportable: &mut Vec<String>) {
-    fn ctx_urls(c: &Value, missing: &mut Vec<String>) {
+    let mut w = Precheck { missing, unsafe_, unportable, terms: body_terms() };
+    w.value(v, None);
+}
+
+/// Term names the bundled contexts give special meaning the JSON walk needs:
+/// `@json` literals (whose `null`s are data) and `@graph` containers (whose
+/// free-floating members JSON-LD drops).
+struct BodyTerms {
+    json: std::collections::HashSet<String>,
+    graph: std::collections::HashSet<String>,
+}
+
+fn body_terms() -> &'static BodyTerms {
+    static TERMS: std::sync::OnceLock<BodyTerms> = std::sync::OnceLock::new();
+    TERMS.get_or_init(|| {
+        fn walk(v: &Value, t: &mut BodyTerms) {
+            match v {
+                Value::Object(o) => {
+                    for (k, def) in o {
+                        if let Value::Object(d) = def {
+                            if d.get("@type").and_then(Value::as_str) == Some("@json") {
+                                t.json.insert(k.clone());
+                            }
+                            let graph = match d.get("@container") {
+                                Some(Value::String(s)) => s == "@graph",
+                                Some(Value::Array(a)) => a.iter().any(|c| c.as_str() == Some("@graph")),
+                                _ => false,
+                            };
+                            if graph {
+                                t.graph.insert(k.clone());
+                            }
+                        }
+                        walk(def, t);
+                    }
+                }
+                Value::Array(a) => a.iter().for_each(|x| walk(x, t)),
+                _ => {}
+            }
+        }
+        let mut t = BodyTerms { json: Default::default(), graph: Default::default() };
+        t.graph.insert("@graph".into());
+        for url in contexts::bundled_urls() {
+            if let Some(Ok(v)) = contexts::get(url).map(serde_json::from_str::<Value>) {
+                walk(&v, &mut t);
+            }
+        }
+        t
+    })
+}
+
+struct Precheck<'a> {
+    missing: &'a mut Vec<String>,
+    unsafe_: &'a mut Vec<String>,
+    unportable: &'a mut Vec<String>,
+    terms: &'static BodyTerms,
+}
+
+impl Precheck<'_> {
+    fn refuse(&mut self, why: String) {
+        if self.unsafe_.len() < 8 && !self.unsafe_.contains(&why) {
+            self.unsafe_.push(why);
+        }
+    }
+
+    /// A value of the document body; `key` is the member it is the value of.
+    fn value(&mut self, v: &Value, key: Option<&str>) {
+        match v {
+            Value::Null => {
+                let at = key.map(|k| format!(" in `{k}`")).unwrap_or_default();
+                self.refuse(format!("a `null` value{at} (JSON-LD drops it, so no signature covers it)"));
+            }
+            Value::Object(o) => self.object(o),
+            Value::Array(a) => a.iter().for_each(|x| self.value(x, key)),
+            _ => {}
+        }
+    }
+
+    fn object(&mut self, o: &Map<String, Value>) {
+        // A value object `{"@value": …, "@type": "@json"}` holds JSON data.
+        let json_literal = o.get("@type").and_then(Value::as_str) == Some("@json");
+        let only_language = !o.is_empty() && o.keys().all(|k| k == "@language");
+        if only_language {
+            self.refuse("an object with only `@language` (JSON-LD drops it)".into());
+        }
+        for (k, val) in o {
+            match k.as_str() {
+                "@context" => {
+                    self.context(val);
+                    continue;
+                }
+                "@language" => {
+                    if let Value::String(tag) = val {
+                        check_language(tag, self.unsafe_, self.unportable);
+                    }
+                }
+                "@direction" => {
+                    self.refuse("`@direction` is not supported (its value would be dropped from the signed data)".into())
+                }
+                "@value" if json_literal => continue,
+                "@id" | "id" => {
+                    if let Value::String(s) = val {
+                        if s.starts_with('@') && s.len() > 1 && s[1..].bytes().all(|b| b.is_ascii_alphabetic()) {
+                            self.refuse(format!("`{k}` value `{s}` has the form of a keyword (JSON-LD drops it)"));
+                        }
+                    }
+                }
+                _ if k.starts_with('@') && !KEYWORDS.contains(&k.as_str()) => {
+                    self.refuse(format!("key `{k}` looks like a JSON-LD keyword and would be ignored"));
+                }
+                _ => {}
+            }
+            if self.terms.json.contains(k) {
+                // `@json`-typed term: its value is a JSON literal, nulls included.
+                continue;
+            }
+            if self.terms.graph.contains(k) {
+                self.graph_members(k, val);
+            }
+            self.value(val, Some(k));
+        }
+    }
+
+    /// Members of a graph container: JSON-LD drops empty objects, objects with
+    /// only an `@id`, and bare strings (node references) there (jsonld.js
+    /// events `empty object`, `object with only @id`, `free-floating scalar`).
+    fn graph_members(&mut self, key: &str, v: &Value) {
+        let items: Vec<&Value> = match v {
+            Value::Array(a) => a.iter().collect(),
+            other => vec![other],
+        };
+        for item in items {
+            let dropped = match item {
+                Value::Object(o) => {
+                    o.is_empty() || (o.len() == 1 && (o.contains_key("@id") || o.contains_key("id")))
+                }
+                Value::String(_) | Value::Number(_) | Value::Bool(_) => true,
+                _ => false,
+            };
+            if dropped {
+                self.refuse(format!(
+                    "a member of `{key}` that JSON-LD drops (an empty object, a reference with only an id, or a bare value)"
+                ));
+            }
+        }
+    }
+
+    /// An `@context` value: note URLs that are not bundled; in inline
+    /// contexts, refuse definitions that make JSON-LD drop a property (`term:
+    /// null`, `@id: null`) or map it to a blank node, and keyword-like terms.
+    fn context(&mut self, c: &Value) {
         match c {
-            Value::String(u) if contexts::get(u).is_none() && !missing.contains(u) => missing.push(u.clone()),
-            Value::Array(a) => a.iter().for_each(|x| ctx_urls(x, missing)),
+            Value::String(u) => {
+                if contexts::get(u).is_none() && !self.missing.contains(u) {
+                    self.missing.push(u.clone());
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| self.context(x)),
             Value::Object(o) => {
                 if let Some(i) = o.get("@import") {
-                    ctx_urls(i, missing);
+                    self.context(i);
                 }
-                // Scoped contexts inside an embedded context.
                 for (k, def) in o {
-                    if k != "@import" {
-                        if let Some(sc) = def.get("@context") {
-                            ctx_urls(sc, missing);
+                    if k == "@import" {
+                        continue;
+                    }
+                    if k.starts_with('@') && !KEYWORDS.contains(&k.as_str()) {
+                        self.refuse(format!("context term `{k}` looks like a JSON-LD keyword and would be ignored"));
+                    }
+                    let id = match def {
+                        Value::Object(d) => d.get("@id"),
+                        other => Some(other),
+                    };
+                    let is_ctx_keyword = matches!(
+                        k.as_str(),
+                        "@base" | "@language" | "@direction" | "@propagate" | "@protected" | "@version" | "@import"
+                    );
+                    match id {
+                        Some(Value::Null) if !is_ctx_keyword => {
+                            self.refuse(format!("the inline context maps `{k}` to null, so JSON-LD drops it"))
+                        }
+                        Some(Value::String(s)) if s.starts_with("_:") => {
+                            self.refuse(format!("the inline context maps `{k}` to a blank node `{s}`"))
+                        }
+                        _ => {}
+                    }
+                    if let Value::Object(d) = def {
+                        if let Some(sc) = d.get("@context") {
+                            self.context(sc);
                         }
                     }
                 }
             }
+            Value::Null => self.refuse(
+                "`@context: null` inside the document (it would hide terms JSON-LD drops)".into(),
+            ),
             _ => {}
         }
-    }
-    match v {
-        Value::Object(o) => {
-            for (k, val) in o {
-                if k == "@context" {
-                    ctx_urls(val, missing);
-                }
-                if k == "@language" {
-                    if let Value::String(tag) = val {
-                        check_language(tag, unsafe_, unportable);
-                    }
-                }
-                if k == "@direction" {
-                    unsafe_.push("`@direction` is not supported (its value would be dropped from the signed data)".into());
-                } else if k.starts_with('@') && !KEYWORDS.contains(&k.as_str()) {
-                    unsafe_.push(format!("key `{k}` looks like a JSON-LD keyword and would be ignored"));
-                }
-                precheck(val, missing, unsafe_, unportable);
-            }
-        }
-        Value::Array(a) => a.iter().for_each(|x| precheck(x, missing, unsafe_, unportable)),
-        _ => {}
     }
 }
 
@@ -904,6 +1088,7 @@ fn rdfc_general(doc: &Value, fast: bool) -> Result<String, DiError> {
     if let Some(e) = first_error {
         return Err(DiError::JsonLd(e));
     }
+    dropped_by_strict(&bytes, quads.len())?;
 
     // Safe mode: sentinel IRIs mark what plain JSON-LD would have dropped.
     let mut dropped: Vec<String> = Vec::new();
@@ -942,6 +1127,80 @@ fn rdfc_general(doc: &Value, fast: bool) -> Result<String, DiError> {
     }
     let quads = markers.restore(quads)?;
     canonicalize(&quads)
+}
+
+/// Safe mode for what oxjsonld drops *without a trace*: an `@id`, `@type` or
+/// IRI-valued property that is not a valid IRI (`urn:fake y`, or with NUL,
+/// `<`, `"`), an invalid blank node label, a language tag oxrdf refuses. The
+/// strict parser silently leaves out every quad with such a term, so a signed
+/// credential with an injected node of that kind would still verify. The
+/// lenient parser keeps those quads with the terms unchecked: the same bytes
+/// parsed leniently give more quads exactly when something was dropped. Only
+/// the general path pays this second parse (the fast path declines any
+/// invalid IRI and lands here).
+fn dropped_by_strict(bytes: &[u8], strict_count: usize) -> Result<(), DiError> {
+    let parser = oxjsonld::JsonLdParser::new()
+        .lenient()
+        .with_base_iri(RELATIVE_IRI_BASE)
+        .map_err(|e| DiError::JsonLd(e.to_string()))?
+        .for_slice(bytes)
+        .with_load_document_callback(|url, _opts| match contexts::get(url) {
+            Some(doc) => Ok(oxjsonld::JsonLdRemoteDocument { document: doc.as_bytes().to_vec(), document_url: url.to_string() }),
+            None => Err(format!("context {url} is not bundled").into()),
+        });
+    let mut count = 0usize;
+    let mut bad: Vec<String> = Vec::new();
+    let mut note = |what: String| {
+        if bad.len() < 5 && !bad.contains(&what) {
+            bad.push(what);
+        }
+    };
+    let show = |s: &str| s.escape_debug().to_string();
+    for q in parser.flatten() {
+        count += 1;
+        let named = |n: &oxrdf::NamedNode| oxrdf::NamedNode::new(n.as_str()).is_err();
+        let blank = |b: &oxrdf::BlankNode| oxrdf::BlankNode::new(b.as_str()).is_err();
+        match &q.subject {
+            oxrdf::NamedOrBlankNode::NamedNode(n) if named(n) => note(format!("invalid IRI `{}`", show(n.as_str()))),
+            oxrdf::NamedOrBlankNode::BlankNode(b) if blank(b) => {
+                note(format!("invalid blank node `_:{}`", show(b.as_str())))
+            }
+            _ => {}
+        }
+        if named(&q.predicate) {
+            note(format!("invalid property IRI `{}`", show(q.predicate.as_str())));
+        }
+        match &q.object {
+            oxrdf::Term::NamedNode(n) if named(n) => note(format!("invalid IRI `{}`", show(n.as_str()))),
+            oxrdf::Term::BlankNode(b) if blank(b) => note(format!("invalid blank node `_:{}`", show(b.as_str()))),
+            oxrdf::Term::Literal(l) => {
+                if oxrdf::NamedNode::new(l.datatype().as_str()).is_err() {
+                    note(format!("invalid datatype IRI `{}`", show(l.datatype().as_str())));
+                }
+                if let Some(tag) = l.language() {
+                    if oxrdf::Literal::new_language_tagged_literal("", tag).is_err() {
+                        note(format!("invalid language tag `{}`", show(tag)));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let oxrdf::GraphName::NamedNode(n) = &q.graph_name {
+            if named(n) {
+                note(format!("invalid graph IRI `{}`", show(n.as_str())));
+            }
+        }
+    }
+    if count != strict_count || !bad.is_empty() {
+        if bad.is_empty() {
+            bad.push(format!("{} statement(s) that are not valid RDF", count.abs_diff(strict_count)));
+        }
+        return Err(DiError::Unsafe(format!(
+            "{}; JSON-LD would drop this data, so no signature covers it",
+            bad.join("; ")
+        )));
+    }
+    Ok(())
 }
 
 const RDF_JSON: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";

@@ -9,6 +9,7 @@ import jsonld from "jsonld";
 import { documentLoader, UnknownContextError } from "./contexts";
 import { base58btcDecode, decodeDidKey, DidKeyError } from "./didkey";
 import { isObj, list, type Json, type Obj } from "./json";
+import { unsafeNull } from "./safety";
 import { error, fail, pass, PROOF, type Check } from "./report";
 
 type Status = "valid" | "invalid" | "cannot-check";
@@ -117,6 +118,8 @@ function jcs(v: unknown): string {
 
 async function rdfc(doc: Obj): Promise<string> {
   if (doc["@context"] === undefined) throw invalid("not valid JSON-LD: the document has no @context");
+  const nul = unsafeNull(doc);
+  if (nul) throw invalid(`refused (safe mode): ${nul}`);
   const refused: string[] = [];
   try {
     return await jsonld.canonize(doc, {
