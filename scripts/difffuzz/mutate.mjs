@@ -58,7 +58,8 @@ const NUMBERS = [0, -0, 1, -1, 8, 1.5, 1e21, 1e-7, 9007199254740993, 12345678901
 const NUMBER_TEXTS = ["1e400", "-0", "1.0", "1E2", "1e+2", "0.10", "8.0", "-0.0", "00", "1.7976931348623157e309", "5E-324", "12345678901234567890123"];
 const UNDEFINED_TERMS = ["eqfLevel", "EQF", "ects", "ECTS", "learningOutcome", "verified", "trusted", "nlqf", "level", "studyLoad", "accreditation"];
 const KEYWORDS = ["@id", "@type", "@value", "@language", "@direction", "@index", "@list", "@set", "@json", "@graph",
-  "@included", "@reverse", "@nest", "@none", "@vocab", "@base", "@context", "@version", "@protected", "@import", "@propagate", "@foo", "@", "@ID"];
+  "@included", "@reverse", "@nest", "@none", "@vocab", "@base", "@context", "@version", "@protected", "@import", "@propagate", "@foo", "@", "@ID",
+  "@container", "@default", "@embed", "@explicit", "@omitDefault", "@prefix", "@preserve", "@requireAll"];
 
 const clone = (x) => structuredClone(x);
 const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -193,8 +194,8 @@ const OPS = {
   atKey(doc, r) {
     const o = r.pick(objects(doc, { skipProof: r.chance(0.85) }));
     const k = r.pick(KEYWORDS);
-    const v = r.pick(["x", 8, null, true, {}, [], { "@value": "x" }, "@id", "urn:fake y", "http://example.org/", ["a"]]);
-    o.value[k] = clone(v);
+    const v = r.pick(["x", 8, null, true, {}, [], { "@value": "x" }, "@id", "urn:fake y", "http://example.org/", ["a"], "node", "node", "nodes"]);
+    o.value[k] = v === "node" ? { id: r.pick(BAD_IRIS), name: "evil" } : v === "nodes" ? [eqfAlignment(r, r.pick(BAD_IRIS))] : clone(v);
     return `atKey(${where(o.path)}.${k}=${show(v)})`;
   },
   keywordValue(doc, r) {

@@ -66,7 +66,7 @@ function accepts(checks) {
 
 function why(checks) {
   const bad = (checks ?? []).filter((c) => c.outcome === "fail" || c.outcome === "error");
-  return bad.map((c) => `${c.check} ${c.outcome}: ${String(c.detail).slice(0, 160)}`).join(" | ") || "(no proof check)";
+  return bad.map((c) => `${c.check} ${c.outcome}: ${String(c.detail).slice(0, 160)}`).join(" | ") || "(nothing failed)";
 }
 
 function opClass(op) {
@@ -95,6 +95,13 @@ async function main() {
 
   t0 = t();
   const meta = new Map();
+  // Every seed as it is, first: Backpack must accept the genuinely signed
+  // credentials, or "both invalid" would say nothing.
+  seeds.forEach((s, i) => {
+    const file = `s${String(i).padStart(6, "0")}.json`;
+    writeFileSync(join(mdir, file), JSON.stringify(s.doc, null, 2));
+    meta.set(file, { i, seed: s.name, neutral: true, ops: ["unchanged seed"], unchanged: true });
+  });
   for (let i = 0; i < a.count; i++) {
     const m = mutant(seeds, a.seed, i);
     const file = `m${String(i).padStart(6, "0")}.json`;
@@ -145,16 +152,25 @@ async function main() {
   }
 
   // Compare.
-  const counts = { total: 0, bothValid: 0, bothInvalid: 0, backpackOnlyValid: 0, referenceOnlyValid: 0, pageOnlyValidVsReference: 0, pageCliDisagree: 0, neutral: 0, neutralRefused: 0, backpackValidVerdictVcRefused: 0 };
+  const counts = { seedsAcceptedByBackpack: 0, seedsAcceptedByPage: 0, total: 0, bothValid: 0, bothInvalid: 0, backpackOnlyValid: 0, referenceOnlyValid: 0, pageOnlyValidVsReference: 0, pageCliDisagree: 0, neutral: 0, neutralRefused: 0, backpackValidVerdictVcRefused: 0 };
   const failures = [];
   const review = [];
   const disagree = [];
   const neutralRefused = [];
+  const seedsRefused = [];
   for (const [file, m] of meta) {
-    counts.total++;
     const b = backpack.get(file);
     const ref = reference.get(file);
     if (!b) throw new Error(`backpack printed no line for ${file}`);
+    if (m.unchanged) {
+      const pg = a.page ? page.get(file) : undefined;
+      if (accepts(b.checks)) counts.seedsAcceptedByBackpack++;
+      else seedsRefused.push({ seed: m.seed, who: "backpack", why: why(b.checks) });
+      if (pg && accepts(pg.checks)) counts.seedsAcceptedByPage++;
+      else if (pg) seedsRefused.push({ seed: m.seed, who: "page", why: why(pg.checks) });
+      continue;
+    }
+    counts.total++;
     const bOk = accepts(b.checks);
     const rOk = ref.proof === true;
     const entry = { file, ...m, backpack: { accepts: bOk, verdict: b.verdict, why: why(b.checks) }, reference: ref };
@@ -206,6 +222,7 @@ async function main() {
     now: NOW,
     seeds: seeds.map((s) => s.name),
     seedsDropped: dropped,
+    seedsRefused,
     counts,
     seconds: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +(v / 1000).toFixed(1)])),
     refusedUrls: [...refused].sort(),
@@ -220,12 +237,18 @@ async function main() {
   if (!a.keep) rmSync(work, { recursive: true, force: true });
 
   console.log(`difffuzz: seed ${a.seed}, ${seeds.length} seeds (${dropped.length} the reference could not verify), ${a.count} mutants`);
+  console.log(`  unchanged seeds accepted: backpack ${counts.seedsAcceptedByBackpack}/${seeds.length}${a.page ? `, page ${counts.seedsAcceptedByPage}/${seeds.length}` : ""}`);
   console.log(`  times: seeds ${secs(times.seeds)}, mutate ${secs(times.mutate)}, backpack ${secs(times.backpack)}, reference ${secs(times.reference)}${a.page ? `, page ${secs(times.page)}` : ""}`);
   console.log(`  both valid ${counts.bothValid}, both invalid ${counts.bothInvalid}, neutral ${counts.neutral} (refused by the reference: ${counts.neutralRefused})`);
   console.log(`  FAILURES backpack-only-valid ${counts.backpackOnlyValid}${a.page ? `, page-only-valid ${counts.pageOnlyValidVsReference}` : ""}; review reference-only-valid ${counts.referenceOnlyValid}${a.page ? `; page/CLI disagree ${counts.pageCliDisagree}` : ""}`);
   if (failures.length) console.log(`  failure classes: ${JSON.stringify(summary.failureClasses)}`);
   if (review.length) console.log(`  review classes: ${JSON.stringify(summary.reviewClasses)}`);
   console.log(`  details: ${out}${a.keep ? `; mutants kept in ${work}` : ""}`);
+  // A run where Backpack refuses most genuine seeds proves nothing.
+  if (counts.seedsAcceptedByBackpack * 2 < seeds.length) {
+    console.log(`difffuzz: Backpack accepts only ${counts.seedsAcceptedByBackpack} of ${seeds.length} unchanged seeds: see seedsRefused in ${out}/summary.json`);
+    failures.push({ who: "backpack", file: "(seeds)", ops: ["seeds refused"] });
+  }
   const nFail = failures.length;
   console.log(`difffuzz: ${a.count - nFail} passed, ${nFail} failed`);
   process.exit(nFail ? 1 : 0);
