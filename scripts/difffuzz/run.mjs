@@ -22,6 +22,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { ROOT, refused } from "./loader.mjs";
+import { corpus } from "./corpus.mjs";
 import { mutant } from "./mutate.mjs";
 import { referenceVerify } from "./reference.mjs";
 import { loadSeeds } from "./seeds.mjs";
@@ -47,8 +48,8 @@ function args() {
     console.error("set --bin or BACKPACK_BIN to the backpack binary");
     process.exit(2);
   }
-  if (!Number.isInteger(a.count) || a.count < 1) {
-    console.error("--count must be a positive integer");
+  if (!Number.isInteger(a.count) || a.count < 0) {
+    console.error("--count must be a whole number (0: the seeds and the corpus only)");
     process.exit(2);
   }
   return a;
@@ -73,9 +74,12 @@ function opClass(op) {
   return op.replace(/\(.*$/s, "");
 }
 
+let cleanup = () => {};
+
 async function main() {
   const a = args();
   const work = mkdtempSync(join(tmpdir(), "difffuzz-"));
+  if (!a.keep) cleanup = () => rmSync(work, { recursive: true, force: true });
   const mdir = join(work, "mutants");
   mkdirSync(mdir);
   const times = {};
@@ -101,6 +105,13 @@ async function main() {
     const file = `s${String(i).padStart(6, "0")}.json`;
     writeFileSync(join(mdir, file), JSON.stringify(s.doc, null, 2));
     meta.set(file, { i, seed: s.name, neutral: true, ops: ["unchanged seed"], unchanged: true });
+  });
+  // The fixed regression corpus (corpus.mjs), compared like mutants.
+  const fixed = await corpus();
+  fixed.forEach((c, i) => {
+    const file = `c${String(i).padStart(6, "0")}.json`;
+    writeFileSync(join(mdir, file), JSON.stringify(c.doc, null, 2));
+    meta.set(file, { i, seed: c.name, neutral: false, ops: [c.name], corpus: true });
   });
   for (let i = 0; i < a.count; i++) {
     const m = mutant(seeds, a.seed, i);
@@ -152,7 +163,7 @@ async function main() {
   }
 
   // Compare.
-  const counts = { seedsAcceptedByBackpack: 0, seedsAcceptedByPage: 0, total: 0, bothValid: 0, bothInvalid: 0, backpackOnlyValid: 0, referenceOnlyValid: 0, pageOnlyValidVsReference: 0, pageCliDisagree: 0, neutral: 0, neutralRefused: 0, backpackValidVerdictVcRefused: 0 };
+  const counts = { seedsAcceptedByBackpack: 0, seedsAcceptedByPage: 0, corpus: 0, total: 0, bothValid: 0, bothInvalid: 0, backpackOnlyValid: 0, referenceOnlyValid: 0, pageOnlyValidVsReference: 0, pageCliDisagree: 0, neutral: 0, neutralRefused: 0, backpackValidVerdictVcRefused: 0 };
   const failures = [];
   const review = [];
   const disagree = [];
@@ -171,6 +182,11 @@ async function main() {
       continue;
     }
     counts.total++;
+    if (m.corpus) {
+      counts.corpus++;
+      // A corpus case the reference accepts tests nothing: a corpus bug.
+      if (ref.proof) failures.push({ file, ...m, who: "corpus-accepted-by-reference", reference: ref });
+    }
     const bOk = accepts(b.checks);
     const rOk = ref.proof === true;
     const entry = { file, ...m, backpack: { accepts: bOk, verdict: b.verdict, why: why(b.checks) }, reference: ref };
@@ -236,7 +252,7 @@ async function main() {
   writeFileSync(join(out, "neutral-refused.jsonl"), neutralRefused.map((x) => JSON.stringify(x)).join("\n") + (neutralRefused.length ? "\n" : ""));
   if (!a.keep) rmSync(work, { recursive: true, force: true });
 
-  console.log(`difffuzz: seed ${a.seed}, ${seeds.length} seeds (${dropped.length} the reference could not verify), ${a.count} mutants`);
+  console.log(`difffuzz: seed ${a.seed}, ${seeds.length} seeds (${dropped.length} the reference could not verify), ${a.count} mutants and ${counts.corpus} corpus cases`);
   console.log(`  unchanged seeds accepted: backpack ${counts.seedsAcceptedByBackpack}/${seeds.length}${a.page ? `, page ${counts.seedsAcceptedByPage}/${seeds.length}` : ""}`);
   console.log(`  times: seeds ${secs(times.seeds)}, mutate ${secs(times.mutate)}, backpack ${secs(times.backpack)}, reference ${secs(times.reference)}${a.page ? `, page ${secs(times.page)}` : ""}`);
   console.log(`  both valid ${counts.bothValid}, both invalid ${counts.bothInvalid}, neutral ${counts.neutral} (refused by the reference: ${counts.neutralRefused})`);
@@ -249,12 +265,13 @@ async function main() {
     console.log(`difffuzz: Backpack accepts only ${counts.seedsAcceptedByBackpack} of ${seeds.length} unchanged seeds: see seedsRefused in ${out}/summary.json`);
     failures.push({ who: "backpack", file: "(seeds)", ops: ["seeds refused"] });
   }
-  const nFail = failures.length;
-  console.log(`difffuzz: ${a.count - nFail} passed, ${nFail} failed`);
+  const nFail = new Set(failures.map((f) => f.file)).size;
+  console.log(`difffuzz: ${counts.total - nFail} passed, ${nFail} failed`);
   process.exit(nFail ? 1 : 0);
 }
 
 main().catch((e) => {
+  cleanup();
   console.error(`difffuzz: ${e.stack ?? e}`);
   process.exit(2);
 });
