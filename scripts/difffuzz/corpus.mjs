@@ -56,6 +56,23 @@ const CASES = [
   ["criteria context @direction rtl (Ed25519Signature2020)", ED2020, (d) => { ach(d).criteria["@context"] = { "@direction": "rtl" }; }],
   // E. An embedded context with @language @none.
   ["evidence context @language @none", ED2020, (d) => { d.evidence[0]["@context"] = { "@language": "@none" }; }],
+  // G. An embedded @vocab that is not an IRI.
+  ["achievement context @vocab 'urn:fake y'", RDFC, (d) => { ach(d)["@context"] = { "@vocab": "urn:fake y" }; }],
+  ["root context @vocab 'urn:fake y' (Ed25519Signature2020)", ED2020, (d) => { d["@context"].push({ "@vocab": "urn:fake y" }); }],
+  // H. A nested context defining an (unused) term as a non-IRI.
+  ["issuer context term 'urn:fake y'", RDFC, (d) => { d.issuer["@context"] = { foo: "urn:fake y" }; }],
+  ["issuer context term 'urn:fake y' (Ed25519Signature2020)", ED2020, (d) => { d.issuer["@context"] = { foo: "urn:fake y" }; }],
+  // I. An undefined term with an empty array.
+  ["achievement eqfLevel: []", RDFC, (d) => { ach(d).eqfLevel = []; }],
+  ["proof ects: []", RDFC, (d) => { d.proof.ects = []; }],
+  ["root EQF: [] (Ed25519Signature2020)", ED2020, (d) => { d.EQF = []; }],
+  // J. @value as a key of a node object.
+  ["issuer @value key", RDFC, (d) => { d.issuer["@value"] = "x"; }],
+  ["criteria @value key", RDFC, (d) => { ach(d).criteria["@value"] = true; }],
+  // K. A bad default language in a nested context.
+  ["issuer context @language 'en-' (Ed25519Signature2020)", ED2020, (d) => { d.issuer["@context"] = { "@language": "en-" }; }],
+  ["credentialSubject context @language 'en_US' (Ed25519Signature2020)", ED2020, (d) => { d.credentialSubject["@context"] = { "@language": "en_US" }; }],
+  ["criteria context @language 'en_US'", RDFC, (d) => { ach(d).criteria["@context"] = { "@language": "en_US" }; }],
   // Controls: plain tampering, and a real extra alignment with a valid id.
   ["control: name changed", RDFC, (d) => { d.name += " (edited)"; }],
   ["control: valid extra alignment", RDFC, (d) => ach(d).alignment.push(eqf("urn:uuid:8a3f3f44-0000-4000-8000-00000000dead"))],
