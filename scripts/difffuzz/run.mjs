@@ -88,6 +88,10 @@ async function main() {
   // Backpack's own samples: signed by a did:key it makes in a throwaway data folder.
   const extra = [];
   const sdir = join(work, "samples");
+  // A fixed sample issuer key (the file `backpack sample` keeps in its data
+  // folder), so the samples, and so every mutant, are the same for a seed.
+  mkdirSync(join(work, "data"));
+  writeFileSync(join(work, "data", "sample-issuer.json"), JSON.stringify({ note: "difffuzz: fixed test key", seed: "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60" }));
   const sample = spawnSync(a.bin, ["--data-dir", join(work, "data"), "sample", "--out", sdir, "--count", "8"], { encoding: "utf8" });
   if (sample.status !== 0) throw new Error(`backpack sample failed: ${sample.stderr}`);
   for (const f of readdirSync(sdir).filter((f) => f.endsWith("-ob3.json")).sort()) {
@@ -257,7 +261,10 @@ async function main() {
   console.log(`  times: seeds ${secs(times.seeds)}, mutate ${secs(times.mutate)}, backpack ${secs(times.backpack)}, reference ${secs(times.reference)}${a.page ? `, page ${secs(times.page)}` : ""}`);
   console.log(`  both valid ${counts.bothValid}, both invalid ${counts.bothInvalid}, neutral ${counts.neutral} (refused by the reference: ${counts.neutralRefused})`);
   console.log(`  FAILURES backpack-only-valid ${counts.backpackOnlyValid}${a.page ? `, page-only-valid ${counts.pageOnlyValidVsReference}` : ""}; review reference-only-valid ${counts.referenceOnlyValid}${a.page ? `; page/CLI disagree ${counts.pageCliDisagree}` : ""}`);
-  if (failures.length) console.log(`  failure classes: ${JSON.stringify(summary.failureClasses)}`);
+  const corpusFailed = failures.filter((f) => f.corpus).map((f) => f.seed.replace(/^corpus:/, ""));
+  if (corpusFailed.length) console.log(`  corpus cases failed (${new Set(corpusFailed).size}): ${[...new Set(corpusFailed)].join("; ")}`);
+  const mutantFailures = failures.filter((f) => !f.corpus && f.ops);
+  if (mutantFailures.length) console.log(`  mutant failure classes: ${JSON.stringify(byClass(mutantFailures))}`);
   if (review.length) console.log(`  review classes: ${JSON.stringify(summary.reviewClasses)}`);
   console.log(`  details: ${out}${a.keep ? `; mutants kept in ${work}` : ""}`);
   // A run where Backpack refuses most genuine seeds proves nothing.
