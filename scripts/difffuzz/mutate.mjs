@@ -395,6 +395,26 @@ const OPS = {
     else o.value["@index"] = r.pick(["i", 1, null]);
     return `containerKeyword(${how},${where(o.path)}.${k})`;
   },
+  containerMap(doc, r) {
+    // A new term with a map container (language, index, id, type, graph maps),
+    // defined in an inline context, whose value may expand to nothing.
+    const o = r.pick(objects(doc, { skipProof: r.chance(0.9) }));
+    const container = r.pick(["@language", "@index", "@id", "@type", "@graph", "@list", "@set", ["@graph", "@index"], ["@graph", "@id"], "@json", "@bogus"]);
+    const term = r.pick(["exMap", "ex:map", "eqfLevel"]);
+    const def = { "@id": r.pick(["http://example.org/map", "urn:fake y", "_:map", "@nest"]), "@container": container };
+    if (r.chance(0.2)) def["@type"] = r.pick(["@id", "@vocab", "@json", "http://www.w3.org/2001/XMLSchema#string"]);
+    const values = [
+      {}, [], null, { en: null }, { "@none": null }, { "not a tag": "x" }, { "en_US": "x" }, { en: [] }, { en: [null] },
+      { "urn:fake y": { name: "evil" } }, { "urn:fake y": null }, { "": "x" }, { "@none": { id: "urn:fake y" } },
+      { Alignment: { targetName: "EQF level 8" } }, { x: { "@value": "8", "@type": "@json" } }, { i: { id: r.pick(BAD_IRIS) } },
+    ];
+    const v = clone(r.pick(values));
+    const ctx = { [term]: def };
+    if (term.startsWith("ex:")) ctx.ex = "http://example.org/";
+    o.value["@context"] = ctx;
+    o.value[term] = v;
+    return `containerMap(${where(o.path)}.${term} ${show(def)}=${show(v)})`;
+  },
   unicode(doc, r) {
     const ls = leaves(doc, (v, k) => typeof v === "string" && k !== "@context" && k !== "proofValue");
     if (!ls.length) return undefined;
@@ -477,7 +497,7 @@ const OPS = {
 export const NEUTRAL = ["reorderKeys"];
 const ATTACKS = Object.keys(OPS).filter((k) => !NEUTRAL.includes(k));
 // Weights: the classes the brief names first get a larger share.
-const WEIGHTS = { injectAlignment: 4, injectAchievement: 3, setId: 4, iriValue: 3, addType: 4, nullMember: 3, nullInArray: 2, atKey: 2, undefinedTerm: 2, embeddedContext: 3, valueObject: 2, containerKeyword: 2 };
+const WEIGHTS = { containerMap: 2, injectAlignment: 4, injectAchievement: 3, setId: 4, iriValue: 3, addType: 4, nullMember: 3, nullInArray: 2, atKey: 2, undefinedTerm: 2, embeddedContext: 3, valueObject: 2, containerKeyword: 2 };
 const WEIGHTED = ATTACKS.flatMap((k) => Array(WEIGHTS[k] ?? 1).fill(k));
 
 /** Serialize with a text-level variation (whitespace, escapes, number literals, duplicate keys). */
