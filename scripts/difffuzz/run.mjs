@@ -70,6 +70,16 @@ function why(checks) {
   return bad.map((c) => `${c.check} ${c.outcome}: ${String(c.detail).slice(0, 160)}`).join(" | ") || "(nothing failed)";
 }
 
+/** Backpack's first failing check on each entry, without the values in backquotes, counted. */
+function reasons(entries) {
+  const c = {};
+  for (const e of entries) {
+    const k = e.backpack.why.split(" | ")[0].replace(/`[^`]*`/g, "`…`").replace(/:[^:]*$/, "").slice(0, 90);
+    c[k] = (c[k] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(c).sort((p, q) => q[1] - p[1]).slice(0, 8));
+}
+
 function opClass(op) {
   return op.replace(/\(.*$/s, "");
 }
@@ -248,6 +258,7 @@ async function main() {
     refusedUrls: [...refused].sort(),
     failureClasses: byClass(failures),
     reviewClasses: byClass(review),
+    reviewReasons: reasons(review),
   };
   writeFileSync(join(out, "summary.json"), JSON.stringify(summary, null, 2));
   writeFileSync(join(out, "failures.jsonl"), failures.map((x) => JSON.stringify(x)).join("\n") + (failures.length ? "\n" : ""));
@@ -265,7 +276,10 @@ async function main() {
   if (corpusFailed.length) console.log(`  corpus cases failed (${new Set(corpusFailed).size}): ${[...new Set(corpusFailed)].join("; ")}`);
   const mutantFailures = failures.filter((f) => !f.corpus && f.ops);
   if (mutantFailures.length) console.log(`  mutant failure classes: ${JSON.stringify(byClass(mutantFailures))}`);
-  if (review.length) console.log(`  review classes: ${JSON.stringify(summary.reviewClasses)}`);
+  if (review.length) {
+    console.log(`  review classes: ${JSON.stringify(summary.reviewClasses)}`);
+    console.log(`  review, Backpack's reasons: ${JSON.stringify(summary.reviewReasons)}`);
+  }
   console.log(`  details: ${out}${a.keep ? `; mutants kept in ${work}` : ""}`);
   // A run where Backpack refuses most genuine seeds proves nothing.
   if (counts.seedsAcceptedByBackpack * 2 < seeds.length) {
