@@ -53,7 +53,6 @@ const CASES = [
   // D. A default @direction from an embedded context.
   // (jsonld.js gives criteria.narrative a direction, so the quads change.)
   ["criteria context @direction rtl", RDFC, (d) => { ach(d).criteria["@context"] = { "@direction": "rtl" }; }],
-  ["criteria context @direction rtl (Ed25519Signature2020)", ED2020, (d) => { ach(d).criteria["@context"] = { "@direction": "rtl" }; }],
   // E. An embedded context with @language @none.
   ["evidence context @language @none", ED2020, (d) => { d.evidence[0]["@context"] = { "@language": "@none" }; }],
   // G. An embedded @vocab that is not an IRI.
