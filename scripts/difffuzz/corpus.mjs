@@ -72,6 +72,9 @@ const CASES = [
   ["issuer context @language 'en-' (Ed25519Signature2020)", ED2020, (d) => { d.issuer["@context"] = { "@language": "en-" }; }],
   ["credentialSubject context @language 'en_US' (Ed25519Signature2020)", ED2020, (d) => { d.credentialSubject["@context"] = { "@language": "en_US" }; }],
   ["criteria context @language 'en_US'", RDFC, (d) => { ach(d).criteria["@context"] = { "@language": "en_US" }; }],
+  // M. A term mapped to @nest with a type map whose values expand to nothing or to bad ids.
+  ["criteria @nest type map with a bad id", RDFC, (d) => { ach(d).criteria["@context"] = { eqfLevel: { "@id": "@nest", "@container": "@type" } }; ach(d).criteria.eqfLevel = { "@none": { id: "urn:fake y" } }; }],
+  ["issuer @nest type map with an empty array", RDFC, (d) => { d.issuer["@context"] = { eqfLevel: { "@id": "@nest", "@container": "@type" } }; d.issuer.eqfLevel = { en: [] }; }],
   // Controls: plain tampering, and a real extra alignment with a valid id.
   ["control: name changed", RDFC, (d) => { d.name += " (edited)"; }],
   ["control: valid extra alignment", RDFC, (d) => ach(d).alignment.push(eqf("urn:uuid:8a3f3f44-0000-4000-8000-00000000dead"))],
