@@ -25,6 +25,9 @@ echo "== employer verifier page (build, unit tests, headless Chromium vs the CLI
 cargo build --locked --bin backpack
 bash scripts/page-test.sh
 
+echo "== differential fuzzer vs Digital Bazaar's stack in safe mode (corpus + 400 mutants; CLI and page)"
+BACKPACK_BIN="$CARGO_TARGET_DIR/debug/backpack" bash scripts/difffuzz.sh --count 400 --seed ci
+
 echo "== desktop app crate"
 cargo test --locked --quiet -p backpack-app
 

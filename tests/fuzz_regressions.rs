@@ -135,12 +135,10 @@ fn png_crc_repair_is_what_the_core_checks() {
 /// verify_input_inner. baked.rs belongs to the limits work; until it checks
 /// the size against PNG_DECODE_LIMIT first, this test is ignored (it would
 /// abort the test binary) and the fuzz harness skips such inputs
-/// (`known_png_issue`). Once fixed: drop the #[ignore] and the skip.
+/// (`known_png_issue`): fixed in baked.rs (the frame size is checked against the decoding limit before allocating).
 #[test]
-#[ignore = "aborts: baked::read_png allocates width x height before decoding (owned by the limits work)"]
 fn known_png_huge_ihdr_is_refused() {
     let png = std::fs::read(root().join("tests/fixtures/fuzz/known/huge-ihdr-abort.png")).unwrap();
-    assert!(harness::known_png_issue(&png));
     let e = backpack::import::parse_bytes("f.png", &png, &backpack::import::ImportOptions::default()).unwrap_err();
     assert_eq!(e.code(), "bad-png", "{e}");
     assert!(backpack::import::baked::check_png(&png).is_err());

@@ -114,9 +114,18 @@ fn decode_png(bytes: &[u8]) -> Result<(), ImportError> {
     let mut reader = decoder.read_info().map_err(|e| bad(&e))?;
     // Decode the image data too: a file cut short anywhere must be refused,
     // not half-read.
+    // The header may claim any size (a 67-byte file can claim 16843008 x
+    // 16843008 pixels): refuse before allocating the frame, not after.
     let size = reader
         .output_buffer_size()
-        .ok_or_else(|| ImportError::Png("image too large to decode".into()))?;
+        .filter(|&n| n <= PNG_DECODE_LIMIT)
+        .ok_or_else(|| {
+            let info = reader.info();
+            ImportError::Png(format!(
+                "the image claims {} x {} pixels, more than the {PNG_DECODE_LIMIT}-byte decoding limit",
+                info.width, info.height
+            ))
+        })?;
     let mut buf = vec![0; size];
     reader.next_frame(&mut buf).map_err(|e| bad(&e))?;
     reader.finish().map_err(|e| bad(&e))?;

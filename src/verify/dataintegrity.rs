@@ -838,16 +838,23 @@ impl Precheck<'_> {
         if only_language {
             self.refuse("an object with only `@language` (JSON-LD drops it)".into());
         }
+        if o.contains_key("@value") {
+            if let Some(k) = o.keys().find(|k| !matches!(k.as_str(), "@value" | "@type" | "@language" | "@direction" | "@index" | "@context")) {
+                self.refuse(format!("a value object (`@value`) with the member `{k}` (JSON-LD refuses it)"));
+            }
+        }
         for (k, val) in o {
             match k.as_str() {
                 "@context" => {
                     self.context(val);
                     continue;
                 }
-                "@language" => {
-                    if let Value::String(tag) = val {
-                        check_language(tag, self.unsafe_, self.unportable);
-                    }
+                "@language" => match val {
+                    Value::String(tag) => check_language(tag, self.unsafe_, self.unportable),
+                    _ => self.refuse("an `@language` value that is not a string".into()),
+                },
+                "@none" if val.is_object() || val.is_array() => {
+                    self.refuse("`@none` holding a node outside a map (JSON-LD would read it differently)".into())
                 }
                 "@direction" => {
                     self.refuse("`@direction` is not supported (its value would be dropped from the signed data)".into())
@@ -930,6 +937,24 @@ impl Precheck<'_> {
                         k.as_str(),
                         "@base" | "@language" | "@direction" | "@propagate" | "@protected" | "@version" | "@import"
                     );
+                    match k.as_str() {
+                        "@language" => match def {
+                            Value::String(tag) => check_language(tag, self.unsafe_, self.unportable),
+                            Value::Null => {}
+                            _ => self.refuse("a context `@language` that is not a string".into()),
+                        },
+                        "@direction" if !def.is_null() => self.refuse(
+                            "a context `@direction` (it would change the signed strings; not supported)".into(),
+                        ),
+                        "@vocab" => match def {
+                            Value::String(v) if v.starts_with("_:") => {}
+                            Value::String(v) if oxrdf::NamedNode::new(v.as_str()).is_err() => {
+                                self.refuse(format!("a context `@vocab` `{}` that is not an absolute IRI", v.escape_debug()))
+                            }
+                            _ => {}
+                        },
+                        _ => {}
+                    }
                     match id {
                         Some(Value::Null) if !is_ctx_keyword => {
                             self.refuse(format!("the inline context maps `{k}` to null, so JSON-LD drops it"))
@@ -937,7 +962,21 @@ impl Precheck<'_> {
                         Some(Value::String(s)) if s.starts_with("_:") => {
                             self.refuse(format!("the inline context maps `{k}` to a blank node `{s}`"))
                         }
+                        Some(Value::String(s))
+                            if !is_ctx_keyword
+                                && k != "@vocab"
+                                && s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|^`\\".contains(c)) =>
+                        {
+                            self.refuse(format!("the inline context maps `{k}` to `{}`, which is not an IRI", s.escape_debug()))
+                        }
                         _ => {}
+                    }
+                    if let Value::Object(d) = def {
+                        if let Some(Value::String(r)) = d.get("@reverse") {
+                            if r.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|^`\\".contains(c)) {
+                                self.refuse(format!("the inline context maps `{k}` to `{}`, which is not an IRI", r.escape_debug()));
+                            }
+                        }
                     }
                     if let Value::Object(d) = def {
                         if let Some(sc) = d.get("@context") {
@@ -1026,7 +1065,57 @@ fn prechecked(doc: &Value) -> Result<(), DiError> {
             unportable.join(", ")
         )));
     }
-    Ok(())
+    empty_arrays_are_defined(doc)
+}
+
+/// An empty array emits no statement, so the sentinel `@vocab` never sees
+/// the term holding it: `"eqfLevel": []` of an undefined term would pass
+/// while jsonld.js refuses it (`invalid property`). When the body has empty
+/// arrays, a probe copy with each replaced by an IRI string is converted
+/// too, and an undefined term there refuses the document. Costs a second
+/// conversion only for documents with empty arrays.
+fn empty_arrays_are_defined(doc: &Value) -> Result<(), DiError> {
+    fn empty(v: &Value) -> bool {
+        match v {
+            Value::Array(a) => a.iter().all(empty),
+            Value::Object(o) => o.len() == 1 && o.get("@set").is_some_and(empty),
+            _ => false,
+        }
+    }
+    fn probe(v: &mut Value, terms: &BodyTerms) -> bool {
+        let mut any = false;
+        match v {
+            Value::Object(o) => {
+                for (k, val) in o.iter_mut() {
+                    if k == "@context" || terms.json.contains(k) || k.starts_with('@') {
+                        if k != "@context" && !terms.json.contains(k) {
+                            any |= probe(val, terms);
+                        }
+                        continue;
+                    }
+                    if empty(val) {
+                        *val = Value::String("urn:x-backpack:empty-probe".into());
+                        any = true;
+                    } else {
+                        any |= probe(val, terms);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| any |= probe(x, terms)),
+            _ => {}
+        }
+        any
+    }
+    let mut p = doc.clone();
+    if !probe(&mut p, body_terms()) {
+        return Ok(());
+    }
+    match rdfc_general(&p, true) {
+        Err(DiError::Unsafe(m)) if m.contains("is not defined") => Err(DiError::Unsafe(format!(
+            "an empty array in a term the contexts do not define ({m})"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// JSON-LD → RDF (oxjsonld, bundled contexts only, safe mode) → RDFC-1.0
