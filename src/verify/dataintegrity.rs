@@ -937,7 +937,25 @@ impl Precheck<'_> {
                         k.as_str(),
                         "@base" | "@language" | "@direction" | "@propagate" | "@protected" | "@version" | "@import"
                     );
+                    if let Value::Object(d) = def {
+                        let maps = |c: &Value| {
+                            matches!(c.as_str(), Some("@graph" | "@id" | "@type" | "@index" | "@language"))
+                        };
+                        let map_container = match d.get("@container") {
+                            Some(Value::Array(a)) => a.iter().any(maps),
+                            Some(c) => maps(c),
+                            None => false,
+                        };
+                        if map_container {
+                            self.refuse(format!(
+                                "the inline context makes `{k}` a map or graph container (its keys can hide what JSON-LD drops; not supported)"
+                            ));
+                        }
+                    }
                     match k.as_str() {
+                        "@protected" if def == &Value::Bool(false) => self.refuse(
+                            "an inline context with `@protected: false` (an attempt to redefine protected terms)".into(),
+                        ),
                         "@language" => match def {
                             Value::String(tag) => check_language(tag, self.unsafe_, self.unportable),
                             Value::Null => {}
