@@ -10,6 +10,9 @@ bash scripts/app-setup.sh
 export BACKPACK_VECTORS="${BACKPACK_VECTORS:-$(cd .. && pwd)/shared/vectors}"
 t0=$(date +%s)
 
+echo "== core: no import cycles among modules"
+python3 scripts/modcycles.py
+
 echo "== core: build"
 cargo build --locked --tests --benches
 echo "== core: tests (inside a D-Bus session with an unlocked gnome-keyring)"

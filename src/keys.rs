@@ -21,10 +21,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::secrets;
 use crate::store::{create_private_dir, Store, StoreKey};
 
-pub const KEYRING_SERVICE: &str = "Backpack";
-pub const META_FILE: &str = "store.json";
+/// The keyring service Backpack's entries are filed under (see [`crate::secrets`]).
+pub const KEYRING_SERVICE: &str = secrets::SERVICE;
+pub use crate::store::META_FILE;
 
 /// How a store's key is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,8 +124,9 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     k
 }
 
-fn entry(store_id: &str) -> Result<keyring::Entry, keyring::Error> {
-    keyring::Entry::new(KEYRING_SERVICE, &format!("store-{store_id}"))
+/// The keyring account of a store's key.
+fn account(store_id: &str) -> String {
+    format!("store-{store_id}")
 }
 
 fn decode_key(hexkey: &str) -> Result<[u8; 32], KeyError> {
@@ -177,15 +180,14 @@ fn resolve_inner(dir: &Path, opts: &KeyOptions) -> Result<(StoreKey, KeyKind), K
                             detail: "the keyring is turned off (BACKPACK_KEYRING=off)".into(),
                         });
                     }
-                    let e = entry(&meta.store_id).map_err(|e| KeyError::KeyringUnavailable { detail: e.to_string() })?;
-                    match e.get_password() {
-                        Ok(h) => StoreKey::Raw(decode_key(&h)?),
+                    match secrets::get(&account(&meta.store_id)) {
+                        Ok(Some(h)) => StoreKey::Raw(decode_key(&h)?),
                         // No key and nothing stored yet (a first run stopped
                         // before the database was made, or still pending): start over.
-                        Err(keyring::Error::NoEntry) if meta.pending || !db_exists => {
+                        Ok(None) if meta.pending || !db_exists => {
                             return create(dir, &meta.store_id, KeyKind::Keyring, opts);
                         }
-                        Err(keyring::Error::NoEntry) => {
+                        Ok(None) => {
                             return Err(KeyError::KeyMissing {
                                 store_id: meta.store_id,
                             })
@@ -258,16 +260,10 @@ fn finish(dir: &Path, meta: &StoreMeta, key: &StoreKey) -> Result<(), KeyError> 
 
 /// A new random key saved in the keyring for `store_id`, read back to be sure.
 fn new_keyring_key(store_id: &str) -> Result<[u8; 32], KeyError> {
-    let no_keyring = |e: keyring::Error| KeyError::NoKeyring { detail: e.to_string() };
-    let e = entry(store_id).map_err(no_keyring)?;
     let key = random_bytes::<32>();
-    e.set_password(&hex::encode(key)).map_err(no_keyring)?;
-    // Read it back: a keyring that accepts but does not keep is no keyring.
-    match e.get_password() {
-        Ok(h) if decode_key(&h).ok() == Some(key) => Ok(key),
-        Ok(_) => Err(KeyError::BadKey),
-        Err(err) => Err(no_keyring(err)),
-    }
+    // Read back by `set_checked`: a keyring that accepts but does not keep is no keyring.
+    secrets::set_checked(&account(store_id), &hex::encode(key)).map_err(|e| KeyError::NoKeyring { detail: e.to_string() })?;
+    Ok(key)
 }
 
 /// Describe where the key of the store in `dir` is kept (for `backpack info`).

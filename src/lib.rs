@@ -6,6 +6,7 @@
 //! - [`import`]: format detection, extraction and mapping into the model.
 //! - [`store`]: the encrypted SQLite store, backup and restore.
 //! - [`keys`]: where the store key lives (OS keyring or passphrase).
+//! - [`secrets`]: the one place that touches the OS keyring.
 //! - [`display`]: credential text made safe to show (bidi overrides, invisible and control characters).
 //! - [`dossier`]: the exemption dossier (HTML, PDF, CLR 2.0) for a Board of Examiners.
 //! - [`export`]: baked PNG/SVG badges and the one-page PDF for a printed CV.
@@ -27,6 +28,7 @@ mod pdf;
 pub mod present;
 pub mod rules;
 pub mod sample;
+pub mod secrets;
 pub mod share;
 pub mod store;
 pub mod verify;

@@ -20,7 +20,8 @@
 use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
 
-use crate::keys::{self, KeyKind, KeyOptions, KEYRING_SERVICE};
+use crate::keys::{self, KeyKind, KeyOptions};
+use crate::secrets;
 use crate::model::Format;
 use crate::store::{Store, StoreError, StoredCredential};
 use crate::verify::dataintegrity::DiError;
@@ -119,21 +120,16 @@ pub fn holder(store: &mut Store, opts: &KeyOptions) -> Result<Holder, PresentErr
             if opts.keyring_off {
                 return Err(PresentError::Keyring("the keyring is turned off (BACKPACK_KEYRING=off)".into()));
             }
-            let kr = |e: keyring::Error| PresentError::Keyring(e.to_string());
-            let entry = keyring::Entry::new(KEYRING_SERVICE, &keyring_account(&meta.store_id)).map_err(kr)?;
-            match entry.get_password() {
-                Ok(h) => Ok(Holder::from_secret(decode_secret(&h)?, KeyPlace::Keyring)),
-                Err(keyring::Error::NoEntry) => {
+            let kr = |e: secrets::SecretError| PresentError::Keyring(e.to_string());
+            let account = keyring_account(&meta.store_id);
+            match secrets::get(&account).map_err(kr)? {
+                Some(h) => Ok(Holder::from_secret(decode_secret(&h)?, KeyPlace::Keyring)),
+                None => {
                     let secret = random32();
-                    entry.set_password(&hex::encode(secret)).map_err(kr)?;
-                    // Read it back: a keyring that accepts but does not keep is no keyring.
-                    match entry.get_password() {
-                        Ok(h) if decode_secret(&h).ok() == Some(secret) => Ok(Holder::from_secret(secret, KeyPlace::Keyring)),
-                        Ok(_) => Err(PresentError::Keyring("the keyring did not keep the key".into())),
-                        Err(e) => Err(kr(e)),
-                    }
+                    // Read back by `set_checked`: a keyring that accepts but does not keep is no keyring.
+                    secrets::set_checked(&account, &hex::encode(secret)).map_err(kr)?;
+                    Ok(Holder::from_secret(secret, KeyPlace::Keyring))
                 }
-                Err(e) => Err(kr(e)),
             }
         }
     }
@@ -147,13 +143,9 @@ pub fn existing_holder(store: &Store, opts: &KeyOptions) -> Result<Option<(Strin
         KeyKind::Passphrase => store.meta_value(HOLDER_KEY_META)?.map(|h| (h, KeyPlace::Store)),
         KeyKind::Keyring if opts.keyring_off => None,
         KeyKind::Keyring => {
-            let kr = |e: keyring::Error| PresentError::Keyring(e.to_string());
-            let entry = keyring::Entry::new(KEYRING_SERVICE, &keyring_account(&meta.store_id)).map_err(kr)?;
-            match entry.get_password() {
-                Ok(h) => Some((h, KeyPlace::Keyring)),
-                Err(keyring::Error::NoEntry) => None,
-                Err(e) => return Err(kr(e)),
-            }
+            secrets::get(&keyring_account(&meta.store_id))
+                .map_err(|e| PresentError::Keyring(e.to_string()))?
+                .map(|h| (h, KeyPlace::Keyring))
         }
     };
     match secret {

@@ -1,6 +1,6 @@
 //! Differential tests of the Data Integrity fast path: for every JSON-LD
 //! credential in the shared vectors and for generated edge cases, the fast
-//! toRDF path (`fastld`) must give byte-identical canonical N-Quads to the
+//! toRDF path (`verify::rdf::fast`) must give byte-identical canonical N-Quads to the
 //! general oxjsonld path, or decline; the published canonical forms are the
 //! oracle where they exist (tests/verify_di.rs). Also a release-mode timing.
 
@@ -92,7 +92,7 @@ fn vectors_fast_equals_general() {
             if same(&format!("{name}#{i}"), input) {
                 fast += 1;
             } else {
-                let why = backpack::verify::fastld::to_rdf(input).err().map(|d| d.0).unwrap_or_default();
+                let why = backpack::verify::rdf::fast::to_rdf(input).err().map(|d| d.0).unwrap_or_default();
                 declined.push(format!("{name}#{i}: {why}"));
             }
         }
@@ -241,13 +241,13 @@ fn timing() {
             let t = std::time::Instant::now();
             let mut quads = vec![];
             for _ in 0..n {
-                quads = inputs.iter().map(|i| backpack::verify::fastld::to_rdf(i).unwrap()).collect::<Vec<_>>();
+                quads = inputs.iter().map(|i| backpack::verify::rdf::fast::to_rdf(i).unwrap()).collect::<Vec<_>>();
             }
             let to_rdf = t.elapsed() / n;
             let t = std::time::Instant::now();
             for _ in 0..n {
                 for q in &quads {
-                    backpack::verify::canon::canonicalize(q.clone()).unwrap();
+                    backpack::verify::rdf::canon::canonicalize(q.clone()).unwrap();
                 }
             }
             let canon = t.elapsed() / n;

@@ -13,45 +13,11 @@ use std::io::Read;
 use std::time::Duration;
 
 use rusty_s3::S3Action;
-use serde::{Deserialize, Serialize};
 
-use crate::keys::KEYRING_SERVICE;
+pub use crate::store::{Location, LocationKind};
 
 /// The environment variable that overrides the keyring for a location's secret.
 pub const PASSWORD_ENV: &str = "BACKPACK_SHARE_PASSWORD";
-
-/// How objects reach a location.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum LocationKind {
-    /// `PUT {url}{name}` / `DELETE {url}{name}`, with HTTP Basic auth when `user` is set.
-    Webdav { url: String, user: Option<String> },
-    /// S3-compatible storage: `endpoint` (e.g. `https://s3.eu-west-1.amazonaws.com`), bucket, region.
-    S3 {
-        endpoint: String,
-        bucket: String,
-        region: String,
-        access_key: String,
-        /// Virtual-host style (`bucket.endpoint`) instead of path style (`endpoint/bucket`).
-        #[serde(default)]
-        virtual_host: bool,
-    },
-}
-
-/// A configured share location.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Location {
-    /// Random, stable id (names the keyring entry).
-    pub id: String,
-    /// The user's name for it (`--location NAME`).
-    pub name: String,
-    #[serde(flatten)]
-    pub kind: LocationKind,
-    /// Where uploaded objects can be read by anyone (the URL put in links), when
-    /// it differs from where they are written (e.g. a public share of a WebDAV folder).
-    pub public_url: Option<String>,
-    pub created: String,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum HostError {
@@ -151,8 +117,9 @@ impl Location {
         }
     }
 
-    fn keyring_entry(&self) -> Result<keyring::Entry, HostError> {
-        keyring::Entry::new(KEYRING_SERVICE, &format!("share-location-{}", self.id)).map_err(|e| HostError::Keyring(e.to_string()))
+    /// The keyring account of this location's secret ([`crate::secrets`]).
+    fn secret_account(&self) -> String {
+        format!("share-location-{}", self.id)
     }
 
     /// Keep the secret in the OS keyring (not when `BACKPACK_KEYRING=off`).
@@ -160,7 +127,7 @@ impl Location {
         if crate::keys::KeyOptions::from_env().keyring_off {
             return Err(HostError::Keyring("the keyring is turned off (BACKPACK_KEYRING=off)".into()));
         }
-        self.keyring_entry()?.set_password(secret).map_err(|e| HostError::Keyring(e.to_string()))
+        crate::secrets::set(&self.secret_account(), secret).map_err(|e| HostError::Keyring(e.to_string()))
     }
 
     /// Forget the secret (a missing entry is fine).
@@ -168,10 +135,7 @@ impl Location {
         if crate::keys::KeyOptions::from_env().keyring_off {
             return Ok(());
         }
-        match self.keyring_entry()?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(HostError::Keyring(e.to_string())),
-        }
+        crate::secrets::delete(&self.secret_account()).map_err(|e| HostError::Keyring(e.to_string()))
     }
 
     /// The secret: `BACKPACK_SHARE_PASSWORD` if set, else the keyring's.
@@ -187,9 +151,9 @@ impl Location {
         if crate::keys::KeyOptions::from_env().keyring_off {
             return Err(HostError::NoSecret { name: self.name.clone() });
         }
-        match self.keyring_entry().and_then(|e| e.get_password().map_err(|e| HostError::Keyring(e.to_string()))) {
-            Ok(p) => Ok(Some(p)),
-            Err(_) => Err(HostError::NoSecret { name: self.name.clone() }),
+        match crate::secrets::get(&self.secret_account()) {
+            Ok(Some(p)) => Ok(Some(p)),
+            Ok(None) | Err(_) => Err(HostError::NoSecret { name: self.name.clone() }),
         }
     }
 

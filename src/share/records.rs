@@ -12,26 +12,8 @@ use serde::Serialize;
 
 use super::envelope;
 use super::host::{self, Client, HostError, Location};
+pub use crate::store::ShareRecord;
 use crate::store::{Store, StoreError};
-
-/// One share, as kept in the store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ShareRecord {
-    pub id: String,
-    /// The credential's wallet id.
-    pub credential: String,
-    /// The share location's name.
-    pub location: String,
-    /// Where anyone can fetch the ciphertext.
-    pub object_url: String,
-    /// The object's name at the location (to delete it).
-    pub object_name: String,
-    /// The encrypted short link (holds the key: never leaves the encrypted store but on request).
-    pub link: String,
-    pub created: String,
-    pub expires: Option<String>,
-    pub revoked_at: Option<String>,
-}
 
 /// The state of a share at some moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -22,47 +22,28 @@ use super::dataintegrity::{self, KeyError, KeyResolver, ProofStatus, ResolvedKey
 use super::jws::{self, JwsError, PublicKey};
 use super::report::{self, Check, Report};
 use super::status::{self, StatusAnswer};
-use super::presentation::Expect;
-use super::{contexts, didkey, schema};
+use super::checks::{contexts_check, parse_date, strip_fragment};
+pub use super::checks::{VerifyOptions, CLOCK_SKEW_SECONDS};
+use super::{didkey, schema};
 use crate::import::json::{list, str_of};
 use crate::import::{self, Fetcher, ImportOptions, Input, Parsed};
 use crate::model::Format;
 
-/// How a verification may behave.
-#[derive(Debug, Clone)]
-pub struct VerifyOptions {
-    /// Client for DID documents, keys, status lists and hosted assertions; `None` = offline.
-    pub fetcher: Option<Fetcher>,
-    /// The moment dates are checked against.
-    pub now: DateTime<Utc>,
-}
-
-impl Default for VerifyOptions {
-    fn default() -> Self {
-        VerifyOptions { fetcher: None, now: Utc::now() }
-    }
-}
-
-/// Verify one input (file, URL or text). A file that is not a credential
-/// gets a report whose `format` check failed. A Verifiable Presentation is
-/// verified as one ([`super::presentation`]), expecting no challenge or domain.
-pub fn verify_input(input: &Input, opts: &VerifyOptions) -> Report {
-    verify_input_expecting(input, opts, &Expect::default())
-}
-
-/// [`verify_input`], with the challenge and domain a presentation's holder
-/// proof must carry (a plain credential has neither and ignores them).
-pub fn verify_input_expecting(input: &Input, opts: &VerifyOptions, expect: &Expect) -> Report {
-    verify_input_inner(input, opts, Some(expect))
-}
 
 /// Verify one credential inside a presentation: presentations are not
 /// recognised here, so they cannot nest.
 pub(super) fn verify_embedded(input: &Input, opts: &VerifyOptions) -> Report {
-    verify_input_inner(input, opts, None)
+    verify_input_with(input, opts, None)
 }
 
-fn verify_input_inner(input: &Input, opts: &VerifyOptions, presentation: Option<&Expect>) -> Report {
+/// What to try when an input is not a badge: the presentation verifier,
+/// injected by [`super::verify_input_expecting`] (this module does not know
+/// presentations, so the two cannot depend on each other).
+pub(super) type OtherwiseFn<'a> = &'a dyn Fn(&Input) -> Option<Report>;
+
+/// Verify one input as a credential; when it is not a badge, `otherwise`
+/// may claim it (a presentation) before the plain-VC fallback.
+pub(super) fn verify_input_with(input: &Input, opts: &VerifyOptions, otherwise: Option<OtherwiseFn>) -> Report {
     let iopts = ImportOptions { fetcher: opts.fetcher.clone() };
     match import::parse_input(input, &iopts) {
         Ok(bundle) => {
@@ -72,10 +53,8 @@ fn verify_input_inner(input: &Input, opts: &VerifyOptions, presentation: Option<
         }
         Err(e) if e.is_network() => Report::from_checks(vec![Check::error(report::FORMAT, e.to_string())]),
         Err(import::ImportError::NotABadge(why)) => {
-            if let Some(expect) = presentation {
-                if let Some(vp) = super::presentation::read(input) {
-                    return super::presentation::verify(&vp, opts, expect);
-                }
+            if let Some(report) = otherwise.and_then(|f| f(input)) {
+                return report;
             }
             match plain_vc(input) {
                 // Not a badge, but a verifiable credential all the same: its proof,
@@ -175,7 +154,7 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
                 let mut check = o.check();
                 if o.status == ProofStatus::Valid {
                     // The signature holds; the proof must also be current.
-                    if let Some(problem) = proofs.get(o.index).and_then(|pr| proof_time_problem(pr, opts.now)) {
+                    if let Some(problem) = proofs.get(o.index).and_then(|pr| super::checks::proof_time_problem(pr, opts.now)) {
                         check = Check::fail(report::PROOF, format!("{}, but {problem}", check.detail));
                     } else {
                         bindings.push(binding_check(issuer.as_deref(), o.controller.as_deref(), o.verification_method.as_deref()));
@@ -224,29 +203,6 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
 // ---------------------------------------------------------------------------
 // Contexts
 
-pub(super) fn contexts_check(doc: &Value) -> Check {
-    let mut unknown = Vec::new();
-    let mut n = 0;
-    for ctx in list(doc.get("@context")) {
-        if let Value::String(url) = ctx {
-            n += 1;
-            if contexts::get(url).is_none() {
-                unknown.push(url.clone());
-            }
-        }
-    }
-    if n == 0 && doc.get("@context").is_none() {
-        return Check::fail(report::CONTEXTS, "the credential has no @context");
-    }
-    if unknown.is_empty() {
-        Check::pass(report::CONTEXTS, format!("all {n} contexts are in the bundled set"))
-    } else {
-        Check::error(
-            report::CONTEXTS,
-            format!("not in the bundled set, and never fetched: {}", unknown.join(", ")),
-        )
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Issuer binding
@@ -258,9 +214,6 @@ fn issuer_id(doc: &Value) -> Option<String> {
     }
 }
 
-pub(super) fn strip_fragment(s: &str) -> &str {
-    s.split('#').next().unwrap_or(s)
-}
 
 /// Does the key's controller equal the issuer?
 fn binding_check(issuer: Option<&str>, controller: Option<&str>, vm: Option<&str>) -> Check {
@@ -632,41 +585,8 @@ fn ob2_hosting_policy(assertion_url: &str, issuer: Option<&Value>) -> Check {
 // ---------------------------------------------------------------------------
 // Dates
 
-fn parse_date(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|d| d.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            // OB 2.0 allows a date without a time zone or a bare date.
-            chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S%.f")
-                .ok()
-                .or_else(|| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
-                .map(|n| n.and_utc())
-        })
-}
 
-/// Leeway for clocks that differ a little, in seconds, both ways: a start
-/// date up to this far ahead still counts as started, an end date up to this
-/// far behind as not yet passed. Applies to the credential's dates, a
-/// VC-JWT's `nbf`/`iat`/`exp` and a proof's `expires`; the page
-/// uses the same (`CLOCK_SKEW_SECONDS` in ui/verify/src/verify.ts).
-pub const CLOCK_SKEW_SECONDS: i64 = 60;
 
-/// Why a Data Integrity proof whose signature holds is not current at `now`:
-/// its `expires` has passed (or is not a date). A `created` after `now` is
-/// not held against it: `--now` before the signing moment is a routine
-/// question ("was this valid then?"), and published test credentials are
-/// checked at moments before their proofs were made.
-pub(super) fn proof_time_problem(proof: &Value, now: DateTime<Utc>) -> Option<String> {
-    let e = proof.get("expires")?;
-    match e.as_str().and_then(parse_date) {
-        None => Some(format!("its 'expires' is not a date: {e}")),
-        Some(d) if d < now - chrono::Duration::seconds(CLOCK_SKEW_SECONDS) => {
-            Some(format!("the proof expired on {}", e.as_str().unwrap_or_default()))
-        }
-        Some(_) => None,
-    }
-}
 
 fn date_checks(c: &crate::model::Credential, now: DateTime<Utc>) -> Vec<Check> {
     let skew = chrono::Duration::seconds(CLOCK_SKEW_SECONDS);
@@ -782,7 +702,7 @@ fn list_problem(list_vc: &Value, resolver: &NetResolver, now: DateTime<Utc>) -> 
         return Some(format!("its proof: {}", bad.detail));
     }
     let proofs = list(list_vc.get("proof"));
-    if let Some(stale) = outcomes.iter().find_map(|o| proofs.get(o.index).and_then(|p| proof_time_problem(p, now))) {
+    if let Some(stale) = outcomes.iter().find_map(|o| proofs.get(o.index).and_then(|p| super::checks::proof_time_problem(p, now))) {
         return Some(format!("its proof: {stale}"));
     }
     if let Some(u) = str_of(list_vc, "validUntil").or_else(|| str_of(list_vc, "expirationDate")) {

@@ -17,7 +17,9 @@
 use serde_json::Value;
 
 use super::dataintegrity::{self, ProofStatus, Purpose, StaticResolver};
-use super::engine::{contexts_check, proof_time_problem, strip_fragment, verify_embedded, VerifyOptions};
+pub use super::checks::Expect;
+use super::checks::{contexts_check, proof_time_problem, strip_fragment, VerifyOptions};
+use super::engine::verify_embedded;
 use super::report::{self, Check, EmbeddedReport, Outcome, Report, Verdict};
 use crate::import::json::{has_type, list, str_of};
 use crate::import::{self, ImportOptions, Input};
@@ -25,14 +27,6 @@ use crate::import::{self, ImportOptions, Input};
 /// The media-type prefix of an enveloped VC-JWT's `id`.
 pub const ENVELOPED_VC_JWT: &str = "data:application/vc+jwt,";
 
-/// What the verifier expects the holder's proof to be bound to.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Expect {
-    /// The challenge (nonce) the verifier gave the holder.
-    pub challenge: Option<String>,
-    /// The domain the presentation is meant for.
-    pub domain: Option<String>,
-}
 
 pub fn is_presentation(v: &Value) -> bool {
     v.is_object() && has_type(v, "VerifiablePresentation")

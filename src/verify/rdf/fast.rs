@@ -1,5 +1,5 @@
 //! Fast JSON-LD → RDF (toRDF) for Data Integrity documents whose contexts are
-//! all bundled ([`super::contexts`]), with a process-wide cache of processed
+//! all bundled ([`crate::verify::contexts`]), with a process-wide cache of processed
 //! contexts.
 //!
 //! This module owns: the compiled (processed) context model, the cache keyed by
@@ -18,7 +18,7 @@
 //! it either gives the same dataset as the general path or none.
 //!
 //! Safe mode: the walk starts from the same sentinel `@vocab`
-//! ([`super::dataintegrity::UNDEFINED_TERM_VOCAB`]) as the general path, and
+//! ([`super::UNDEFINED_TERM_VOCAB`]) as the general path, and
 //! declines as soon as an IRI would start with it or would be relative.
 //!
 //! # Why our own instead of oxjsonld for these documents (measured)
@@ -38,8 +38,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::{Map, Value};
 
 use super::canon::{self, Quad, Term};
-use super::contexts;
-use super::dataintegrity::{RELATIVE_IRI_BASE, UNDEFINED_TERM_VOCAB};
+use crate::verify::contexts;
+use super::{RELATIVE_IRI_BASE, UNDEFINED_TERM_VOCAB};
 
 /// The fast path does not handle this document; use the general path.
 #[derive(Debug, Clone, PartialEq, Eq)]

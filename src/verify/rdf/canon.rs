@@ -1,6 +1,6 @@
 //! RDFC-1.0 (W3C RDF Dataset Canonicalization, SHA-256) over a small quad
 //! model, used by Data Integrity verification for both the fast JSON-LD path
-//! ([`super::fastld`]) and the general oxjsonld path.
+//! ([`super::fast`]) and the general oxjsonld path.
 //!
 //! This module owns: the quad model handed over by the toRDF step ([`Term`],
 //! [`Quad`]), the canonical labelling (first-degree hashes, and the N-degree
