@@ -60,9 +60,12 @@ fn alignment(id: &str) -> Value {
            "targetType": "CFItem", "targetCode": "8", "targetFramework": "EQF"})
 }
 
+/// A named edit of a signed credential.
+type Injection = (&'static str, Box<dyn Fn(&mut Value)>);
+
 /// Each injection: a name and a function that edits a signed credential.
-fn injections() -> Vec<(&'static str, Box<dyn Fn(&mut Value)>)> {
-    let mut v: Vec<(&'static str, Box<dyn Fn(&mut Value)>)> = Vec::new();
+fn injections() -> Vec<Injection> {
+    let mut v: Vec<Injection> = Vec::new();
     for (name, id) in [
         ("alignment id with a space", "urn:fake y"),
         ("alignment id with NUL", "urn:fake\u{0}y"),

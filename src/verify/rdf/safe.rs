@@ -192,11 +192,8 @@ impl Precheck<'_> {
     /// null`, `@id: null`) or map it to a blank node, and keyword-like terms.
     fn context(&mut self, c: &Value) {
         match c {
-            Value::String(u) => {
-                if contexts::get(u).is_none() && !self.missing.contains(u) {
-                    self.missing.push(u.clone());
-                }
-            }
+            Value::String(u) if contexts::get(u).is_none() && !self.missing.contains(u) => self.missing.push(u.clone()),
+            Value::String(_) => {}
             Value::Array(a) => a.iter().for_each(|x| self.context(x)),
             Value::Object(o) => {
                 if let Some(i) = o.get("@import") {
