@@ -29,6 +29,7 @@ pub enum Format {
 }
 
 impl Format {
+    /// The stable kebab-case name stored in the database and printed by the CLI (`ob2-hosted`, `ob3-jwt`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Ob2Hosted => "ob2-hosted",
@@ -39,6 +40,7 @@ impl Format {
         }
     }
 
+    /// The inverse of [`Format::as_str`]; `None` for a name that is not one of the five formats.
     pub fn parse(s: &str) -> Option<Format> {
         Some(match s {
             "ob2-hosted" => Format::Ob2Hosted,
@@ -70,14 +72,18 @@ pub struct Credential {
     pub id: String,
     /// The credential's own identifier (`id` of the assertion or VC, `jti` of a JWT).
     pub credential_id: Option<String>,
+    /// The wire format the credential was imported from; decides how it is verified.
     pub format: Format,
     /// The credential's `type` values as written.
     #[serde(default)]
     pub types: Vec<String>,
     /// A name on the credential itself (OB 3.0 `name`); the achievement has its own.
     pub name: Option<String>,
+    /// Who awarded the credential (OB 2.0 `badge.issuer`, OB 3.0/VC `issuer`).
     pub issuer: Issuer,
+    /// What was achieved: the badge class (OB 2.0) or `credentialSubject.achievement` (OB 3.0).
     pub achievement: Achievement,
+    /// Who it was awarded to; `None` when the credential names no recipient.
     pub recipient: Option<Recipient>,
     /// `issuedOn` (OB 2.0), `issuanceDate`/`validFrom` (VC), `nbf`/`iat` (JWT), as written.
     pub issued: Option<String>,
@@ -85,10 +91,12 @@ pub struct Credential {
     pub valid_from: Option<String>,
     /// `validUntil`, `expirationDate`, `expires` or JWT `exp`.
     pub valid_until: Option<String>,
+    /// Evidence the issuer attached (OB 2.0 `evidence`, VC `evidence`), in document order.
     #[serde(default)]
     pub evidence: Vec<Evidence>,
     /// Where revocation or status can be checked.
     pub status: Option<StatusPointer>,
+    /// Embedded proofs as found, for display; verification reads the original bytes, not these.
     #[serde(default)]
     pub proofs: Vec<Proof>,
     /// A public URL the issuer hosts for this credential (OB 2.0 hosted id).
@@ -101,13 +109,20 @@ pub struct Credential {
     pub warnings: Vec<String>,
 }
 
+/// The awarding body of a credential (OB 2.0 Profile / OB 3.0 issuer Profile), with edubadges institution extras.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Issuer {
+    /// The issuer's identifier as written: a URL for OB 2.0, usually a DID or URL for OB 3.0; `None` when the issuer is embedded without one.
     pub id: Option<String>,
+    /// Display name of the issuer.
     pub name: Option<String>,
+    /// The issuer's home page.
     pub url: Option<String>,
+    /// Contact e-mail address of the issuer.
     pub email: Option<String>,
+    /// Free-text description of the issuer.
     pub description: Option<String>,
+    /// Logo of the issuer: a URL or `data:` URI as written.
     pub image: Option<String>,
     /// BRIN code (edubadges `InstitutionIdentifier`, OB 3.0 `otherIdentifier` of type `ext:BRIN`).
     pub institution_identifier: Option<String>,
@@ -117,15 +132,22 @@ pub struct Issuer {
     pub country: Option<String>,
 }
 
+/// The achievement a credential attests: OB 2.0 BadgeClass or OB 3.0 `Achievement`, with the micro-credential metadata (ECTS, EQF, ...).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Achievement {
+    /// Identifier of the badge class / achievement as written (URL or URN); `None` when the achievement is embedded without one.
     pub id: Option<String>,
+    /// Name of the achievement, the title shown for the credential (see [`Credential::title`]).
     pub name: Option<String>,
+    /// Free-text description of the achievement.
     pub description: Option<String>,
     /// OB 3.0 `achievementType` / OB 2.0 `achievementType`.
     pub achievement_type: Option<String>,
+    /// What a holder had to do to earn it; `None` when the credential states no criteria.
     pub criteria: Option<Criteria>,
+    /// Badge image of the achievement: a URL or `data:` URI as written.
     pub image: Option<String>,
+    /// Learning outcomes, gathered from the edubadges extension, EQF/ESCO alignments and OB 3.0 results.
     #[serde(default)]
     pub learning_outcomes: Vec<LearningOutcome>,
     /// ECTS credits (edubadges `ECTS`, OB 3.0 `creditsAvailable`). Exact decimal.
@@ -142,46 +164,70 @@ pub struct Achievement {
     pub nlqf_level: Option<String>,
     /// Language of the course (edubadges `Language`, OB 3.0 `inLanguage`), as written.
     pub language: Option<String>,
+    /// Education programme identifiers (edubadges `EducationProgramIdentifier`, OB 3.0 `educationProgramIdentifier`), e.g. a CROHO/CREBO code.
     #[serde(default)]
     pub programme_identifiers: Vec<String>,
+    /// Alignments to external frameworks and competences (OB `alignment`), as written.
     #[serde(default)]
     pub alignments: Vec<Alignment>,
+    /// Mode of participation as written (`participation` / `participationType`, e.g. online, blended, onsite).
     pub participation: Option<String>,
+    /// How the learning was assessed, as written (`assessmentType`, e.g. a written exam).
     pub assessment_type: Option<String>,
+    /// Whether the assessment was supervised or how the identity was checked, as written (`assessmentSupervised` / `supervisionType`).
     pub assessment_supervised: Option<String>,
+    /// The quality assurance framework behind the course; `None` when the credential states none.
     pub quality_assurance: Option<QualityAssurance>,
+    /// Whether the issuer says the credential can be stacked into a larger one; `None` when not stated.
     pub stackable: Option<bool>,
     /// edubadges `typeBadgeClass` (`micro_credential`, `regular`, `extra_curricular`)
     /// or an OB 3.0 marker of the national micro-credential framework.
     pub badge_class_type: Option<String>,
+    /// Tags / keywords of the achievement (OB 2.0 `tags`, OB 3.0 `tag`).
     #[serde(default)]
     pub tags: Vec<String>,
 }
 
+/// What a holder had to do to earn an achievement (OB `criteria`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Criteria {
+    /// A page describing the criteria (`criteria.id` / `criteria` URL).
     pub url: Option<String>,
+    /// The criteria as narrative text (Markdown in OB 3.0), as written.
     pub narrative: Option<String>,
 }
 
+/// A learning outcome of an achievement.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LearningOutcome {
+    /// The outcome as written: the statement a holder can do, or the aligned target's name.
     pub text: String,
+    /// Longer explanation of the outcome, when given.
     pub description: Option<String>,
+    /// A URL that identifies the outcome in a framework (for example an ESCO skill URI).
     pub url: Option<String>,
+    /// Name of the framework the outcome comes from (ESCO, EQF, ...), as written.
     pub framework: Option<String>,
+    /// The outcome's code in that framework, as written.
     pub code: Option<String>,
     /// Where it came from: `extension`, `alignment` or `result`.
     pub source: String,
 }
 
+/// An OB alignment: a link from the achievement to a node in an external framework (EQF level, ESCO skill, competence).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Alignment {
+    /// Name of the target node (OB `targetName`).
     pub target_name: Option<String>,
+    /// URL of the target node (OB `targetUrl`), e.g. `http://data.europa.eu/snb/eqf/6`.
     pub target_url: Option<String>,
+    /// Description of the target node (OB `targetDescription`).
     pub target_description: Option<String>,
+    /// Name of the framework the target belongs to (OB `targetFramework`).
     pub target_framework: Option<String>,
+    /// Code of the target in its framework (OB `targetCode`).
     pub target_code: Option<String>,
+    /// Kind of target (OB 3.0 `targetType`, e.g. `ceasn:Competency` or `ext:EQFLevel`).
     pub target_type: Option<String>,
 }
 
@@ -216,18 +262,25 @@ impl Alignment {
     }
 }
 
+/// The quality assurance framework or body behind an achievement (edubadges `qualityAssurance*` / OB 3.0 extension).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct QualityAssurance {
+    /// Name of the framework or body.
     pub name: Option<String>,
+    /// Where the framework is described.
     pub url: Option<String>,
+    /// Free-text description of the framework.
     pub description: Option<String>,
 }
 
+/// The person a credential was awarded to, as stated in the credential.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Recipient {
     /// The identity as written: a plain e-mail/DID/URL, or `sha256$<hex>` when hashed.
     pub identity: Option<String>,
+    /// `true` when `identity` is a salted hash (`sha256$<hex>`) rather than the plain value.
     pub hashed: bool,
+    /// Salt used when hashing `identity`; `None` for an unsalted hash or a plain identity.
     pub salt: Option<String>,
     /// `email`, `url`, `did`, `identifier`... as written.
     pub identity_type: Option<String>,
@@ -235,32 +288,47 @@ pub struct Recipient {
     pub name: Option<String>,
 }
 
+/// A piece of evidence attached to a credential (OB `evidence`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
+    /// URL of the evidence (where the work can be seen), as written.
     pub id: Option<String>,
+    /// Title of the evidence.
     pub name: Option<String>,
+    /// Description of the evidence.
     pub description: Option<String>,
+    /// The evidence as narrative text, as written.
     pub narrative: Option<String>,
 }
 
+/// Where the revocation status of a credential can be checked (VC `credentialStatus`, OB 2.0 `revocationList`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StatusPointer {
     /// `BitstringStatusListEntry`, `StatusList2021Entry`, `1EdTechRevocationList`,
     /// or `ob2-revocation-list` for an OB 2.0 issuer's `revocationList`.
     pub kind: String,
+    /// Identifier of the status entry itself (`credentialStatus.id`).
     pub id: Option<String>,
+    /// URL of the status or revocation list to fetch (`statusListCredential`, or the OB 2.0 `revocationList` URL).
     pub list_url: Option<String>,
+    /// Position of this credential in the status list (`statusListIndex`), as written (a decimal string).
     pub index: Option<String>,
+    /// What a set bit means (`statusPurpose`: `revocation` or `suspension`); `None` when not stated.
     pub purpose: Option<String>,
 }
 
+/// One embedded proof of a credential, as written (for display; verification works on the original bytes).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Proof {
     /// `DataIntegrityProof`, `Ed25519Signature2020`, `JWS` (VC-JWT / OB 2.0 signed)...
     pub kind: String,
+    /// Data Integrity cryptosuite, e.g. `eddsa-rdfc-2022`; `None` for other proof types.
     pub cryptosuite: Option<String>,
+    /// The key the proof points to (`verificationMethod`, or JWS `kid`), usually a DID URL.
     pub verification_method: Option<String>,
+    /// When the proof was made (`created`), as written.
     pub created: Option<String>,
+    /// Purpose of the proof (`proofPurpose`, normally `assertionMethod`).
     pub purpose: Option<String>,
     /// JWS `alg` for JWT-based proofs.
     pub alg: Option<String>,
@@ -332,11 +400,14 @@ impl Credential {
 /// The two languages Backpack speaks (documents, rule texts, the UI).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
+    /// Dutch.
     Nl,
+    /// English.
     En,
 }
 
 impl Lang {
+    /// Reads a language tag: anything starting with `nl` (any case) is Dutch, everything else English.
     pub fn parse(s: &str) -> Lang {
         if s.to_ascii_lowercase().starts_with("nl") {
             Lang::Nl
@@ -344,6 +415,7 @@ impl Lang {
             Lang::En
         }
     }
+    /// The two-letter ISO 639-1 code: `nl` or `en`.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Nl => "nl",
