@@ -29,20 +29,25 @@ use crate::model::Credential;
 use crate::rules;
 use crate::verify::Verdict;
 
+/// The `type` an exchange file must carry to be read as a pathway.
 pub const FILE_TYPE: &str = "BackpackPathway";
+/// The exchange-file version this Backpack writes; files with a higher `version` are refused ([`PathwayError::TooNew`]).
 pub const FILE_VERSION: u32 = 1;
 
 /// A reference to an achievement, portable between wallets.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AchievementRef {
+    /// The achievement's id (badge class / `Achievement` id), the preferred way to match; `None` when the achievement has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub achievement_id: Option<String>,
+    /// The achievement's title, used to match when there is no id on either side, and to name it to a person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl AchievementRef {
+    /// A portable reference to the achievement of `c`: its achievement id and its title.
     pub fn of(c: &Credential) -> AchievementRef {
         AchievementRef { achievement_id: c.achievement.id.clone(), name: Some(c.title().to_string()) }
     }
@@ -56,19 +61,26 @@ impl AchievementRef {
     }
 }
 
+/// What a pathway aims at. Every part is optional; an empty goal is never complete.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Goal {
+    /// ECTS credits to collect from counted members; `None` for no ECTS target.
     #[serde(default, with = "rust_decimal::serde::float_option")]
     pub ects: Option<Decimal>,
+    /// Study hours to collect from counted members (stated hours or 28 h per ECTS); `None` for no hours target.
     #[serde(default, with = "rust_decimal::serde::float_option")]
     pub hours: Option<Decimal>,
+    /// Minimum EQF level (1..=8) every counted member must have; `None` for no level requirement.
     #[serde(default)]
     pub min_eqf: Option<u8>,
+    /// Date (`YYYY-MM-DD`) by which the goal should be reached; past it, an unfinished pathway gets a [`GapKind::DeadlinePassed`] gap.
     #[serde(default)]
     pub deadline: Option<String>,
+    /// Achievements that must be among the counted members.
     #[serde(default)]
     pub required_credentials: Vec<AchievementRef>,
+    /// Learning outcomes that must be covered: each matches when a counted member has an outcome containing it (whitespace and case ignored).
     #[serde(default)]
     pub required_outcomes: Vec<String>,
 }
@@ -76,11 +88,16 @@ pub struct Goal {
 /// A pathway as stored: members are wallet ids.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pathway {
+    /// The pathway id: the name as a slug plus 6 random hex digits (see [`new_id`]).
     pub id: String,
+    /// The name the learner gave the pathway.
     pub name: String,
+    /// Free-text description; `None` when not given.
     #[serde(default)]
     pub description: Option<String>,
+    /// What the pathway aims at.
     pub goal: Goal,
+    /// Wallet ids of the credentials in the pathway, in the order they were added.
     pub members: Vec<String>,
 }
 
@@ -100,24 +117,34 @@ pub fn new_id(name: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PathwayFile {
+    /// Always [`FILE_TYPE`] (`"BackpackPathway"`) in a valid file; JSON field `type`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The file format version (see [`FILE_VERSION`]).
     pub version: u32,
+    /// Name of the pathway; must not be blank.
     pub name: String,
+    /// Free-text description; `None` when not given.
     #[serde(default)]
     pub description: Option<String>,
+    /// The goal; an empty goal when the file has none.
     #[serde(default)]
     pub goal: Goal,
+    /// The member achievements; empty in a file a programme publishes, filled in one a learner exports.
     #[serde(default)]
     pub members: Vec<AchievementRef>,
 }
 
+/// Why a pathway exchange file or goal was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum PathwayError {
+    /// The bytes are not JSON of a pathway file, or its `type` is not [`FILE_TYPE`]; holds the reason.
     #[error("not a pathway file: {0}")]
     NotAPathway(String),
+    /// The file's `version` is newer than [`FILE_VERSION`]; holds the file's version.
     #[error("pathway file version {0} is newer than this Backpack understands ({FILE_VERSION})")]
     TooNew(u32),
+    /// The file parses but its name or goal is not acceptable (blank name, a target of 0 or too large, an EQF level outside 1..=8, a malformed deadline); holds the message.
     #[error("{0}")]
     Invalid(String),
 }
@@ -140,8 +167,11 @@ pub fn parse_file(bytes: &[u8]) -> Result<PathwayFile, PathwayError> {
 
 /// The largest ECTS or hours target, and its most decimals (see [`validate_goal`]).
 pub const MAX_TARGET: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+/// Most decimals an ECTS or hours target may have, so it survives a round trip as a JSON number.
 pub const MAX_TARGET_DECIMALS: u32 = 6;
 
+/// Checks a pathway's name and goal: a non-blank name, ECTS/hours targets above 0 and within [`MAX_TARGET`] and
+/// [`MAX_TARGET_DECIMALS`], an EQF level of 1 to 8, a deadline like `2027-07-01`. Errors are [`PathwayError::Invalid`].
 pub fn validate_goal(name: &str, g: &Goal) -> Result<(), PathwayError> {
     if name.trim().is_empty() {
         return Err(PathwayError::Invalid("a pathway needs a name".into()));
@@ -208,31 +238,43 @@ pub enum Standing {
     Unverified,
 }
 
+/// One member of a pathway in its progress: the timeline row.
 #[derive(Debug, Clone, Serialize)]
 pub struct MemberProgress {
+    /// Wallet id of the credential.
     pub id: String,
+    /// Title of the credential (see [`Credential::title`]).
     pub title: String,
+    /// Issue date as written on the credential; `None` when it states none.
     pub issued: Option<String>,
+    /// ECTS credits of the credential as assessed by [`rules::assess`]; `None` when it states none.
     #[serde(with = "rust_decimal::serde::float_option")]
     pub ects: Option<Decimal>,
+    /// Study hours (stated, or 28 h per ECTS); `None` when neither is stated.
     #[serde(with = "rust_decimal::serde::float_option")]
     pub hours: Option<Decimal>,
+    /// EQF level (1..=8); `None` when the credential states none.
     pub eqf: Option<u8>,
+    /// Whether the member counts towards the goal, given its latest verdict.
     pub standing: Standing,
 }
 
+/// How far a pathway is: totals of counted members against the goal, the timeline, what is missing and overlaps.
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
     /// ECTS of counted members (exact).
     #[serde(with = "rust_decimal::serde::float")]
     pub ects: Decimal,
+    /// Study hours of counted members (exact).
     #[serde(with = "rust_decimal::serde::float")]
     pub hours: Decimal,
     /// ECTS of members shown apart (invalid or unverified).
     #[serde(with = "rust_decimal::serde::float")]
     pub ects_apart: Decimal,
+    /// The goal's ECTS target, copied from [`Goal::ects`]; `None` for none.
     #[serde(with = "rust_decimal::serde::float_option")]
     pub target_ects: Option<Decimal>,
+    /// The goal's hours target, copied from [`Goal::hours`]; `None` for none.
     #[serde(with = "rust_decimal::serde::float_option")]
     pub target_hours: Option<Decimal>,
     /// Counted members per EQF level ("unknown" for none).
@@ -243,6 +285,7 @@ pub struct Progress {
     pub missing: Vec<Gap>,
     /// Members that seem to cover the same ground.
     pub overlaps: Vec<Gap>,
+    /// `true` when nothing is missing and the goal has at least one target (ECTS, hours, required credentials or outcomes).
     pub complete: bool,
 }
 
@@ -250,37 +293,90 @@ pub struct Progress {
 /// facts (so a UI can say it in its own language) and the sentence in English.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gap {
+    /// What is missing or overlapping, with its facts (JSON: flattened, the `kind` tag beside the facts).
     #[serde(flatten)]
     pub kind: GapKind,
+    /// The sentence in English (see [`GapKind::text`] for Dutch).
     pub text: String,
 }
 
+/// The kinds of [`Gap`], with the facts a UI needs to phrase them (JSON tag `kind`, kebab-case; fields camelCase).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", rename_all_fields = "camelCase")]
 pub enum GapKind {
     /// A member left the backpack.
     Gone { id: String },
+    /// Counted ECTS fall short of the goal's ECTS target.
     Ects(Shortfall),
+    /// Counted study hours fall short of the goal's hours target.
     Hours(Shortfall),
-    LevelBelow { title: String, level: u8, min: u8 },
-    LevelUnknown { title: String, min: u8 },
-    RequiredCredential { name: String },
-    RequiredOutcome { outcome: String },
-    DeadlinePassed { deadline: String },
+    /// A counted member's EQF level is below the goal's minimum.
+    LevelBelow {
+        /// Title of the member.
+        title: String,
+        /// Its EQF level.
+        level: u8,
+        /// The goal's minimum EQF level.
+        min: u8,
+    },
+    /// A counted member states no EQF level while the goal has a minimum.
+    LevelUnknown {
+        /// Title of the member.
+        title: String,
+        /// The goal's minimum EQF level.
+        min: u8,
+    },
+    /// A required credential is not among the counted members.
+    RequiredCredential {
+        /// Its name (or its achievement id when it has no name; `?` when neither).
+        name: String,
+    },
+    /// No counted member covers a required learning outcome.
+    RequiredOutcome {
+        /// The required outcome as written in the goal.
+        outcome: String,
+    },
+    /// The goal's deadline is past and something is still missing.
+    DeadlinePassed {
+        /// The deadline, `YYYY-MM-DD`.
+        deadline: String,
+    },
     /// Invalid (revoked, expired, not genuine) or not verified: not counted.
-    NotCounted { title: String, invalid: bool },
-    SameAchievement { a: String, b: String },
-    SharedOutcomes { a: String, b: String, count: usize },
+    NotCounted {
+        /// Title of the member.
+        title: String,
+        /// `true` when verified invalid, `false` when not verified (yet).
+        invalid: bool,
+    },
+    /// Overlap: two members are the same achievement (same achievement id).
+    SameAchievement {
+        /// Title of the first member.
+        a: String,
+        /// Title of the second member.
+        b: String,
+    },
+    /// Overlap: two members share learning outcomes (same text, whitespace and case ignored).
+    SharedOutcomes {
+        /// Title of the first member.
+        a: String,
+        /// Title of the second member.
+        b: String,
+        /// How many outcomes they share.
+        count: usize,
+    },
 }
 
 /// How far a total falls short of its goal (ECTS or hours); its fields sit
 /// flat beside the gap's `kind` in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Shortfall {
+    /// How much is still needed: `target - have`.
     #[serde(with = "rust_decimal::serde::float")]
     pub more: Decimal,
+    /// What the counted members add up to.
     #[serde(with = "rust_decimal::serde::float")]
     pub have: Decimal,
+    /// The goal's target.
     #[serde(with = "rust_decimal::serde::float")]
     pub target: Decimal,
 }
@@ -444,8 +540,11 @@ pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &Has
 /// A group of credentials that seem to stack, for the learner to accept, edit or ignore.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suggestion {
+    /// A proposed name for the pathway (issuer and programme, the shared alignment, ...).
     pub name: String,
+    /// Why these credentials were grouped, as an English sentence.
     pub reason: String,
+    /// Wallet ids of the suggested members (two or more).
     pub members: Vec<String>,
 }
 
