@@ -33,35 +33,79 @@ pub const MAX_KEPT_IMAGE_BYTES: usize = 4 * 1024 * 1024;
 /// prefix it with the source (file name or URL).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// Reading a file or standard input failed (not found, permission denied, ...).
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
+    /// The input has no bytes at all.
     #[error("empty input (0 bytes)")]
     Empty,
     #[error("too large: {size} bytes (the limit is {limit} bytes)")]
-    TooLarge { size: u64, limit: u64 },
+    /// A file whose size is known up front is over the limit (see [`MAX_INPUT_BYTES`]); nothing was read.
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// A limit reached while reading or inflating: nothing past `limit + 1` bytes was read.
     #[error("too large: {what} is more than {limit} bytes (the limit); stopped reading there")]
-    OverLimit { what: &'static str, limit: u64 },
+    OverLimit {
+        /// What grew too large, e.g. "the baked text chunk once inflated".
+        what: &'static str,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The path is a FIFO, socket or device; only regular files are read (a FIFO could block forever).
     #[error("not a regular file: it is {kind}; only regular files are read")]
-    NotRegularFile { kind: &'static str },
+    NotRegularFile {
+        /// What it is instead, e.g. "a FIFO".
+        kind: &'static str,
+    },
+    /// The input looks like a PNG but its chunks are broken; holds the reason.
     #[error("not a valid PNG: {0}")]
     Png(String),
+    /// The input looks like an SVG but cannot be read for a baked assertion; holds the reason.
     #[error("not a usable SVG: {0}")]
     Svg(String),
+    /// A valid image that carries no baked credential; holds the message.
     #[error("{0}")]
     NotBaked(String),
+    /// The payload starts like JSON but does not parse; holds the parser error.
     #[error("not valid JSON: {0}")]
     Json(String),
+    /// The payload looks like a compact JWS/JWT but its parts do not decode; holds the reason.
     #[error("not a valid JWT/JWS: {0}")]
     Jwt(String),
+    /// Valid JSON or JWT, but not an Open Badge, VC or CLR this wallet knows; holds what is missing.
     #[error("not an Open Badge: {0}")]
     NotABadge(String),
     #[error("could not fetch {url}: {reason}")]
-    Fetch { url: String, reason: String },
+    /// Fetching a URL (the input or a linked document) failed: connection, TLS, HTTP status, body.
+    Fetch {
+        /// The URL that was fetched.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
     #[error("could not fetch {url}: took too long (every request must end within {secs} s, body included)")]
-    Deadline { url: String, secs: u64 },
+    /// A request did not end, body included, within its deadline.
+    Deadline {
+        /// The URL that was fetched.
+        url: String,
+        /// The deadline in seconds.
+        secs: u64,
+    },
     #[error("could not fetch {url}: {host} is {class}; links inside a credential are only followed to public addresses (BACKPACK_ALLOW_PRIVATE_NETWORK=1 allows it)")]
-    BlockedAddress { url: String, host: String, class: &'static str },
+    /// A link resolves to a non-public address (loopback, private, link-local...) and private networks are not allowed.
+    BlockedAddress {
+        /// The URL that was to be fetched.
+        url: String,
+        /// The host (or IP address) it points to.
+        host: String,
+        /// Which kind of address it is, e.g. "a loopback address (127.0.0.0/8)".
+        class: &'static str,
+    },
+    /// The bytes are neither PNG, SVG, JSON, a JWT nor a URL; holds what was seen.
     #[error("unrecognised content: {0}")]
     Unrecognised(String),
 }
@@ -104,10 +148,17 @@ pub struct ImportOptions {
 /// One thing to import.
 #[derive(Debug, Clone)]
 pub enum Input {
+    /// A file (baked PNG/SVG, JSON or JWT) or a folder (expanded by [`expand`]).
     Path(PathBuf),
+    /// An `http(s)://` URL to fetch: a hosted assertion or a credential file.
     Url(String),
     /// Pasted text (JSON, a JWT, or a URL), with a label for messages.
-    Text { label: String, text: String },
+    Text {
+        /// How to name the input in messages and the `source` column.
+        label: String,
+        /// The text itself.
+        text: String,
+    },
 }
 
 impl Input {
@@ -121,6 +172,7 @@ impl Input {
         }
     }
 
+    /// How to name the input in messages: the path, the URL or the text's label.
     pub fn label(&self) -> String {
         match self {
             Input::Path(p) => p.display().to_string(),
@@ -134,26 +186,33 @@ impl Input {
 /// credential can be shown offline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkedDoc {
+    /// The URL it was fetched from (the id that the credential links to).
     pub url: String,
+    /// The response body as received.
     pub body: Vec<u8>,
 }
 
 /// An image that came with the credential (the baked badge itself).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picture {
+    /// `image/png` or `image/svg+xml`.
     pub media_type: String,
+    /// The image file as read (at most [`MAX_KEPT_IMAGE_BYTES`]).
     pub bytes: Vec<u8>,
 }
 
 /// A credential ready to store: the model plus the untouched original.
 #[derive(Debug, Clone)]
 pub struct Parsed {
+    /// The normalised model of the credential (for display and search, never for verification).
     pub credential: Credential,
     /// The credential exactly as issued: JSON bytes or the compact JWS text.
     pub original: Vec<u8>,
     /// `application/ld+json`, `application/json`, `application/jwt` (VC-JWT) or `application/jose` (OB 2.0 JWS).
     pub media_type: String,
+    /// Documents fetched while importing (BadgeClass, Issuer), stored for offline display.
     pub linked: Vec<LinkedDoc>,
+    /// The baked image the credential came in; `None` for JSON, JWT or URL input (or an image over the size limit).
     pub picture: Option<Picture>,
     /// Where it came from, for messages and the `source` column.
     pub source: String,
@@ -163,6 +222,7 @@ pub struct Parsed {
 /// (members first, the CLR last).
 #[derive(Debug, Clone)]
 pub struct Bundle {
+    /// The credentials to store in this order: CLR members first, the CLR last.
     pub items: Vec<Parsed>,
 }
 

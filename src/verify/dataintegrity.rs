@@ -57,6 +57,7 @@ pub const AUTHENTICATION: &str = "authentication";
 /// a holder's proof on a presentation authenticates (`authentication`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
+    /// A credential's proof: the issuer asserts the claims (`proofPurpose: assertionMethod`).
     AssertionMethod,
     /// Keys are only accepted from `did:key` verification methods here: a
     /// did:key's DID document lists its one key under `authentication`, so
@@ -65,6 +66,7 @@ pub enum Purpose {
 }
 
 impl Purpose {
+    /// The `proofPurpose` value for this purpose: `assertionMethod` or `authentication`.
     pub fn as_str(self) -> &'static str {
         match self {
             Purpose::AssertionMethod => ASSERTION_METHOD,
@@ -92,12 +94,16 @@ pub struct ResolvedKey {
 /// controller); `Unsupported` and `Unavailable` make it "could not check".
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum KeyError {
+    /// The method is not a well-formed DID or URL, or a did:key that does not decode; the proof is invalid.
     #[error("malformed verification method: {0}")]
     Malformed(String),
+    /// The controller document has no such verification method; the proof is invalid.
     #[error("verification method not found in its controller document: {0}")]
     NotFound(String),
+    /// The method cannot be resolved by this resolver (a DID method or URL key that needs the network, a non-Ed25519 key); "could not check".
     #[error("verification method cannot be resolved here: {0}")]
     Unsupported(String),
+    /// Fetching the controller document failed (network, HTTP status, timeout); "could not check".
     #[error("verification method could not be fetched: {0}")]
     Unavailable(String),
 }
@@ -106,6 +112,7 @@ pub enum KeyError {
 /// did:web and URL keys live with the network code; this module only ships
 /// [`StaticResolver`].
 pub trait KeyResolver {
+    /// The Ed25519 key behind `verification_method` (a DID URL or URL), or why there is none.
     fn resolve(&self, verification_method: &str) -> Result<ResolvedKey, KeyError>;
 }
 
@@ -118,6 +125,7 @@ pub struct StaticResolver {
 }
 
 impl StaticResolver {
+    /// An empty resolver: it resolves did:key only.
     pub fn new() -> StaticResolver {
         StaticResolver::default()
     }
@@ -128,6 +136,7 @@ impl StaticResolver {
         self
     }
 
+    /// Registers a key for an exact verification method id, in place (the `&mut` form of [`StaticResolver::with_key`]).
     pub fn insert(&mut self, verification_method: &str, key: ResolvedKey) {
         self.keys.insert(verification_method.to_string(), key);
     }
@@ -159,11 +168,15 @@ impl KeyResolver for StaticResolver {
 // ---------------------------------------------------------------------------
 // Outcomes
 
+/// The three-valued result of checking one proof; derived from its [`ProofReason`] by [`ProofReason::status`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProofStatus {
+    /// The signature verifies with a key the issuer controls and is authorised to assert with.
     Valid,
+    /// The proof is wrong: the signature does not match, or the proof, its key or the document is malformed or unsafe.
     Invalid,
+    /// The proof could not be checked here (unbundled context, unresolvable key, unsupported proof type); says nothing about genuineness.
     CannotCheck,
 }
 
@@ -172,27 +185,44 @@ pub enum ProofStatus {
 #[serde(rename_all = "kebab-case")]
 pub enum ProofReason {
     // valid
+    /// Valid: the signature verifies over the canonical document and proof configuration.
     Verified,
     // invalid
+    /// Invalid: the Ed25519 signature does not match the canonical hashes (the document or proof was changed, or the wrong key).
     SignatureMismatch,
+    /// Invalid: the proof object is malformed (missing or wrongly typed fields).
     MalformedProof,
+    /// Invalid: `proofValue` is missing, not a string, or not a multibase-encoded 64-byte signature.
     MalformedProofValue,
+    /// Invalid: `proofPurpose` is not the one required (`assertionMethod` for a credential, `authentication` for a holder).
     WrongProofPurpose,
+    /// Invalid: the key's controller does not list the key under `assertionMethod`.
     KeyNotAuthorized,
+    /// Invalid: the verification method is malformed, not found in its controller document, or not an Ed25519 point.
     KeyInvalid,
+    /// Invalid: the proof's `@context` is not a prefix of the document's `@context`.
     ContextMismatch,
+    /// Invalid: safe mode refused the document (JSON-LD would silently drop or could not represent a term or value).
     UnsafeDocument,
+    /// Invalid: the document is not valid JSON-LD.
     InvalidJsonLd,
+    /// Invalid: the dataset looks built to blow up RDF canonicalization (too many recursions or permutations in the blank-node labelling).
     DatasetPoisoning,
     // cannot check
+    /// Cannot check: the document uses a JSON-LD context that is not bundled; contexts are never fetched.
     UnknownContext,
+    /// Cannot check: the key could not be resolved here (a DID method or URL that needs the network, a fetch failure).
     KeyUnresolvable,
+    /// Cannot check: a proof `type` other than `DataIntegrityProof` and the supported legacy suites.
     UnsupportedProofType,
+    /// Cannot check: a Data Integrity cryptosuite this verifier does not implement.
     UnsupportedCryptosuite,
+    /// Cannot check: valid JSON-LD, but with a value (e.g. numbers) this stack cannot canonicalize exactly as the JavaScript signers do.
     UnportableValue,
 }
 
 impl ProofReason {
+    /// Whether this reason makes the proof valid, invalid or "could not check".
     pub fn status(self) -> ProofStatus {
         use ProofReason::*;
         match self {
@@ -211,13 +241,17 @@ impl ProofReason {
 pub struct ProofOutcome {
     /// Position in the `proof` array (0 for a single proof object).
     pub index: usize,
+    /// Valid, invalid or could not check (follows from `reason`).
     pub status: ProofStatus,
+    /// The stable reason code behind `status`.
     pub reason: ProofReason,
     /// A sentence for people (English).
     pub detail: String,
     /// `type` of the proof (`DataIntegrityProof`, `Ed25519Signature2020`, …).
     pub proof_type: Option<String>,
+    /// The proof's `cryptosuite` (e.g. `eddsa-rdfc-2022`); `None` for legacy suites that have none.
     pub cryptosuite: Option<String>,
+    /// The proof's `verificationMethod` as written; `None` when missing.
     pub verification_method: Option<String>,
     /// Controller of the key, when the key was resolved.
     pub controller: Option<String>,
@@ -244,27 +278,37 @@ impl ProofOutcome {
 /// Why canonical forms could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DiError {
+    /// The proof object is malformed; holds what is wrong.
     #[error("the proof is malformed: {0}")]
     MalformedProof(String),
+    /// The proof `type` is not supported; holds the type.
     #[error("unsupported proof: {0}")]
     UnsupportedProofType(String),
+    /// The cryptosuite is not supported; holds its name.
     #[error("unsupported cryptosuite: {0}")]
     UnsupportedCryptosuite(String),
+    /// The document needs contexts that are not bundled; holds their URLs.
     #[error("context not bundled, not fetched: {}", .0.join(", "))]
     UnknownContext(Vec<String>),
+    /// The proof's `@context` is not a prefix of the document's `@context`.
     #[error("the proof's @context is not a prefix of the document's @context")]
     ContextMismatch,
+    /// Safe mode refused the document; holds what would be dropped or misread.
     #[error("refused (safe mode): {0}")]
     Unsafe(String),
+    /// The document is not valid JSON-LD; holds the expansion error.
     #[error("not valid JSON-LD: {0}")]
     JsonLd(String),
+    /// Canonicalization was stopped as possible dataset poisoning; holds the limit that was hit.
     #[error("canonicalization refused (possible dataset poisoning): {0}")]
     Poisoned(String),
+    /// Valid, but not reproducible exactly as the JavaScript signers canonicalize (e.g. JCS of a number); holds why.
     #[error("{0}")]
     Unportable(String),
 }
 
 impl DiError {
+    /// The stable [`ProofReason`] for this error (and so whether the proof is invalid or could not be checked).
     pub fn reason(&self) -> ProofReason {
         match self {
             DiError::MalformedProof(_) => ProofReason::MalformedProof,
@@ -287,7 +331,9 @@ pub struct Intermediate {
     pub doc_canon: String,
     /// Canonical form of the proof configuration.
     pub proof_canon: String,
+    /// SHA-256 of `doc_canon`.
     pub doc_hash: [u8; 32],
+    /// SHA-256 of `proof_canon`.
     pub proof_hash: [u8; 32],
 }
 
