@@ -19,25 +19,58 @@ pub use crate::store::{Location, LocationKind};
 /// The environment variable that overrides the keyring for a location's secret.
 pub const PASSWORD_ENV: &str = "BACKPACK_SHARE_PASSWORD";
 
+/// Why talking to a share location failed. Each variant has a stable [`HostError::code`].
 #[derive(Debug, thiserror::Error)]
 pub enum HostError {
+    /// The location's settings are unusable (not an http(s) URL, no host, a bad bucket) or the HTTP client
+    /// could not start; holds the message.
     #[error("share location: {0}")]
     Config(String),
     #[error("could not reach the share location {url}: {detail}")]
-    Unreachable { url: String, detail: String },
+    /// No HTTP answer: DNS, connection, TLS or timeout.
+    Unreachable {
+        /// The URL tried (without credentials or signature).
+        url: String,
+        /// The transport error.
+        detail: String,
+    },
     #[error("the share location refused the user name or password (HTTP {status}); check them with 'backpack shares location add' or {PASSWORD_ENV}")]
-    Auth { status: u16 },
+    /// The host refused the credentials (HTTP 401 or 403).
+    Auth {
+        /// The HTTP status.
+        status: u16,
+    },
     #[error("the folder for shares does not exist on the host (HTTP {status} for {url}); create it first")]
-    NoFolder { status: u16, url: String },
+    /// The folder to upload into does not exist on the host (HTTP 404/409 on a PUT).
+    NoFolder {
+        /// The HTTP status.
+        status: u16,
+        /// The URL tried.
+        url: String,
+    },
     #[error("the share location answered HTTP {status} to {what} {url}")]
-    Status { status: u16, what: &'static str, url: String },
+    /// Any other unexpected HTTP status.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The request: `PUT`, `DELETE`, `GET` or `GET (over 8 MiB)`.
+        what: &'static str,
+        /// The URL tried (without credentials or signature).
+        url: String,
+    },
     #[error("no password for share location '{name}': set {PASSWORD_ENV} or add the location again to save it in the OS keyring")]
-    NoSecret { name: String },
+    /// The location needs a password or secret key and neither the keyring nor [`PASSWORD_ENV`] has one.
+    NoSecret {
+        /// The location's name.
+        name: String,
+    },
+    /// Reading or writing the secret in the OS keyring failed; holds the keyring's message.
     #[error("the OS keyring: {0}")]
     Keyring(String),
 }
 
 impl HostError {
+    /// A stable code the CLI JSON and the app can match on (`share-host-auth`, `keyring`, ...).
     pub fn code(&self) -> &'static str {
         match self {
             HostError::Config(_) => "share-location-config",
@@ -184,16 +217,22 @@ const PRESIGN_FOR: Duration = Duration::from_secs(300);
 /// What to do with an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// Upload (create or replace) the object.
     Put,
+    /// Delete the object (revoking a share).
     Delete,
+    /// Download the object with the location's credentials (for S3 a pre-signed GET).
     Get,
 }
 
 /// A request ready to send: method, URL, and the Basic auth to add, if any.
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// `PUT`, `DELETE` or `GET`.
     pub method: reqwest::Method,
+    /// The object URL; for S3 pre-signed, so it carries the signature in its query.
     pub url: url::Url,
+    /// WebDAV user and password to send as HTTP Basic auth; `None` for S3 or a location without a user.
     pub basic_auth: Option<(String, String)>,
 }
 
@@ -233,6 +272,7 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client with the share timeouts and no redirects; fails only when the HTTP stack cannot start.
     pub fn new() -> Result<Client, HostError> {
         // The user's own location: any address, no redirects.
         let http = crate::import::fetch::client(crate::import::fetch::Redirects::None)

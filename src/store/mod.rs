@@ -39,6 +39,7 @@ pub use files::{create_private_dir, create_private_file, tighten, write_private}
 pub use shares::{Location, LocationKind, ShareRecord};
 
 
+/// The encrypted SQLite database (SQLCipher) inside the store folder.
 pub const DB_FILE: &str = "backpack.db";
 /// Beside the database: the store id and how its key is kept (no secrets; see [`crate::keys`]).
 pub const META_FILE: &str = "store.json";
@@ -82,45 +83,89 @@ impl StoreKey {
     }
 }
 
+/// Why a store operation failed. Each variant has a stable [`StoreError::code`] for the CLI JSON and the app;
+/// the `Display` text says what happened and, where it helps, what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the database cannot be opened with this key (wrong key or passphrase, or the file is damaged or not a Backpack database)")]
+        /// The key does not open the database: a wrong key or passphrase, or the file is damaged or not a Backpack database.
+#[error("the database cannot be opened with this key (wrong key or passphrase, or the file is damaged or not a Backpack database)")]
     WrongKey,
-    #[error("the database {} is empty{}. Nothing was changed. To start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), if *.zero_bytes { " (0 bytes)" } else { " (it holds no Backpack data)" }, .path.parent().unwrap_or(Path::new(".")).display())]
-    DatabaseEmpty { path: PathBuf, zero_bytes: bool },
-    #[error("the database {} is damaged ({why}). Nothing was changed. To start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), .path.parent().unwrap_or(Path::new(".")).display())]
-    DatabaseDamaged { path: PathBuf, why: String },
-    #[error("the database {} is missing, but store.json says a backpack was made in this folder. Nothing was changed. If it was moved, put it back; to start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), .path.parent().unwrap_or(Path::new(".")).display())]
-    DatabaseMissing { path: PathBuf },
-    #[error("'{}' is the live backpack's own {what}; a backup must go to a file outside it (for example ~/backpack.backup)", .path.display())]
-    LiveStoreFile { path: PathBuf, what: &'static str },
-    #[error("'{}' exists and is not a regular file (a folder, device or pipe); choose a file name", .0.display())]
+        /// The database file exists but is empty; nothing was changed.
+#[error("the database {} is empty{}. Nothing was changed. To start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), if *.zero_bytes { " (0 bytes)" } else { " (it holds no Backpack data)" }, .path.parent().unwrap_or(Path::new(".")).display())]
+    DatabaseEmpty {
+        /// The database file.
+        path: PathBuf,
+        /// `true` when the file has 0 bytes, `false` when it is a database without Backpack data.
+        zero_bytes: bool,
+    },
+        /// The database file is not a readable database; nothing was changed.
+#[error("the database {} is damaged ({why}). Nothing was changed. To start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), .path.parent().unwrap_or(Path::new(".")).display())]
+    DatabaseDamaged {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite reported.
+        why: String,
+    },
+        /// `store.json` says a backpack was made here but the database file is gone; nothing was changed (no new empty store is made).
+#[error("the database {} is missing, but store.json says a backpack was made in this folder. Nothing was changed. If it was moved, put it back; to start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), .path.parent().unwrap_or(Path::new(".")).display())]
+    DatabaseMissing {
+        /// Where the database file should be.
+        path: PathBuf,
+    },
+        /// A backup was asked to overwrite one of the live store's own files.
+#[error("'{}' is the live backpack's own {what}; a backup must go to a file outside it (for example ~/backpack.backup)", .path.display())]
+    LiveStoreFile {
+        /// The target file as given.
+        path: PathBuf,
+        /// Which store file it is: `database`, `store.json` or `database journal`.
+        what: &'static str,
+    },
+        /// A backup target exists and is a folder, device or pipe.
+#[error("'{}' exists and is not a regular file (a folder, device or pipe); choose a file name", .0.display())]
     NotRegularFile(PathBuf),
-    #[error("'{}' is not a Backpack backup, or it is damaged, or the passphrase is wrong", .0.display())]
+        /// A restore or backup check could not open the file: not a backup, damaged, or a wrong passphrase (these cannot be told apart).
+#[error("'{}' is not a Backpack backup, or it is damaged, or the passphrase is wrong", .0.display())]
     BadBackup(PathBuf),
-    #[error("no credential with id '{0}'")]
+        /// No credential has this wallet id or id prefix; holds the id as given.
+#[error("no credential with id '{0}'")]
     NotFound(String),
-    #[error("id '{0}' is ambiguous: it matches {1} credentials; give more digits")]
+        /// An id prefix matches more than one credential; holds the prefix and how many it matches.
+#[error("id '{0}' is ambiguous: it matches {1} credentials; give more digits")]
     Ambiguous(String, usize),
-    #[error("the database was written by a newer Backpack (schema {found}, this one knows up to {known})")]
-    TooNew { found: i64, known: i64 },
-    #[error("backup file: {0}")]
+        /// The database schema is newer than this build knows; it is left untouched.
+#[error("the database was written by a newer Backpack (schema {found}, this one knows up to {known})")]
+    TooNew {
+        /// The schema version in the database (`PRAGMA user_version`).
+        found: i64,
+        /// The newest schema version this build knows.
+        known: i64,
+    },
+        /// A backup could not be written as asked (empty passphrase, not a file name, ...); holds the reason.
+#[error("backup file: {0}")]
     Backup(String),
-    #[error("database error: {0}")]
+        /// An SQLite error not covered by a more specific variant.
+#[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("stored data is damaged: {0}")]
+        /// A stored row does not decode (bad JSON, integrity check failure); holds what is wrong.
+#[error("stored data is damaged: {0}")]
     Corrupt(String),
-    #[error("file error: {0}")]
+        /// A file-system error in the store folder or on a backup file.
+#[error("file error: {0}")]
     Io(#[from] std::io::Error),
-    #[error("no share location named '{0}'")]
+        /// No share location has this name; holds the name.
+#[error("no share location named '{0}'")]
     NoShareLocation(String),
-    #[error("no share with id '{0}'")]
+        /// No share link has this id; holds the id.
+#[error("no share with id '{0}'")]
     NoShare(String),
+    /// The change clashes with what is stored (a share location name already used, a location
+    /// that still has live shares); holds the message.
     #[error("{0}")]
     Conflict(String),
 }
 
 impl StoreError {
+    /// A stable kebab-case code the CLI JSON and the app can match on (`wrong-key`, `not-found`, ...).
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::WrongKey => "wrong-key",
@@ -227,6 +272,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX shares_credential ON shares(credential);",
 ];
 
+/// An open backpack: the encrypted database in its folder. All reads and writes of credentials,
+/// reports, pathways, shares and backups go through it.
 pub struct Store {
     conn: Connection,
     dir: PathBuf,
@@ -367,10 +414,12 @@ impl Store {
         Ok(())
     }
 
+    /// The store folder (holding [`DB_FILE`] and [`META_FILE`]).
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
+    /// The schema version of the open database (`PRAGMA user_version`: how many migrations ran).
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }

@@ -10,12 +10,19 @@ use serde::{Deserialize, Serialize};
 
 /// Stable check ids.
 pub const FORMAT: &str = "format";
+/// The credential's signature(s) verify: Data Integrity proofs, a VC-JWT or OB 2.0 JWS, or (hosted OB 2.0) the re-fetched assertion matches.
 pub const PROOF: &str = "proof";
+/// The key that signed belongs to the credential's issuer (its controller or DID matches the `issuer`).
 pub const ISSUER_BINDING: &str = "issuer-binding";
+/// The credential is already valid: `validFrom` / `nbf` / issue date is not in the future.
 pub const NOT_BEFORE: &str = "not-before";
+/// The credential has not expired: `validUntil` / `expirationDate` / `exp` is not in the past.
 pub const NOT_EXPIRED: &str = "not-expired";
+/// The credential is not revoked or suspended according to its status list or revocation list.
 pub const STATUS: &str = "status";
+/// Every JSON-LD `@context` is in the bundled set (contexts are never fetched).
 pub const CONTEXTS: &str = "contexts";
+/// The credential has every member and type the Open Badges data model requires.
 pub const SCHEMA: &str = "schema";
 /// VC-JWT only: the token's registered claims (`jti`, `sub`, `exp`, `nbf`,
 /// `iat`) are well-formed and agree with the credential they carry.
@@ -29,6 +36,7 @@ pub const DOMAIN: &str = "domain";
 /// Presentations only: every embedded credential verified (each has its own entry).
 pub const CREDENTIALS: &str = "credentials";
 
+/// The result of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
@@ -42,34 +50,47 @@ pub enum Outcome {
     Error,
 }
 
+/// The overall result of verifying a credential or presentation, derived from its checks by [`Report::from_checks`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
+    /// Every needed check passed.
     Valid,
+    /// At least one check failed: the credential is not genuine, revoked, expired or malformed.
     Invalid,
+    /// Nothing failed, but something needed could not be checked (network off, unknown context, unreachable key), or every check was skipped.
     Indeterminate,
 }
 
+/// One check in a report: a stable id, its outcome and a sentence for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
+    /// The stable check id: one of the constants of this module ([`PROOF`], [`STATUS`], ...).
     pub check: String,
+    /// Whether it passed, failed, did not apply or could not be checked.
     pub outcome: Outcome,
+    /// A sentence in English saying what was found (a reason for a fail or error).
     pub detail: String,
 }
 
 impl Check {
+    /// A check with id `check` (one of this module's constants), `outcome` and `detail`.
     pub fn new(check: &str, outcome: Outcome, detail: impl Into<String>) -> Check {
         Check { check: check.to_string(), outcome, detail: detail.into() }
     }
+    /// A passing check.
     pub fn pass(check: &str, detail: impl Into<String>) -> Check {
         Check::new(check, Outcome::Pass, detail)
     }
+    /// A failing check: makes the verdict invalid.
     pub fn fail(check: &str, detail: impl Into<String>) -> Check {
         Check::new(check, Outcome::Fail, detail)
     }
+    /// A skipped check: does not apply to this credential.
     pub fn skip(check: &str, detail: impl Into<String>) -> Check {
         Check::new(check, Outcome::Skip, detail)
     }
+    /// A check that could not be done: makes the verdict indeterminate unless another check fails.
     pub fn error(check: &str, detail: impl Into<String>) -> Check {
         Check::new(check, Outcome::Error, detail)
     }
@@ -117,8 +138,11 @@ impl Check {
 /// the JSON, so reports of credentials keep their shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
+    /// Valid, invalid or indeterminate, derived from `checks` by [`Report::from_checks`].
     pub verdict: Verdict,
+    /// The checks, in the order they ran.
     pub checks: Vec<Check>,
+    /// Presentations only: one report per embedded credential, in `verifiableCredential` order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credentials: Vec<EmbeddedReport>,
 }
@@ -132,8 +156,11 @@ pub struct EmbeddedReport {
     pub id: Option<String>,
     /// Its wallet id (the id it gets when imported), when it could be read.
     pub wallet_id: Option<String>,
+    /// Its title (achievement name, then credential name), when it could be read.
     pub title: Option<String>,
+    /// The verdict of this credential on its own.
     pub verdict: Verdict,
+    /// The checks of this credential.
     pub checks: Vec<Check>,
 }
 
@@ -150,12 +177,14 @@ impl Report {
         Report { verdict, checks, credentials: Vec::new() }
     }
 
+    /// The check with id `id`, if the report has one.
     pub fn check(&self, id: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.check == id)
     }
 }
 
 impl Verdict {
+    /// The verdict for people in `lang` ("nl" for Dutch, anything else English).
     pub fn label(self, lang: &str) -> &'static str {
         match (self, lang.starts_with("nl")) {
             (Verdict::Valid, false) => "Valid",
