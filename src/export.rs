@@ -50,31 +50,58 @@ pub use crate::share::DEFAULT_VERIFIER_BASE;
 /// Which image format to bake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageKind {
+    /// A PNG with the credential in an `iTXt` chunk.
     Png,
+    /// An SVG with the credential in an `openbadges` element.
     Svg,
 }
 
+/// Why an export could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The image given to bake into (`--into`) could not be read.
     #[error("cannot read {path}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        /// The image file as given.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The baked image would be larger than the importer reads back ([`MAX_INPUT_BYTES`]).
     #[error("the image is too large: {size} bytes (the limit is {limit} bytes)")]
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        /// Size of the baked image in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// The image file was refused before it was read through (too large, not a regular file).
     #[error("cannot use {path}: {why}")]
-    Unusable { path: String, why: String },
+    Unusable {
+        /// The image file as given.
+        path: String,
+        /// Why it was refused.
+        why: String,
+    },
+    /// The image to bake into is not a valid PNG (bad signature or CRC, does not decode); holds why.
     #[error("the image to bake into is not a usable PNG: {0}")]
     BadPng(String),
+    /// The image to bake into is not a usable SVG (does not parse, has a DTD internal subset, no `<svg>`); holds why.
     #[error("the image to bake into is not a usable SVG: {0}")]
     BadSvg(String),
+    /// No image was given and the credential has none of its own in the asked format; holds the message.
     #[error("{0}")]
     NoImage(String),
+    /// The stored credential cannot be turned into the baked payload (not UTF-8 text); holds why.
     #[error("the credential cannot be read: {0}")]
     Unreadable(String),
+    /// Writing the PDF failed (fonts, QR code, layout); holds why.
     #[error("the PDF could not be written: {0}")]
     Pdf(String),
+    /// `--into` was given with a PDF export.
     #[error("an image to bake into is for PNG and SVG exports, not for the PDF")]
     IntoNotForPdf,
+    /// Reading the credential from the store failed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
@@ -82,7 +109,9 @@ pub enum ExportError {
 /// A file made from one stored credential: a baked image or the CV PDF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Artifact {
+    /// The credential baked into a PNG or SVG badge image.
     Baked(ImageKind),
+    /// The one-page A4 PDF for a CV, with a QR code to verify.
     Pdf,
 }
 
@@ -97,6 +126,7 @@ impl Artifact {
         }
     }
 
+    /// The file extension for this artifact: `png`, `svg` or `pdf` (the inverse of [`Artifact::parse`]).
     pub fn extension(self) -> &'static str {
         match self {
             Artifact::Baked(ImageKind::Png) => "png",
@@ -391,10 +421,13 @@ fn t(lang: Lang, en: &'static str, nl: &'static str) -> &'static str {
 /// What the QR code holds (or why there is none).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QrPayload {
+    /// The self-contained verification link (the whole credential in the URL fragment).
     SelfContained(String),
+    /// The issuer's public hosted URL of the credential.
     Issuer(String),
     /// A live encrypted short link (`share --short`).
     Short(String),
+    /// No QR code: the note to print instead (in the PDF's language).
     None(String),
 }
 

@@ -50,8 +50,11 @@ pub enum KeyPlace {
 /// The holder: a signing key and its did:key.
 pub struct Holder {
     key: SigningKey,
+    /// The holder's DID: `did:key:z6Mk…` of the Ed25519 public key; goes into the presentation's `holder`.
     pub did: String,
+    /// The DID URL of the key (`did:key:z6Mk…#z6Mk…`), the proof's `verificationMethod`.
     pub verification_method: String,
+    /// Where the secret key is kept.
     pub place: KeyPlace,
 }
 
@@ -69,24 +72,53 @@ impl Holder {
     }
 }
 
+/// Why a presentation could not be made, or the holder key not loaded or made.
 #[derive(Debug, thiserror::Error)]
 pub enum PresentError {
+    /// The store's key material could not be read.
     #[error(transparent)]
     Key(#[from] keys::KeyError),
+    /// Reading or writing the holder key in the OS keyring failed; holds the keyring's message.
     #[error("the holder key cannot be kept in the OS keyring: {0}")]
     Keyring(String),
+    /// The stored holder key is not 32 bytes of hex; holds why.
     #[error("the holder key is damaged ({0}); it cannot sign")]
     BadKey(String),
+    /// Reading credentials or the key from the store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// No credentials were given.
     #[error("no credentials to present")]
     Empty,
     #[error("{id} ({title}) is an Open Badges 2.0 assertion, which is not a Verifiable Credential and cannot go into a Verifiable Presentation; share it with a link or export it instead")]
-    Ob2 { id: String, title: String },
+    /// An Open Badges 2.0 assertion was given: it is not a VC and cannot be presented.
+    Ob2 {
+        /// Wallet id of the credential.
+        id: String,
+        /// Its title.
+        title: String,
+    },
     #[error("{id} ({title}) uses JSON-LD contexts outside the bundled set ({contexts}), so a presentation of it could not be verified offline")]
-    UnknownContext { id: String, title: String, contexts: String },
+    /// A credential uses JSON-LD contexts that are not bundled, so a verifier could not check it offline.
+    UnknownContext {
+        /// Wallet id of the credential.
+        id: String,
+        /// Its title.
+        title: String,
+        /// The unbundled context URLs, comma-separated.
+        contexts: String,
+    },
     #[error("{id} ({title}) cannot be read as a credential: {why}")]
-    Unreadable { id: String, title: String, why: String },
+    /// A stored credential could not be parsed back into a VC (JSON or JWT) to embed.
+    Unreadable {
+        /// Wallet id of the credential.
+        id: String,
+        /// Its title.
+        title: String,
+        /// What went wrong.
+        why: String,
+    },
+    /// Canonicalizing or signing the presentation failed.
     #[error("signing the presentation failed: {0}")]
     Sign(#[from] DiError),
 }
@@ -157,7 +189,9 @@ pub fn existing_holder(store: &Store, opts: &KeyOptions) -> Result<Option<(Strin
 /// What the verifier asked the holder to bind the presentation to.
 #[derive(Debug, Clone, Default)]
 pub struct PresentOptions {
+    /// The verifier's nonce, written as the proof's `challenge`; `None` for no challenge.
     pub challenge: Option<String>,
+    /// The verifier's domain, written as the proof's `domain`; `None` for no domain.
     pub domain: Option<String>,
     /// The proof's `created` (XML Schema dateTime); now when `None`.
     pub created: Option<String>,

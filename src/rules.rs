@@ -14,28 +14,44 @@ use serde::Serialize;
 
 use crate::model::{Credential, HOURS_PER_ECTS};
 
-/// Stable rule ids.
+/// Stable rule ids. This one: the study load is within [`MIN_ECTS`]..=[`MAX_ECTS`] ECTS, or, when only hours
+/// are stated, within the same range at 28 hours per ECTS.
 pub const ECTS_RANGE: &str = "ects-range";
+/// The EQF level (stated, or an NLQF level 1..=8) is at least [`MIN_EQF`].
 pub const EQF_LEVEL: &str = "eqf-level";
+/// The achievement describes at least one learning outcome.
 pub const LEARNING_OUTCOMES: &str = "learning-outcomes";
+/// All mandatory elements of Annex I of the EU recommendation are present (learner, title, awarding body and its country,
+/// date of issue, learning outcomes, workload, EQF level, assessment, participation, quality assurance).
 pub const EU_ELEMENTS: &str = "eu-elements";
+/// The credential says it was issued as a micro-credential under the national quality framework.
 pub const QUALITY_MARK: &str = "quality-mark";
 
+/// Smallest study load of a micro-credential, in ECTS (Kwaliteitskader Microcredentials).
 pub const MIN_ECTS: u32 = 3;
+/// Largest study load of a micro-credential, in ECTS.
 pub const MAX_ECTS: u32 = 30;
+/// Lowest EQF level accepted for a (university) micro-credential.
 pub const MIN_EQF: u8 = 5;
 
+/// The result of one rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleOutcome {
+    /// The credential meets the rule.
     Pass,
+    /// The credential states something that breaks the rule.
     Fail,
+    /// The credential does not state what the rule needs; never a guess.
     Unknown,
 }
 
+/// One rule applied to one credential, with what was found in English and Dutch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleResult {
+    /// The stable rule id: one of [`ECTS_RANGE`], [`EQF_LEVEL`], [`LEARNING_OUTCOMES`], [`EU_ELEMENTS`], [`QUALITY_MARK`].
     pub rule: &'static str,
+    /// Pass, fail or unknown.
     pub outcome: RuleOutcome,
     /// What was found, in English...
     pub detail: String,
@@ -44,6 +60,7 @@ pub struct RuleResult {
 }
 
 impl RuleResult {
+    /// The detail in `lang`: [`RuleResult::detail_nl`] for Dutch, else [`RuleResult::detail`].
     pub fn detail_in(&self, lang: crate::model::Lang) -> &str {
         match lang {
             crate::model::Lang::Nl => &self.detail_nl,
@@ -65,6 +82,7 @@ pub enum Class {
 }
 
 impl Class {
+    /// The stable kebab-case name: `micro-credential`, `edubadge` or `unknown`.
     pub fn as_str(self) -> &'static str {
         match self {
             Class::MicroCredential => "micro-credential",
@@ -77,6 +95,7 @@ impl Class {
 /// The result of checking one credential.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
+    /// Micro-credential, edubadge or unknown, from the quality-mark rule.
     pub class: Class,
     /// ECTS as stated, or derived from hours (hours / 28).
     #[serde(with = "rust_decimal::serde::float_option")]
@@ -84,11 +103,14 @@ pub struct Assessment {
     /// Hours as stated, or derived from ECTS (ECTS * 28).
     #[serde(with = "rust_decimal::serde::float_option")]
     pub hours: Option<Decimal>,
+    /// The EQF level (1..=8): stated, or an NLQF level 1..=8; `None` when neither is stated.
     pub eqf: Option<u8>,
+    /// Every rule, in a fixed order: ECTS range, EQF level, learning outcomes, EU elements, quality mark.
     pub rules: Vec<RuleResult>,
 }
 
 impl Assessment {
+    /// The result of rule `id`, if it was applied.
     pub fn rule(&self, id: &str) -> Option<&RuleResult> {
         self.rules.iter().find(|r| r.rule == id)
     }

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Stable check ids.
+/// Stable check ids. This one: the input was recognised and parsed as a credential format Backpack knows.
 pub const FORMAT: &str = "format";
 /// The credential's signature(s) verify: Data Integrity proofs, a VC-JWT or OB 2.0 JWS, or (hosted OB 2.0) the re-fetched assertion matches.
 pub const PROOF: &str = "proof";
