@@ -31,8 +31,11 @@ pub use crate::model::Lang;
 /// One credential in the dossier.
 #[derive(Debug, Clone)]
 pub struct Item {
+    /// The normalised model, for the dossier's text.
     pub credential: Credential,
+    /// The credential exactly as issued, attached so the board can re-verify it.
     pub original: Vec<u8>,
+    /// Media type of `original` (decides the attachment's file extension).
     pub media_type: String,
     /// The latest verification report and when it was made.
     pub report: Option<(Report, String)>,
@@ -41,10 +44,13 @@ pub struct Item {
 /// What the dossier is about.
 #[derive(Debug, Clone)]
 pub struct Dossier {
+    /// Title of the dossier, the first line of the document.
     pub title: String,
+    /// The learner's name; `None` to leave it out (the CLR then names the issuer "Learner").
     pub learner: Option<String>,
     /// The request, in the learner's words (which course, which programme).
     pub request: Option<String>,
+    /// The credentials, in the order they are presented.
     pub items: Vec<Item>,
     /// When it was made (RFC 3339).
     pub created: String,
@@ -53,12 +59,19 @@ pub struct Dossier {
 /// A piece of the document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
+    /// The document title (once, at the top).
     Title(String),
+    /// A section heading: "Request", or one per credential ("1. Title").
     Heading(String),
+    /// A heading inside a credential's section ("Learning outcomes", ...).
     Subheading(String),
+    /// A paragraph of running text.
     Para(String),
+    /// Label/value rows (issuer, issued, study load, level, ...).
     Fields(Vec<(String, String)>),
+    /// A bulleted list (learning outcomes, checks).
     Bullets(Vec<String>),
+    /// A remark set apart from the text (the exemption caveat, a missing report).
     Note(String),
 }
 

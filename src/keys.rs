@@ -32,13 +32,18 @@ pub use crate::store::META_FILE;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyKind {
+    /// A random 256-bit key in the OS keyring (account `store-<store id>`).
     Keyring,
+    /// A passphrase from `BACKPACK_PASSPHRASE`, stretched by SQLCipher.
     Passphrase,
 }
 
+/// The contents of `store.json`: which store this is and how its key is kept (no secrets).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoreMeta {
+    /// Random, non-secret store id (32 hex digits); names the keyring account, so a moved folder keeps its key.
     pub store_id: String,
+    /// Whether the key is in the keyring or a passphrase; fixed when the store is made.
     pub key: KeyKind,
     /// Set while the store is being made; a store whose `store.json` says so
     /// was never used and may be made again.
@@ -56,6 +61,7 @@ pub struct KeyOptions {
 }
 
 impl KeyOptions {
+    /// Reads `BACKPACK_PASSPHRASE` (ignored when empty) and `BACKPACK_KEYRING` (`off`, `0`, `false` or `no` turn the keyring off).
     pub fn from_env() -> KeyOptions {
         KeyOptions {
             passphrase: std::env::var("BACKPACK_PASSPHRASE").ok().filter(|p| !p.is_empty()),
@@ -67,25 +73,43 @@ impl KeyOptions {
     }
 }
 
+/// Why the store's key could not be found or made. Each variant has a stable [`KeyError::code`].
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
+    /// A new store needs a key, no keyring answered and no passphrase was given.
     #[error("no OS keyring answered ({detail}). Start a Secret Service (for example gnome-keyring) or set BACKPACK_PASSPHRASE to keep this store under a passphrase instead")]
-    NoKeyring { detail: String },
+    NoKeyring {
+        /// The keyring's error.
+        detail: String,
+    },
+    /// The store's key is in the keyring, but the keyring does not answer (locked, not running).
     #[error("this store's key is kept in the OS keyring, but the keyring cannot be reached: {detail}")]
-    KeyringUnavailable { detail: String },
+    KeyringUnavailable {
+        /// The keyring's error.
+        detail: String,
+    },
+    /// The keyring answers but has no entry for this store: the database cannot be opened.
     #[error("this store's key is missing from the OS keyring (store {store_id}); without it the database cannot be opened. Restore from a backup, or recover the keyring")]
-    KeyMissing { store_id: String },
+    KeyMissing {
+        /// The store id from `store.json`.
+        store_id: String,
+    },
+    /// The store uses a passphrase and `BACKPACK_PASSPHRASE` is not set.
     #[error("this store is protected by a passphrase: set BACKPACK_PASSPHRASE")]
     PassphraseNeeded,
+    /// The keyring entry is not 64 hex digits (a 256-bit key).
     #[error("the key in the OS keyring is malformed")]
     BadKey,
+    /// `store.json` cannot be read, written or parsed; holds the message with its path.
     #[error("{0}")]
     Meta(String),
+    /// Opening or making the database failed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
 
 impl KeyError {
+    /// A stable code the CLI JSON and the app can match on; a [`KeyError::Store`] gives the store error's code.
     pub fn code(&self) -> &'static str {
         match self {
             KeyError::NoKeyring { .. } => "no-keyring",

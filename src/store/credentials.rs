@@ -7,40 +7,59 @@ use super::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stored {
+    /// New: the credential was added (or restored from the trash).
     Imported,
+    /// Already in the backpack under the same wallet id; nothing was changed.
     Duplicate,
 }
 
 /// One row of `list`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// Wallet id (16 hex digits).
     pub id: String,
+    /// Title to show (see [`Credential::title`]).
     pub title: String,
+    /// Issuer's display name; `None` when the credential names none.
     pub issuer: Option<String>,
+    /// Issue date as written on the credential; `None` when it states none.
     pub issued: Option<String>,
+    /// The format it was imported in.
     pub format: Format,
+    /// ECTS as assessed by [`crate::rules::assess`] (stated, or hours / 28); `None` when neither is stated.
     #[serde(with = "rust_decimal::serde::float_option")]
     pub ects: Option<rust_decimal::Decimal>,
+    /// Study hours as assessed (stated, or ECTS × 28); `None` when neither is stated.
     #[serde(with = "rust_decimal::serde::float_option")]
     pub hours: Option<rust_decimal::Decimal>,
+    /// EQF level (stated, or from NLQF); `None` when neither is stated.
     pub eqf_level: Option<u8>,
     /// `micro-credential`, `edubadge` or `unknown` (see [`crate::rules`]).
     pub class: String,
     /// The verdict of the latest verification, if any.
     pub verdict: Option<crate::verify::Verdict>,
+    /// When the latest verification ran (RFC 3339, UTC); `None` when never verified.
     pub checked_at: Option<String>,
+    /// Whether a picture (the baked image) is stored with it.
     pub has_picture: bool,
 }
 
 /// A credential as stored: the model, the untouched original and extras.
 #[derive(Debug, Clone)]
 pub struct StoredCredential {
+    /// The normalised model, for display.
     pub credential: Credential,
+    /// The credential exactly as issued (JSON bytes or compact JWS text): what verification and exports use.
     pub original: Vec<u8>,
+    /// The media type of `original` (see [`crate::import::Parsed::media_type`]).
     pub media_type: String,
+    /// The image it was imported in, if any.
     pub picture: Option<Picture>,
+    /// Linked documents fetched at import (BadgeClass, Issuer), for offline display.
     pub linked: Vec<LinkedDoc>,
+    /// Where it came from (file name or URL).
     pub source: String,
+    /// When it was imported (RFC 3339, UTC, milliseconds).
     pub imported_at: String,
 }
 
@@ -149,6 +168,7 @@ impl Store {
         }
     }
 
+    /// How many credentials are in the backpack (not counting the trash).
     pub fn count(&self) -> Result<usize, StoreError> {
         Ok(self.conn.query_row("SELECT count(*) FROM credentials WHERE removed_at IS NULL", [], |r| r.get::<_, i64>(0))? as usize)
     }

@@ -10,12 +10,21 @@ use super::*;
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum LocationKind {
     /// `PUT {url}{name}` / `DELETE {url}{name}`, with HTTP Basic auth when `user` is set.
-    Webdav { url: String, user: Option<String> },
+    Webdav {
+        /// The folder URL objects are written under; the object name is appended as is (so it ends in `/`).
+        url: String,
+        /// User name for Basic auth (its password is in the keyring); `None` for a host without auth.
+        user: Option<String>,
+    },
     /// S3-compatible storage: `endpoint` (e.g. `https://s3.eu-west-1.amazonaws.com`), bucket, region.
     S3 {
+        /// The S3 endpoint URL, e.g. `https://s3.eu-west-1.amazonaws.com`.
         endpoint: String,
+        /// The bucket name.
         bucket: String,
+        /// The region used in the SigV4 signature, e.g. `eu-west-1`.
         region: String,
+        /// The access key id (its secret key is in the keyring).
         access_key: String,
         /// Virtual-host style (`bucket.endpoint`) instead of path style (`endpoint/bucket`).
         #[serde(default)]
@@ -30,17 +39,20 @@ pub struct Location {
     pub id: String,
     /// The user's name for it (`--location NAME`).
     pub name: String,
+    /// WebDAV or S3, with its settings (flattened into the JSON with a `kind` tag).
     #[serde(flatten)]
     pub kind: LocationKind,
     /// Where uploaded objects can be read by anyone (the URL put in links), when
     /// it differs from where they are written (e.g. a public share of a WebDAV folder).
     pub public_url: Option<String>,
+    /// When it was added (RFC 3339, UTC).
     pub created: String,
 }
 
 /// One share, as kept in the store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShareRecord {
+    /// Random share id (16 hex digits); `backpack shares revoke` takes it or a prefix.
     pub id: String,
     /// The credential's wallet id.
     pub credential: String,
@@ -52,8 +64,11 @@ pub struct ShareRecord {
     pub object_name: String,
     /// The encrypted short link (holds the key: never leaves the encrypted store but on request).
     pub link: String,
+    /// When the share was made (RFC 3339, UTC, seconds).
     pub created: String,
+    /// When the link stops working (RFC 3339, UTC); `None` for no expiry.
     pub expires: Option<String>,
+    /// When the share was revoked (object deleted); `None` while it is live.
     pub revoked_at: Option<String>,
 }
 
@@ -72,12 +87,14 @@ impl Store {
         Ok(())
     }
 
+    /// Every share location, by name.
     pub fn share_locations(&self) -> Result<Vec<Location>, StoreError> {
         let mut stmt = self.conn.prepare_cached("SELECT config FROM share_locations ORDER BY name")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         rows.map(|r| serde_json::from_str(&r?).map_err(|e| StoreError::Corrupt(format!("share location: {e}")))).collect()
     }
 
+    /// The share location called `name`; [`StoreError::NoShareLocation`] when there is none.
     pub fn share_location(&self, name: &str) -> Result<Location, StoreError> {
         let config: Option<String> = self
             .conn
@@ -104,6 +121,7 @@ impl Store {
         Ok(loc)
     }
 
+    /// Records a share just uploaded.
     pub fn insert_share(&mut self, s: &ShareRecord) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO shares(id, credential, location, object_url, object_name, link, created_at, expires_at, revoked_at)
@@ -150,6 +168,7 @@ impl Store {
         }
     }
 
+    /// Marks share `id` (a full id) as revoked at `at` (RFC 3339); an unknown id changes nothing.
     pub fn set_share_revoked(&mut self, id: &str, at: &str) -> Result<(), StoreError> {
         self.conn.execute("UPDATE shares SET revoked_at = ?2 WHERE id = ?1", params![id, at])?;
         Ok(())
