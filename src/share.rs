@@ -31,12 +31,22 @@ fn enc(s: &str) -> String {
 /// scan a code from a printed CV or another screen.
 pub const MAX_QR_VERSION: i16 = 25;
 
+/// Why a share link could not be made or read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ShareError {
+    /// A link to turn into a QR code is longer than a scannable code holds.
     #[error("the link is {len} characters, too long for a QR code a phone can scan (version {MAX_QR_VERSION}, level M); set up a share location for a short encrypted link, or share the issuer's link")]
-    TooLongForQr { len: usize },
+    TooLongForQr {
+        /// Length of the link in characters.
+        len: usize,
+    },
     #[error("no link to this credential fits a QR code a phone can scan (version {MAX_QR_VERSION}, level M): the self-contained link is {len} characters and there is no issuer link or short link. Set up a share location (backpack shares location add NAME --webdav URL [--user U], or --s3 ...) and share with --short")]
-    NothingFitsQr { len: usize },
+    /// No issuer or short link, and the self-contained link does not fit a scannable QR code.
+    NothingFitsQr {
+        /// Length of the self-contained link in characters.
+        len: usize,
+    },
+    /// The credential or link cannot be packed or unpacked (not text, no `#c=`, compression failed); holds why.
     #[error("{0}")]
     Invalid(String),
     /// The object or link does not decrypt or parse (the page's "damaged link").
@@ -171,8 +181,11 @@ pub fn issuer_link(c: &Credential) -> Option<String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LinkKind {
+    /// The issuer's own public page of the credential (e.g. edubadges.nl).
     Issuer,
+    /// An encrypted short link to an object at the learner's share location.
     Short,
+    /// The whole credential, compressed, in the link's `#c=` fragment.
     SelfContained,
 }
 

@@ -25,20 +25,25 @@ pub const OB3_SVG_NS: &str = "https://purl.imsglobal.org/ob/v3p0";
 /// Which baking convention the payload came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Baking {
+    /// OB 1.x/2.0: PNG keyword `openbadges`, SVG `<openbadges:assertion>` in [`OB2_SVG_NS`].
     Ob2,
+    /// OB 3.0 / CLR: PNG keyword `openbadgecredential`, SVG `<openbadges:credential>` in [`OB3_SVG_NS`].
     Ob3,
 }
 
 /// The text baked into an image, plus which convention held it.
 #[derive(Debug, Clone)]
 pub struct Baked {
+    /// The baked text as found: credential JSON, a compact JWS, or (OB 2.0) the URL of a hosted assertion.
     pub payload: String,
+    /// Which convention (keyword or SVG element) held it.
     pub baking: Baking,
 }
 
 /// Upper bound on decoded image memory (width * height * channels).
 const PNG_DECODE_LIMIT: usize = 64 * 1024 * 1024;
 
+/// Whether `bytes` start with the 8-byte PNG signature.
 pub fn is_png(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x89PNG\r\n\x1a\n")
 }
@@ -47,8 +52,11 @@ pub fn is_png(bytes: &[u8]) -> bool {
 /// length field, `end` is past the CRC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PngChunk {
+    /// The chunk type, e.g. `*b"iTXt"`.
     pub kind: [u8; 4],
+    /// Byte offset of the chunk's length field in the file.
     pub start: usize,
+    /// Byte offset just past the chunk's CRC.
     pub end: usize,
 }
 

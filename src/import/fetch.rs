@@ -128,8 +128,11 @@ impl std::fmt::Debug for Fetcher {
 /// A fetched document: the final URL after redirects, the content type and the body.
 #[derive(Debug, Clone)]
 pub struct Fetched {
+    /// The final URL, after redirects.
     pub url: String,
+    /// The `Content-Type` header as sent; `None` when there was none.
     pub content_type: Option<String>,
+    /// The response body (at most [`MAX_FETCH_BYTES`]).
     pub body: Vec<u8>,
 }
 
@@ -139,6 +142,7 @@ impl Fetcher {
         Fetcher::with_options(FetchOptions::from_env())
     }
 
+    /// A fetcher with the given deadline and private-network policy; fails ([`ImportError::Fetch`]) only when the HTTP client cannot start.
     pub fn with_options(opts: FetchOptions) -> Result<Fetcher, ImportError> {
         let start = |e: reqwest::Error| ImportError::Fetch {
             url: String::new(),
@@ -253,7 +257,9 @@ impl Fetcher {
 /// A refused destination: the host as written and the class of its address.
 #[derive(Debug, Clone)]
 pub struct Blocked {
+    /// The host as written in the URL.
     pub host: String,
+    /// Which kind of non-public address it resolves to, e.g. "a private address (10.0.0.0/8)".
     pub class: &'static str,
 }
 

@@ -28,6 +28,7 @@ pub enum ShareState {
 }
 
 impl ShareRecord {
+    /// The share's state at `now`: revoked when `revoked_at` is set, else expired when `expires` is at or before `now`, else live.
     pub fn state(&self, now: &DateTime<Utc>) -> ShareState {
         if self.revoked_at.is_some() {
             return ShareState::Revoked;
@@ -45,23 +46,31 @@ impl ShareRecord {
     }
 }
 
+/// Why a short (encrypted, hosted) share link could not be made, revoked or pruned.
 #[derive(Debug, thiserror::Error)]
 pub enum ShortError {
+    /// Reading the credential or writing the share record failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The share location refused or could not be reached.
     #[error(transparent)]
     Host(#[from] HostError),
+    /// The credential could not be packed or sealed into a share object.
     #[error(transparent)]
     Share(#[from] super::ShareError),
+    /// No share location is configured.
     #[error("no share location is set up: add one with 'backpack shares location add NAME --webdav URL [--user U]' (or --s3 ENDPOINT --bucket B --region R --access-key K)")]
     NoLocation,
+    /// More than one location and none was chosen; holds how many and their names, comma-separated.
     #[error("there are {0} share locations ({1}); choose one with --location NAME")]
     WhichLocation(usize, String),
+    /// The requested expiry is now or in the past; holds it (RFC 3339).
     #[error("the expiry {0} is not in the future")]
     ExpiryPast(String),
 }
 
 impl ShortError {
+    /// A stable code for the CLI JSON and the app; store and host errors give their own codes.
     pub fn code(&self) -> &'static str {
         match self {
             ShortError::Store(e) => e.code(),

@@ -10,20 +10,33 @@ use thiserror::Error;
 /// Multicodec varint prefix of an Ed25519 public key (`0xed` as a varint).
 pub const ED25519_PUB_PREFIX: [u8; 2] = [0xed, 0x01];
 
+/// Why a did:key, multibase key or JWK could not be decoded to an Ed25519 public key.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DidKeyError {
+    /// The value does not start with `did:key:` or has nothing after it; holds the value.
     #[error("not a did:key identifier: {0}")]
     NotDidKey(String),
+    /// The multibase value uses another base than `z` (base58btc); holds the value.
     #[error("multibase value must start with 'z' (base58btc): {0}")]
     NotBase58Btc(String),
+    /// The base58btc text does not decode; holds the decoder's error.
     #[error("invalid base58btc: {0}")]
     InvalidBase58(String),
+    /// The multicodec prefix is not `0xed01` (Ed25519 public key); holds the first bytes found.
     #[error("not an Ed25519 public key (multicodec prefix {0:02x?}, expected [ed, 01])")]
     NotEd25519(Vec<u8>),
+    /// The key is not 32 bytes long; holds the length found.
     #[error("Ed25519 public key must be 32 bytes, got {0}")]
     InvalidPublicKeyLength(usize),
     #[error("did:key fragment {fragment} does not match the key {key}")]
-    FragmentMismatch { key: String, fragment: String },
+    /// A did:key DID URL whose `#fragment` is not the key itself (as did:key requires).
+    FragmentMismatch {
+        /// The multibase key of the DID.
+        key: String,
+        /// The fragment of the DID URL.
+        fragment: String,
+    },
+    /// A verification method with no Ed25519 key in a form we read (e.g. a JWK of another `kty`/`crv`); holds what was found.
     #[error("verification method has no usable Ed25519 key: {0}")]
     UnsupportedMethod(String),
 }
