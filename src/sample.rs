@@ -261,6 +261,7 @@ fn ob3(i: usize, c: &Course) -> Value {
 /// The sample issuer's signing key: generated at run time, never a real
 /// institution's key.
 pub struct SampleIssuer {
+    /// The issuer's Ed25519 signing key (random per run; its did:key is the sample issuer's id).
     pub key: ed25519_dalek::SigningKey,
 }
 

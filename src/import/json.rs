@@ -48,6 +48,7 @@ pub fn types(v: &Value) -> Vec<String> {
     t
 }
 
+/// Whether `v`'s `type` (or `@type`) includes `name`, written plain or as the last part of an IRI or prefixed name.
 pub fn has_type(v: &Value, name: &str) -> bool {
     types(v).iter().any(|t| t == name || t.rsplit(['#', '/', ':']).next() == Some(name))
 }
@@ -74,6 +75,7 @@ pub fn decimal(v: &Value) -> Option<Decimal> {
         .map(|d| d.normalize())
 }
 
+/// A boolean from `v[key]`: JSON `true`/`false` or the strings "true"/"false" (any case); `None` for anything else.
 pub fn bool_of(v: &Value, key: &str) -> Option<bool> {
     match v.get(key)? {
         Value::Bool(b) => Some(*b),

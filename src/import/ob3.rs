@@ -29,6 +29,7 @@ pub fn badge_kind(v: &Value) -> Option<Format> {
     None
 }
 
+/// Whether `v`'s `type` includes `VerifiableCredential` (a VC, whether or not an Open Badge).
 pub fn is_verifiable_credential(v: &Value) -> bool {
     has_type(v, "VerifiableCredential")
 }

@@ -22,7 +22,9 @@ use super::ShareError;
 
 /// The magic bytes at the start of every object, also the AEAD additional data.
 pub const MAGIC: &[u8; 4] = b"BPS1";
+/// Length in bytes of the AES-GCM nonce that follows the magic bytes.
 pub const IV_LEN: usize = 12;
+/// Length in bytes of the AES-GCM authentication tag at the end of the object.
 pub const TAG_LEN: usize = 16;
 /// The largest object the page fetches (and the largest we upload).
 pub const MAX_OBJECT_BYTES: usize = 8 * 1024 * 1024;
@@ -76,7 +78,9 @@ pub fn plaintext(original: &[u8], shared: &DateTime<Utc>, expires: Option<&DateT
 pub struct Opened {
     /// The credential: a JSON object, or a string holding a compact JWS.
     pub credential: Value,
+    /// When it was shared (RFC 3339, UTC).
     pub shared: String,
+    /// When the share expires (RFC 3339, UTC); `None` for no expiry.
     pub expires: Option<String>,
 }
 

@@ -7,8 +7,11 @@ use super::*;
 /// What a restore did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RestoreReport {
+    /// Credentials from the backup that were not here and were added.
     pub added: usize,
+    /// Credentials from the backup that were already here and left as they are.
     pub already_present: usize,
+    /// Credentials here but not in the backup, deleted (only with `replace`; 0 when merging).
     pub removed: usize,
 }
 

@@ -97,6 +97,8 @@ impl Store {
         Ok(n)
     }
 
+    /// Deletes a pathway, found as [`Store::pathway`] finds it, with its member list; returns its id.
+    /// The member credentials stay in the backpack.
     pub fn delete_pathway(&mut self, pathway: &str) -> Result<String, StoreError> {
         let p = self.pathway(pathway)?;
         self.conn.execute("DELETE FROM pathways WHERE id = ?1", [&p.id])?;

@@ -730,6 +730,7 @@ pub struct NetResolver {
 }
 
 impl NetResolver {
+    /// A resolver with an empty cache; with `fetcher` `None` it works offline (did:key only, others "could not check").
     pub fn new(fetcher: Option<Fetcher>) -> NetResolver {
         NetResolver { fetcher, local: StaticResolver::new(), cache: Mutex::default() }
     }

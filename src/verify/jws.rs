@@ -11,8 +11,11 @@ use serde_json::Value;
 /// A public key that can check a JWS.
 #[derive(Clone, Debug)]
 pub enum PublicKey {
+    /// A raw 32-byte Ed25519 public key; verifies `EdDSA`.
     Ed25519([u8; 32]),
+    /// A NIST P-256 key; verifies `ES256`.
     P256(p256::ecdsa::VerifyingKey),
+    /// An RSA key; verifies `RS256`.
     Rsa(rsa::RsaPublicKey),
 }
 
@@ -27,6 +30,7 @@ impl PublicKey {
     }
 }
 
+/// Why a JWS did not verify: invalid, or not checkable here.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum JwsError {
     /// The token or key is malformed, or the signature does not match: invalid.

@@ -28,6 +28,7 @@ use crate::import::{self, ImportOptions, Input};
 pub const ENVELOPED_VC_JWT: &str = "data:application/vc+jwt,";
 
 
+/// Whether `v` is a JSON object whose `type` includes `VerifiablePresentation`.
 pub fn is_presentation(v: &Value) -> bool {
     v.is_object() && has_type(v, "VerifiablePresentation")
 }

@@ -26,9 +26,17 @@ pub const MAX_LIST_BYTES: u64 = 16 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusAnswer {
     /// Not revoked (or not suspended); `note` explains anything unusual.
-    Clear { note: Option<String> },
+    Clear {
+        /// A remark on something unusual (e.g. a list shorter than the spec's minimum); `None` normally.
+        note: Option<String>,
+    },
     /// The list says revoked / suspended.
-    Set { purpose: String, reason: Option<String> },
+    Set {
+        /// What the set bit means: `revocation` or `suspension` (always `revocation` for OB 2.0 lists).
+        purpose: String,
+        /// The reason the issuer gave (OB 2.0 revocation lists); `None` when there is none.
+        reason: Option<String>,
+    },
     /// The list cannot answer: malformed, wrong type, index out of range...
     Unknown(String),
 }

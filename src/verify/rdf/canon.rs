@@ -60,9 +60,13 @@ pub enum Term {
 /// default graph.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Quad {
+    /// Subject: an IRI or blank node.
     pub s: Term,
+    /// Predicate: the N-Quads text of an IRI (`<…>`).
     pub p: Arc<str>,
+    /// Object: an IRI, blank node or literal.
     pub o: Term,
+    /// Graph name; `None` for the default graph.
     pub g: Option<Term>,
 }
 
