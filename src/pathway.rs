@@ -305,7 +305,10 @@ pub struct Gap {
 #[serde(tag = "kind", rename_all = "kebab-case", rename_all_fields = "camelCase")]
 pub enum GapKind {
     /// A member left the backpack.
-    Gone { id: String },
+    Gone {
+        /// Wallet id of the credential that is no longer in the backpack.
+        id: String,
+    },
     /// Counted ECTS fall short of the goal's ECTS target.
     Ects(Shortfall),
     /// Counted study hours fall short of the goal's hours target.

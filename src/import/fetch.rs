@@ -16,7 +16,7 @@
 //!   is used for them, so the address checked is the address connected.
 //! - **The user's own URLs** ([`Fetcher::get_requested`]): a URL typed on the
 //!   command line or pasted, and `--map-url` targets, may point anywhere.
-//!   Share locations (`share::host`) are the user's too and use [`client`].
+//!   Share locations (`share::host`) are the user's too and use `client` (this module).
 //!
 //! `BACKPACK_ALLOW_PRIVATE_NETWORK=1` (or [`FetchOptions::allow_private_network`])
 //! lifts the address rule, for tests that serve credentials on 127.0.0.1.

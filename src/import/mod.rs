@@ -690,7 +690,7 @@ fn finish(c: &mut Credential, identity: &[u8]) {
     c.id = wallet_id(identity);
 }
 
-/// The wallet id for a credential's identity bytes (see [`finish`]).
+/// The wallet id for a credential's identity bytes (see `finish`, private).
 pub fn wallet_id(identity: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(identity);

@@ -65,7 +65,7 @@
 //! The reference signers are JavaScript: `JSON.parse` makes every number an
 //! IEEE double (9007199254740993 becomes 9007199254740992), jsonld.js turns a
 //! native number into an RDF literal by its own rules
-//! ([`fast::js_number_literal`]: `1e20` → `"100000000000000000000"`,
+//! (`fast::js_number_literal`: `1e20` → `"100000000000000000000"`,
 //! `1e-7` → `"0"`, `0.30000000000000004` → `"3.0E-1"`), an `@json` value into
 //! the JCS text of the value, and lowercases language tags. We do the same:
 //!
