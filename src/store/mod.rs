@@ -87,76 +87,76 @@ impl StoreKey {
 /// the `Display` text says what happened and, where it helps, what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-        /// The key does not open the database: a wrong key or passphrase, or the file is damaged or not a Backpack database.
-#[error("the database cannot be opened with this key (wrong key or passphrase, or the file is damaged or not a Backpack database)")]
+    /// The key does not open the database: a wrong key or passphrase, or the file is damaged or not a Backpack database.
+    #[error("the database cannot be opened with this key (wrong key or passphrase, or the file is damaged or not a Backpack database)")]
     WrongKey,
-        /// The database file exists but is empty; nothing was changed.
-#[error("the database {} is empty{}. Nothing was changed. To start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), if *.zero_bytes { " (0 bytes)" } else { " (it holds no Backpack data)" }, .path.parent().unwrap_or(Path::new(".")).display())]
+    /// The database file exists but is empty; nothing was changed.
+    #[error("the database {} is empty{}. Nothing was changed. To start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), if *.zero_bytes { " (0 bytes)" } else { " (it holds no Backpack data)" }, .path.parent().unwrap_or(Path::new(".")).display())]
     DatabaseEmpty {
         /// The database file.
         path: PathBuf,
         /// `true` when the file has 0 bytes, `false` when it is a database without Backpack data.
         zero_bytes: bool,
     },
-        /// The database file is not a readable database; nothing was changed.
-#[error("the database {} is damaged ({why}). Nothing was changed. To start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), .path.parent().unwrap_or(Path::new(".")).display())]
+    /// The database file is not a readable database; nothing was changed.
+    #[error("the database {} is damaged ({why}). Nothing was changed. To start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), .path.parent().unwrap_or(Path::new(".")).display())]
     DatabaseDamaged {
         /// The database file.
         path: PathBuf,
         /// What SQLite reported.
         why: String,
     },
-        /// `store.json` says a backpack was made here but the database file is gone; nothing was changed (no new empty store is made).
-#[error("the database {} is missing, but store.json says a backpack was made in this folder. Nothing was changed. If it was moved, put it back; to start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), .path.parent().unwrap_or(Path::new(".")).display())]
+    /// `store.json` says a backpack was made here but the database file is gone; nothing was changed (no new empty store is made).
+    #[error("the database {} is missing, but store.json says a backpack was made in this folder. Nothing was changed. If it was moved, put it back; to start again from a backup, move the folder {} aside and run `backpack restore FILE`", .path.display(), .path.parent().unwrap_or(Path::new(".")).display())]
     DatabaseMissing {
         /// Where the database file should be.
         path: PathBuf,
     },
-        /// A backup was asked to overwrite one of the live store's own files.
-#[error("'{}' is the live backpack's own {what}; a backup must go to a file outside it (for example ~/backpack.backup)", .path.display())]
+    /// A backup was asked to overwrite one of the live store's own files.
+    #[error("'{}' is the live backpack's own {what}; a backup must go to a file outside it (for example ~/backpack.backup)", .path.display())]
     LiveStoreFile {
         /// The target file as given.
         path: PathBuf,
         /// Which store file it is: `database`, `store.json` or `database journal`.
         what: &'static str,
     },
-        /// A backup target exists and is a folder, device or pipe.
-#[error("'{}' exists and is not a regular file (a folder, device or pipe); choose a file name", .0.display())]
+    /// A backup target exists and is a folder, device or pipe.
+    #[error("'{}' exists and is not a regular file (a folder, device or pipe); choose a file name", .0.display())]
     NotRegularFile(PathBuf),
-        /// A restore or backup check could not open the file: not a backup, damaged, or a wrong passphrase (these cannot be told apart).
-#[error("'{}' is not a Backpack backup, or it is damaged, or the passphrase is wrong", .0.display())]
+    /// A restore or backup check could not open the file: not a backup, damaged, or a wrong passphrase (these cannot be told apart).
+    #[error("'{}' is not a Backpack backup, or it is damaged, or the passphrase is wrong", .0.display())]
     BadBackup(PathBuf),
-        /// No credential has this wallet id or id prefix; holds the id as given.
-#[error("no credential with id '{0}'")]
+    /// No credential has this wallet id or id prefix; holds the id as given.
+    #[error("no credential with id '{0}'")]
     NotFound(String),
-        /// An id prefix matches more than one credential; holds the prefix and how many it matches.
-#[error("id '{0}' is ambiguous: it matches {1} credentials; give more digits")]
+    /// An id prefix matches more than one credential; holds the prefix and how many it matches.
+    #[error("id '{0}' is ambiguous: it matches {1} credentials; give more digits")]
     Ambiguous(String, usize),
-        /// The database schema is newer than this build knows; it is left untouched.
-#[error("the database was written by a newer Backpack (schema {found}, this one knows up to {known})")]
+    /// The database schema is newer than this build knows; it is left untouched.
+    #[error("the database was written by a newer Backpack (schema {found}, this one knows up to {known})")]
     TooNew {
         /// The schema version in the database (`PRAGMA user_version`).
         found: i64,
         /// The newest schema version this build knows.
         known: i64,
     },
-        /// A backup could not be written as asked (empty passphrase, not a file name, ...); holds the reason.
-#[error("backup file: {0}")]
+    /// A backup could not be written as asked (empty passphrase, not a file name, ...); holds the reason.
+    #[error("backup file: {0}")]
     Backup(String),
-        /// An SQLite error not covered by a more specific variant.
-#[error("database error: {0}")]
+    /// An SQLite error not covered by a more specific variant.
+    #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-        /// A stored row does not decode (bad JSON, integrity check failure); holds what is wrong.
-#[error("stored data is damaged: {0}")]
+    /// A stored row does not decode (bad JSON, integrity check failure); holds what is wrong.
+    #[error("stored data is damaged: {0}")]
     Corrupt(String),
-        /// A file-system error in the store folder or on a backup file.
-#[error("file error: {0}")]
+    /// A file-system error in the store folder or on a backup file.
+    #[error("file error: {0}")]
     Io(#[from] std::io::Error),
-        /// No share location has this name; holds the name.
-#[error("no share location named '{0}'")]
+    /// No share location has this name; holds the name.
+    #[error("no share location named '{0}'")]
     NoShareLocation(String),
-        /// No share link has this id; holds the id.
-#[error("no share with id '{0}'")]
+    /// No share link has this id; holds the id.
+    #[error("no share with id '{0}'")]
     NoShare(String),
     /// The change clashes with what is stored (a share location name already used, a location
     /// that still has live shares); holds the message.
