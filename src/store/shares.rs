@@ -11,7 +11,7 @@ use super::*;
 pub enum LocationKind {
     /// `PUT {url}{name}` / `DELETE {url}{name}`, with HTTP Basic auth when `user` is set.
     Webdav {
-        /// The folder URL objects are written under; the object name is appended as is (so it ends in `/`).
+        /// The folder URL objects are written under, kept with exactly one trailing `/`; the object name is appended to it.
         url: String,
         /// User name for Basic auth (its password is in the keyring); `None` for a host without auth.
         user: Option<String>,

@@ -213,7 +213,7 @@ pub enum ProofReason {
     UnknownContext,
     /// Cannot check: the key could not be resolved here (a DID method or URL that needs the network, a fetch failure).
     KeyUnresolvable,
-    /// Cannot check: a proof `type` other than `DataIntegrityProof` and the supported legacy suites.
+    /// Cannot check: a proof `type` other than `DataIntegrityProof` and `Ed25519Signature2020`.
     UnsupportedProofType,
     /// Cannot check: a Data Integrity cryptosuite this verifier does not implement.
     UnsupportedCryptosuite,
