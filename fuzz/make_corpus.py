@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Build the seed corpora in fuzz/corpus/<target>/ from the public vectors
-(BACKPACK_VECTORS, default /work/shared/vectors) and tests/fixtures.
+(BACKPACK_VECTORS, default tests/vectors) and tests/fixtures.
 Seeds are kept small (AFL works best on inputs of a few KB). Standard
 library only. The backup_restore seed is written by `cargo run --example
 seed_backup` (it needs the core), see scripts/fuzz.sh."""
 import base64, json, os, re, shutil, struct, sys, zlib
 
-V = os.environ.get("BACKPACK_VECTORS", "/work/shared/vectors")
+V = os.environ.get("BACKPACK_VECTORS") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors")
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 C = os.path.join(HERE, "corpus")

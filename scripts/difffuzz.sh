@@ -17,5 +17,5 @@ fi
 if [ ! -d node_modules/@digitalbazaar/vc ]; then
   npm ci --no-audit --no-fund
 fi
-export BACKPACK_VECTORS="${BACKPACK_VECTORS:-$(cd .. && pwd)/shared/vectors}"
+export BACKPACK_VECTORS="${BACKPACK_VECTORS:-$(pwd)/tests/vectors}"
 exec node scripts/difffuzz/run.mjs --bin "$bin" "$@"

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/backpack-target}"
 export BACKPACK_BIN="${BACKPACK_BIN:-$CARGO_TARGET_DIR/debug/backpack}"
-export BACKPACK_VECTORS="${BACKPACK_VECTORS:-$(cd .. && pwd)/shared/vectors}"
+export BACKPACK_VECTORS="${BACKPACK_VECTORS:-$(pwd)/tests/vectors}"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/lib/chromium/chromium}"
 
 # Debian's chromium (the browser under test) and zbar-tools (zbarimg decodes the CLI's QR codes).

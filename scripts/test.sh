@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 bash scripts/app-setup.sh
-export BACKPACK_VECTORS="${BACKPACK_VECTORS:-$(cd .. && pwd)/shared/vectors}"
+export BACKPACK_VECTORS="${BACKPACK_VECTORS:-$(pwd)/tests/vectors}"
 t0=$(date +%s)
 
 echo "== core: no import cycles among modules"

@@ -28,7 +28,7 @@ import { referenceVerify } from "./reference.mjs";
 import { loadSeeds } from "./seeds.mjs";
 
 function args() {
-  const a = { count: 500, seed: "1", bin: process.env.BACKPACK_BIN, out: join(ROOT, "target", "difffuzz"), page: true, keep: false, vectors: process.env.BACKPACK_VECTORS ?? join(ROOT, "..", "shared", "vectors") };
+  const a = { count: 500, seed: "1", bin: process.env.BACKPACK_BIN, out: join(ROOT, "target", "difffuzz"), page: true, keep: false, vectors: process.env.BACKPACK_VECTORS || join(ROOT, "tests", "vectors") };
   const v = process.argv.slice(2);
   for (let i = 0; i < v.length; i++) {
     const k = v[i];

@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
-/// `../shared/vectors` (override with BACKPACK_VECTORS).
+/// `tests/vectors` in the repository (override with BACKPACK_VECTORS).
 pub fn vectors() -> PathBuf {
     let p = std::env::var_os("BACKPACK_VECTORS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors"));
     assert!(p.is_dir(), "test vectors not found at {} (set BACKPACK_VECTORS)", p.display());
     p
 }

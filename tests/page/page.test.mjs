@@ -24,7 +24,7 @@ import { startShares, startStatic } from "./server.mjs";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const DIST = join(ROOT, "ui/dist-verify");
 const ARTIFACTS = join(ROOT, "tests/page/artifacts");
-const VECTORS = process.env.BACKPACK_VECTORS ?? resolve(ROOT, "../shared/vectors");
+const VECTORS = process.env.BACKPACK_VECTORS || resolve(ROOT, "tests/vectors");
 const BIN = process.env.BACKPACK_BIN ?? `${process.env.CARGO_TARGET_DIR ?? "/var/tmp/backpack-target"}/debug/backpack`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
 const NOW = "2025-06-01T00:00:00Z";

@@ -3,12 +3,13 @@
 // signed credential (invalid-IRI alignment ids, non-IRI types, null members,
 // fake nodes) are never "valid"; neutral edits still are. The same cases as
 // tests/safe_mode.rs, so the page and the CLI agree.
+import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { unsafeBody } from "./safety";
 import { verifyText } from "./verify";
 
-const VECTORS = process.env.BACKPACK_VECTORS ?? "/work/shared/vectors";
+const VECTORS = process.env.BACKPACK_VECTORS || fileURLToPath(new URL("../../../tests/vectors", import.meta.url));
 const NOW = new Date("2025-06-01T00:00:00Z");
 const SIGNED = ["eddsa-rdfc-2022/signedDataInt.json", "Ed25519Signature2020/signedEdSig.json"];
 

@@ -2,6 +2,7 @@
 // Unit tests of the verifier page's logic in Node (WebCrypto, zlib): link
 // parsing, the encrypted envelope, did:key, contexts, dates, the verdict, and
 // real signatures from the shared vectors and from jose-signed VC-JWTs.
+import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import { deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -13,7 +14,7 @@ import { failedIds, pass, skip, error, fail, verdictOf } from "./report";
 import { dateChecks, parseDate, verifyText } from "./verify";
 import { summarize } from "./summary";
 
-const VECTORS = process.env.BACKPACK_VECTORS ?? "/work/shared/vectors";
+const VECTORS = process.env.BACKPACK_VECTORS || fileURLToPath(new URL("../../../tests/vectors", import.meta.url));
 const vec = (p: string) => readFileSync(`${VECTORS}/${p}`, "utf8");
 const NOW = new Date("2025-06-01T00:00:00Z");
 const b64u = (b: Uint8Array) => Buffer.from(b).toString("base64url");
