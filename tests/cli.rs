@@ -2,7 +2,7 @@
 //! command runs the suite inside a D-Bus session with gnome-keyring; see
 //! scripts/with-keyring.sh), plus the passphrase fallback and kill safety.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

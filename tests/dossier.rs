@@ -3,7 +3,7 @@
 //! byte for byte, the CLR 2.0 export read back by our own importer, and
 //! hostile credential text escaped.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

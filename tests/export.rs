@@ -3,7 +3,7 @@
 //! images to bake into refused, and the one-page PDF read by poppler with
 //! its QR code decoded by rqrr.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! extracted fields asserted, and refusal of bad inputs with clear errors.
 //! These run offline against the library (the store has its own tests).
 
-mod common;
+use crate::common;
 
 use backpack::import::{self, Bundle, ImportError, ImportOptions, Input};
 use backpack::model::{Credential, Format};

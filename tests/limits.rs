@@ -5,7 +5,7 @@
 //! to loopback or private addresses (a real server on 127.0.0.1 counts the
 //! connections it gets).
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

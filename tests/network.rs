@@ -2,7 +2,7 @@
 //! assertions with their BadgeClass and Issuer links followed, a baked SVG
 //! that holds only a link, and the limits and errors of fetching.
 
-mod common;
+use crate::common;
 
 use backpack::import::fetch::FetchOptions;
 use backpack::import::{self, Fetcher, ImportError, ImportOptions, Input};

@@ -1,7 +1,7 @@
 //! Micro-credential checks and pathways through the command line, on a real
 //! encrypted store: `check`, `pathway new/add/remove/show/list/export/import/suggest`.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

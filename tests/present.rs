@@ -4,7 +4,7 @@
 //! holder's proof, challenge, domain and every credential inside.
 //! Runs inside scripts/with-keyring.sh.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{json, Value};

@@ -9,7 +9,7 @@
 //! the general toRDF paths alike; and through the CLI, `verify` must not say
 //! valid and `import` must not store the injected EQF level as verified.
 
-mod common;
+use crate::common;
 use common::*;
 
 use backpack::verify::dataintegrity::{rdfc_with, verify_proofs, ProofReason, ProofStatus, RdfPath, StaticResolver};

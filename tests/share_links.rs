@@ -5,7 +5,7 @@
 //! that are down; QR payload choice with every QR decoded by rqrr; LinkedIn.
 //! Run under scripts/with-keyring.sh (location secrets live in the keyring).
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -4,7 +4,7 @@
 //! damaged or empty databases reported, 0600/0700, damaged backups in plain
 //! words). Real SQLCipher files on disk.
 
-mod common;
+use crate::common;
 
 use backpack::import::{self, ImportOptions, Input};
 use backpack::store::{Store, StoreError, StoreKey, Stored, DB_FILE};

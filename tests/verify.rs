@@ -2,7 +2,7 @@
 //! status lists served by a real HTTP server on 127.0.0.1 (the fixtures' own
 //! https URLs are mapped onto it), plus the `backpack verify` command line.
 
-mod common;
+use crate::common;
 
 use backpack::import::{Fetcher, Input};
 use backpack::verify::{self, Outcome, Report, Verdict, VerifyOptions};

@@ -5,7 +5,7 @@
 //! --offline --now` (the CLI contract: one JSON line per input, check ids
 //! with outcomes).
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::*;

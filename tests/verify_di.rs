@@ -3,7 +3,7 @@
 //! 1EdTech OB 3.0 / CLR 2.0 implementation-guide vectors, the 1EdTech
 //! validator OB 3.0 files and the DCC did:key fixtures, plus tampered copies.
 
-mod common;
+use crate::common;
 use common::*;
 
 use backpack::verify::dataintegrity::{

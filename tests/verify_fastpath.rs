@@ -4,7 +4,7 @@
 //! general oxjsonld path, or decline; the published canonical forms are the
 //! oracle where they exist (tests/verify_di.rs). Also a release-mode timing.
 
-mod common;
+use crate::common;
 use common::*;
 
 use backpack::verify::dataintegrity::{rdfc_with, verify_proofs, RdfPath, StaticResolver};

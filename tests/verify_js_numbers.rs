@@ -7,7 +7,7 @@
 //! For each: our canonical forms equal theirs byte for byte, the proofs verify,
 //! and a changed value makes them invalid.
 
-mod common;
+use crate::common;
 use common::*;
 
 use backpack::verify::dataintegrity::{canonical_forms, rdfc_with, verify_proofs, ProofReason, ProofStatus, RdfPath, StaticResolver};
