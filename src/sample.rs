@@ -5,10 +5,11 @@
 //!
 //! All ids live under `https://sample.backpack.invalid/` (`.invalid` can never
 //! resolve), so nothing here can be mistaken for a real credential. With a
-//! [`SampleIssuer`] the OB 3.0 samples are issued by a did:key made at run time
-//! and signed (`eddsa-rdfc-2022` and `eddsa-jcs-2022` alternately), so the
-//! sample backpack verifies offline; the OB 2.0 samples stay hosted badges, as
-//! edubadges exports them, whose check needs their (unreachable) host.
+//! [`SampleIssuer`] the OB 3.0 samples are issued by the did:key of a fixed,
+//! public sample key ([`SAMPLE_ISSUER_SEED`]) and signed (`eddsa-rdfc-2022` and `eddsa-jcs-2022` alternately), so the
+//! sample backpack verifies offline and its ids (hashes of the bytes) are the
+//! same on every machine: dates are fixed too. The OB 2.0 samples stay hosted
+//! badges, as edubadges exports them, whose check needs their (unreachable) host.
 
 use serde_json::{json, Value};
 
@@ -94,6 +95,20 @@ const COURSES: &[Course] = &[
         micro: false,
         participation: "online",
         assessment: "testing",
+        programme: 0,
+    },
+    Course {
+        name: "Research Data Management",
+        description: "Plan, document and archive research data the FAIR way.",
+        outcomes: &[
+            "Write a data management plan for a research project.",
+            "Publish a data set with FAIR metadata.",
+        ],
+        ects: 4.0,
+        eqf: 7,
+        micro: true,
+        participation: "online",
+        assessment: "portfolio",
         programme: 0,
     },
 ];
@@ -215,6 +230,10 @@ fn ob3(i: usize, c: &Course) -> Value {
         "criteria": {"narrative": "Pass the final assessment of the course."},
         "creditsAvailable": c.ects,
         "inLanguage": "en",
+        // The EU elements OB 3.0 has no term for, named as edubadges' OB 3.0
+        // glossary names them; the W3C undefined-terms context signs them.
+        "participationType": c.participation,
+        "assessmentType": c.assessment,
         "alignment": alignment
     });
     if c.programme != 0 {
@@ -231,7 +250,8 @@ fn ob3(i: usize, c: &Course) -> Value {
     json!({
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            "https://www.w3.org/ns/credentials/undefined-terms/v2"
         ],
         "id": format!("urn:uuid:5a3f0b52-0000-4000-8000-{i:012}"),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -258,42 +278,30 @@ fn ob3(i: usize, c: &Course) -> Value {
     })
 }
 
-/// The sample issuer's signing key: generated at run time, never a real
-/// institution's key.
+/// The seed of the sample issuer's Ed25519 signing key. It is fictional and
+/// **public** (it is printed here, in the source): it gives the sample
+/// backpack the same did:key, signatures and therefore the same wallet ids on
+/// every machine. Never use it for anything but sample data; a credential
+/// signed with it proves nothing about anyone.
+pub const SAMPLE_ISSUER_SEED: [u8; 32] = *b"backpack-sample-issuer-PUBLIC-00";
+
+/// The sample issuer's signing key: fixed and public ([`SAMPLE_ISSUER_SEED`]),
+/// never a real institution's key.
 pub struct SampleIssuer {
     pub key: ed25519_dalek::SigningKey,
 }
 
 impl SampleIssuer {
-    /// A new random sample issuer.
-    pub fn generate() -> SampleIssuer {
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).expect("the OS random number generator failed");
-        SampleIssuer { key: ed25519_dalek::SigningKey::from_bytes(&seed) }
+    /// The fixed, public sample issuer.
+    pub fn fixed() -> SampleIssuer {
+        SampleIssuer { key: ed25519_dalek::SigningKey::from_bytes(&SAMPLE_ISSUER_SEED) }
     }
 
-    /// Load the key saved at `path`, or make and save a new one. The file
-    /// holds the plain signing seed, so it is written 0600 (and a looser
-    /// existing one is tightened).
-    pub fn load_or_create(path: &std::path::Path) -> std::io::Result<SampleIssuer> {
-        crate::store::tighten(path, 0o600);
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if let Some(seed) = serde_json::from_str::<Value>(&text)
-                .ok()
-                .and_then(|v| v["seed"].as_str().and_then(|h| hex::decode(h).ok()))
-                .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            {
-                return Ok(SampleIssuer { key: ed25519_dalek::SigningKey::from_bytes(&seed) });
-            }
-        }
-        let s = SampleIssuer::generate();
-        let body = json!({
-            "note": "Signing key of Backpack's fictional sample issuer, made on this machine. Not a real institution's key.",
-            "did": crate::verify::sign::did_key_of(&s.key).0,
-            "seed": hex::encode(s.key.to_bytes()),
-        });
-        crate::store::write_private(path, &serde_json::to_vec_pretty(&body).expect("json"))?;
-        Ok(s)
+    /// The fixed sample issuer ([`SampleIssuer::fixed`]). Kept for callers that
+    /// still pass a data-folder path: nothing is read or written there any
+    /// more, since the key is public and the same everywhere.
+    pub fn load_or_create(_path: &std::path::Path) -> std::io::Result<SampleIssuer> {
+        Ok(SampleIssuer::fixed())
     }
 }
 
