@@ -297,6 +297,13 @@ impl SampleIssuer {
         SampleIssuer { key: ed25519_dalek::SigningKey::from_bytes(&SAMPLE_ISSUER_SEED) }
     }
 
+    /// A random issuer key, for tests that need a second, unrelated issuer.
+    pub fn generate() -> SampleIssuer {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).expect("the OS random number generator failed");
+        SampleIssuer { key: ed25519_dalek::SigningKey::from_bytes(&seed) }
+    }
+
     /// The fixed sample issuer ([`SampleIssuer::fixed`]). Kept for callers that
     /// still pass a data-folder path: nothing is read or written there any
     /// more, since the key is public and the same everywhere.
