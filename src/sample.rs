@@ -5,11 +5,14 @@
 //!
 //! All ids live under `https://sample.backpack.invalid/` (`.invalid` can never
 //! resolve), so nothing here can be mistaken for a real credential. With a
-//! [`SampleIssuer`] the OB 3.0 samples are issued by the did:key of a fixed,
-//! public sample key ([`SAMPLE_ISSUER_SEED`]) and signed (`eddsa-rdfc-2022` and `eddsa-jcs-2022` alternately), so the
-//! sample backpack verifies offline and its ids (hashes of the bytes) are the
-//! same on every machine: dates are fixed too. The OB 2.0 samples stay hosted
-//! badges, as edubadges exports them, whose check needs their (unreachable) host.
+//! [`SampleIssuer`] (normally [`SampleIssuer::fixed`], a fictional and public
+//! key: [`SAMPLE_ISSUER_SEED`]) the OB 3.0 samples are issued by its did:key and
+//! signed (`eddsa-rdfc-2022` and `eddsa-jcs-2022` alternately), and the OB 2.0
+//! samples are signed badges (compact JWS, EdDSA) whose `verification.creator`
+//! is that did:key: the whole sample verifies offline. Dates are fixed too, so
+//! the ids (hashes of the bytes) are the same on every machine. Without an
+//! issuer ([`credentials`]) the OB 2.0 samples are hosted badges, as edubadges
+//! exports them, and the OB 3.0 samples are unsigned.
 
 use serde_json::{json, Value};
 
@@ -312,6 +315,29 @@ impl SampleIssuer {
     }
 }
 
+/// An OB 2.0 signed badge: the assertion as a compact JWS (EdDSA), with
+/// `verification.creator` the sample issuer's did:key verification method and
+/// the issuer's id its DID, so the key is found without the network and the
+/// signature binds to the issuer.
+fn signed_ob2(i: usize, c: &Course, s: &SampleIssuer) -> String {
+    use base64::Engine;
+    use ed25519_dalek::Signer;
+    let (did, vm) = crate::verify::sign::did_key_of(&s.key);
+    let mut a = ob2(i, c);
+    a["id"] = json!(format!("urn:uuid:5a3f0b52-0000-4000-8000-{i:012}"));
+    a["verification"] = json!({"type": "SignedBadge", "creator": vm});
+    a["badge"]["issuer"]["id"] = json!(did);
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let header = json!({"alg": "EdDSA", "kid": vm});
+    let input = format!(
+        "{}.{}",
+        b64(&serde_json::to_vec(&header).expect("json")),
+        b64(&serde_json::to_vec(&a).expect("json"))
+    );
+    let sig = s.key.sign(input.as_bytes());
+    format!("{input}.{}", b64(&sig.to_bytes()))
+}
+
 fn issued(i: usize) -> String {
     let month = 1 + (i % 12);
     let year = 2021 + (i / 12) % 5;
@@ -334,7 +360,15 @@ pub fn signed_credentials(count: Option<usize>, issuer: Option<&SampleIssuer>) -
             let course = &COURSES[i % COURSES.len()];
             // Alternate formats: even numbers OB 2.0, odd numbers OB 3.0.
             let (name, v) = if i % 2 == 0 {
-                (format!("sample-{i:06}-ob2.json"), ob2(i, course))
+                match issuer {
+                    // A signed badge (compact JWS) whose key is the sample
+                    // issuer's did:key, so it verifies offline.
+                    Some(s) => {
+                        let text = signed_ob2(i, course, s);
+                        return (format!("sample-{i:06}-ob2.jws"), text.into_bytes());
+                    }
+                    None => (format!("sample-{i:06}-ob2.json"), ob2(i, course)),
+                }
             } else {
                 let mut v = ob3(i, course);
                 if let Some(s) = issuer {

@@ -1,7 +1,8 @@
 //! The verifier: runs every check on one credential and builds its report.
 //!
 //! Formats: OB 3.0 / CLR 2.0 with Data Integrity proofs ([`super::dataintegrity`]),
-//! VC-JWT and OB 2.0 signed badges ([`super::jws`]), OB 2.0 hosted assertions
+//! VC-JWT and OB 2.0 signed badges ([`super::jws`]; an OB 2.0 `creator` that is a
+//! DID URL is resolved like a VC-JWT `kid`), OB 2.0 hosted assertions
 //! (re-fetched and compared). Then issuer binding, a VC-JWT's registered
 //! claims against its credential (`jwt-claims`), dates against a settable
 //! "now" (the credential's, a VC-JWT's `exp`/`nbf`/`iat` and a Data Integrity
@@ -522,6 +523,21 @@ fn verify_ob2_signed(token: &str, assertion: &Value, p: &Parsed, resolver: &NetR
             unbound(),
         );
     };
+    // A creator that is a DID URL names its key as a VC-JWT's `kid` does: a
+    // did:key resolves locally (no network), a did:web through the fetcher.
+    // The signing algorithm is the key's own (EdDSA for Ed25519).
+    if creator.starts_with("did:") {
+        let (key, controller, _) = match resolver.jws_key(&creator) {
+            Ok(k) => k,
+            Err(check) => return (check, Check::skip(report::ISSUER_BINDING, "no key, nothing to bind")),
+        };
+        if let Err(e) = jws::verify(token, &key) {
+            return (jws_error_check(&e), Check::skip(report::ISSUER_BINDING, "the signature did not verify"));
+        }
+        let proof = Check::pass(report::PROOF, format!("{} signature matches the key {creator}", key.alg()));
+        let issuer = p.credential.issuer.id.clone();
+        return (proof, binding_check(issuer.as_deref(), Some(&controller), Some(&creator)));
+    }
     let key_doc = match resolver.fetch_json(&creator, p) {
         Ok(d) => d,
         Err(e) => return (Check::error(report::PROOF, e), Check::skip(report::ISSUER_BINDING, "no key, nothing to bind")),
