@@ -141,7 +141,7 @@ describe("Opening files and links with Backpack", () => {
     const signed = files.find((f) => f.endsWith("ob3.json"))!;
     const bad = files.find((f) => f.includes("not-a-badge"))!;
     // The file's text as it is: wallet ids are content-addressed, so re-serialised JSON would be another credential.
-    const text = fs.readFileSync(files.find((f) => f.endsWith("ob2.json"))!, "utf8");
+    const text = fs.readFileSync(files.find((f) => f.endsWith("ob2.jws"))!, "utf8");
     const link = `backpack://import?text=${encodeURIComponent(text)}`;
     const application = (browser.requestedCapabilities as { "tauri:options": { application: string } })["tauri:options"].application;
     await browser.reloadSession({ "tauri:options": { application, args: [signed, bad, link] } } as WebdriverIO.Capabilities);
@@ -207,7 +207,7 @@ describe("Planning a pathway and asking for an exemption", () => {
     };
     const signed = await add("ob3-json-ld");
     await expect($(`#pw-members li[data-id="${signed}"]`)).toHaveAttribute("data-standing", "counted");
-    const hosted = await add("ob2-hosted");
+    const hosted = await add("ob2-signed"); // the sample OB 2.0 badges are signed badges now (were hosted)
     await expect($(`#pw-members li[data-id="${hosted}"]`)).toHaveAttribute("data-standing", "unverified");
     await expect($("#pw-apart")).toHaveText(expect.stringContaining("not counted"));
     await expect($("#pw-missing")).toHaveText(expect.stringContaining("EC more needed"));

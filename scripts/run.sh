@@ -26,7 +26,13 @@ if [ "$mode" = app ]; then
   rm -f /tmp/backpack-run-build.$$.log
   script=("$CARGO_TARGET_DIR/release/backpack-app" "$@")
 else
-  cargo build --locked --release --bin backpack
+  # Quiet when nothing needs building: cargo's "Finished" line is dropped, while
+  # "Compiling" progress (a cold build) and errors still reach the terminal.
+  set +e
+  cargo build --locked --release --bin backpack 2>&1 | { grep -vE '^ +Finished ' || true; } >&2
+  build_status=${PIPESTATUS[0]}
+  set -e
+  [ "$build_status" -eq 0 ] || exit "$build_status"
   BIN="$CARGO_TARGET_DIR/release/backpack"
   if [ $# -gt 0 ]; then
     script=("$BIN" "$@")

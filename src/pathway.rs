@@ -434,6 +434,13 @@ fn norm(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// How a gap names a credential: its title and the first 8 characters of
+/// its id, so two credentials with one title are told apart (and the short id
+/// can be passed to `show`).
+pub fn named(title: &str, id: &str) -> String {
+    format!("{title} ({})", id.get(..8).unwrap_or(id))
+}
+
 /// Progress of `p`, given the learner's credentials and their latest verdicts.
 pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &HashMap<String, Verdict>, today: chrono::NaiveDate) -> Progress {
     let mut members = Vec::new();
@@ -488,8 +495,8 @@ pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &Has
     if let Some(min) = g.min_eqf {
         for m in members.iter().filter(|m| m.standing == Standing::Counted) {
             match m.eqf {
-                Some(l) if l < min => missing.push(GapKind::LevelBelow { title: m.title.clone(), level: l, min }.into()),
-                None => missing.push(GapKind::LevelUnknown { title: m.title.clone(), min }.into()),
+                Some(l) if l < min => missing.push(GapKind::LevelBelow { title: named(&m.title, &m.id), level: l, min }.into()),
+                None => missing.push(GapKind::LevelUnknown { title: named(&m.title, &m.id), min }.into()),
                 _ => {}
             }
         }
@@ -513,7 +520,7 @@ pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &Has
         }
     }
     for m in members.iter().filter(|m| m.standing != Standing::Counted) {
-        missing.push(GapKind::NotCounted { title: m.title.clone(), invalid: m.standing == Standing::Invalid }.into());
+        missing.push(GapKind::NotCounted { title: named(&m.title, &m.id), invalid: m.standing == Standing::Invalid }.into());
     }
     // Overlaps: the same achievement twice, or the same learning outcome in two credentials.
     let mut overlaps = Vec::new();
@@ -521,7 +528,7 @@ pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &Has
     for (i, a) in all.iter().enumerate() {
         for b in &all[i + 1..] {
             if a.achievement.id.is_some() && a.achievement.id == b.achievement.id {
-                overlaps.push(GapKind::SameAchievement { a: a.title().to_string(), b: b.title().to_string() }.into());
+                overlaps.push(GapKind::SameAchievement { a: named(a.title(), &a.id), b: named(b.title(), &b.id) }.into());
                 continue;
             }
             let shared: Vec<String> = a
@@ -532,7 +539,7 @@ pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &Has
                 .filter(|t| !t.is_empty() && b.achievement.learning_outcomes.iter().any(|o| norm(&o.text) == *t))
                 .collect();
             if !shared.is_empty() {
-                overlaps.push(GapKind::SharedOutcomes { a: a.title().to_string(), b: b.title().to_string(), count: shared.len() }.into());
+                overlaps.push(GapKind::SharedOutcomes { a: named(a.title(), &a.id), b: named(b.title(), &b.id), count: shared.len() }.into());
             }
         }
     }
@@ -712,6 +719,10 @@ mod tests {
         assert!(m.contains("required credential 'Capstone'"), "{m}");
         assert!(m.contains("not covered: Lead a team") && !m.contains("not covered: write reports"), "{m}");
         assert_eq!(pr.overlaps.len(), 1, "{:?}", pr.overlaps);
+        // Items are named by title and short id, so two with one title are told apart.
+        assert!(m.contains("'Course a (a)' is EQF 5"), "{m}");
+        assert!(pr.overlaps[0].text.contains("(a)") && pr.overlaps[0].text.contains("(bb)"), "{:?}", pr.overlaps);
+        assert_eq!(named("Same title", "0123456789abcdef"), "Same title (01234567)");
     }
 
     #[test]

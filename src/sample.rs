@@ -5,10 +5,14 @@
 //!
 //! All ids live under `https://sample.backpack.invalid/` (`.invalid` can never
 //! resolve), so nothing here can be mistaken for a real credential. With a
-//! [`SampleIssuer`] the OB 3.0 samples are issued by a did:key made at run time
-//! and signed (`eddsa-rdfc-2022` and `eddsa-jcs-2022` alternately), so the
-//! sample backpack verifies offline; the OB 2.0 samples stay hosted badges, as
-//! edubadges exports them, whose check needs their (unreachable) host.
+//! [`SampleIssuer`] (normally [`SampleIssuer::fixed`], a fictional and public
+//! key: [`SAMPLE_ISSUER_SEED`]) the OB 3.0 samples are issued by its did:key and
+//! signed (`eddsa-rdfc-2022` and `eddsa-jcs-2022` alternately), and the OB 2.0
+//! samples are signed badges (compact JWS, EdDSA) whose `verification.creator`
+//! is that did:key: the whole sample verifies offline. Dates are fixed too, so
+//! the ids (hashes of the bytes) are the same on every machine. Without an
+//! issuer ([`credentials`]) the OB 2.0 samples are hosted badges, as edubadges
+//! exports them, and the OB 3.0 samples are unsigned.
 
 use serde_json::{json, Value};
 
@@ -94,6 +98,20 @@ const COURSES: &[Course] = &[
         micro: false,
         participation: "online",
         assessment: "testing",
+        programme: 0,
+    },
+    Course {
+        name: "Research Data Management",
+        description: "Plan, document and archive research data the FAIR way.",
+        outcomes: &[
+            "Write a data management plan for a research project.",
+            "Publish a data set with FAIR metadata.",
+        ],
+        ects: 4.0,
+        eqf: 7,
+        micro: true,
+        participation: "online",
+        assessment: "portfolio",
         programme: 0,
     },
 ];
@@ -215,6 +233,10 @@ fn ob3(i: usize, c: &Course) -> Value {
         "criteria": {"narrative": "Pass the final assessment of the course."},
         "creditsAvailable": c.ects,
         "inLanguage": "en",
+        // The EU elements OB 3.0 has no term for, named as edubadges' OB 3.0
+        // glossary names them; the W3C undefined-terms context signs them.
+        "participationType": c.participation,
+        "assessmentType": c.assessment,
         "alignment": alignment
     });
     if c.programme != 0 {
@@ -231,7 +253,8 @@ fn ob3(i: usize, c: &Course) -> Value {
     json!({
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            "https://www.w3.org/ns/credentials/undefined-terms/v2"
         ],
         "id": format!("urn:uuid:5a3f0b52-0000-4000-8000-{i:012}"),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -258,44 +281,62 @@ fn ob3(i: usize, c: &Course) -> Value {
     })
 }
 
-/// The sample issuer's signing key: generated at run time, never a real
-/// institution's key.
+/// The seed of the sample issuer's Ed25519 signing key. It is fictional and
+/// **public** (it is printed here, in the source): it gives the sample
+/// backpack the same did:key, signatures and therefore the same wallet ids on
+/// every machine. Never use it for anything but sample data; a credential
+/// signed with it proves nothing about anyone.
+pub const SAMPLE_ISSUER_SEED: [u8; 32] = *b"backpack-sample-issuer-PUBLIC-00";
+
+/// The sample issuer's signing key: fixed and public ([`SAMPLE_ISSUER_SEED`]),
+/// never a real institution's key.
 pub struct SampleIssuer {
     /// The issuer's Ed25519 signing key (random per run; its did:key is the sample issuer's id).
     pub key: ed25519_dalek::SigningKey,
 }
 
 impl SampleIssuer {
-    /// A new random sample issuer.
+    /// The fixed, public sample issuer.
+    pub fn fixed() -> SampleIssuer {
+        SampleIssuer { key: ed25519_dalek::SigningKey::from_bytes(&SAMPLE_ISSUER_SEED) }
+    }
+
+    /// A random issuer key, for tests that need a second, unrelated issuer.
     pub fn generate() -> SampleIssuer {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).expect("the OS random number generator failed");
         SampleIssuer { key: ed25519_dalek::SigningKey::from_bytes(&seed) }
     }
 
-    /// Load the key saved at `path`, or make and save a new one. The file
-    /// holds the plain signing seed, so it is written 0600 (and a looser
-    /// existing one is tightened).
-    pub fn load_or_create(path: &std::path::Path) -> std::io::Result<SampleIssuer> {
-        crate::store::tighten(path, 0o600);
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if let Some(seed) = serde_json::from_str::<Value>(&text)
-                .ok()
-                .and_then(|v| v["seed"].as_str().and_then(|h| hex::decode(h).ok()))
-                .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            {
-                return Ok(SampleIssuer { key: ed25519_dalek::SigningKey::from_bytes(&seed) });
-            }
-        }
-        let s = SampleIssuer::generate();
-        let body = json!({
-            "note": "Signing key of Backpack's fictional sample issuer, made on this machine. Not a real institution's key.",
-            "did": crate::verify::sign::did_key_of(&s.key).0,
-            "seed": hex::encode(s.key.to_bytes()),
-        });
-        crate::store::write_private(path, &serde_json::to_vec_pretty(&body).expect("json"))?;
-        Ok(s)
+    /// The fixed sample issuer ([`SampleIssuer::fixed`]). Kept for callers that
+    /// still pass a data-folder path: nothing is read or written there any
+    /// more, since the key is public and the same everywhere.
+    pub fn load_or_create(_path: &std::path::Path) -> std::io::Result<SampleIssuer> {
+        Ok(SampleIssuer::fixed())
     }
+}
+
+/// An OB 2.0 signed badge: the assertion as a compact JWS (EdDSA), with
+/// `verification.creator` the sample issuer's did:key verification method and
+/// the issuer's id its DID, so the key is found without the network and the
+/// signature binds to the issuer.
+fn signed_ob2(i: usize, c: &Course, s: &SampleIssuer) -> String {
+    use base64::Engine;
+    use ed25519_dalek::Signer;
+    let (did, vm) = crate::verify::sign::did_key_of(&s.key);
+    let mut a = ob2(i, c);
+    a["id"] = json!(format!("urn:uuid:5a3f0b52-0000-4000-8000-{i:012}"));
+    a["verification"] = json!({"type": "SignedBadge", "creator": vm});
+    a["badge"]["issuer"]["id"] = json!(did);
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let header = json!({"alg": "EdDSA", "kid": vm});
+    let input = format!(
+        "{}.{}",
+        b64(&serde_json::to_vec(&header).expect("json")),
+        b64(&serde_json::to_vec(&a).expect("json"))
+    );
+    let sig = s.key.sign(input.as_bytes());
+    format!("{input}.{}", b64(&sig.to_bytes()))
 }
 
 fn issued(i: usize) -> String {
@@ -320,7 +361,15 @@ pub fn signed_credentials(count: Option<usize>, issuer: Option<&SampleIssuer>) -
             let course = &COURSES[i % COURSES.len()];
             // Alternate formats: even numbers OB 2.0, odd numbers OB 3.0.
             let (name, v) = if i % 2 == 0 {
-                (format!("sample-{i:06}-ob2.json"), ob2(i, course))
+                match issuer {
+                    // A signed badge (compact JWS) whose key is the sample
+                    // issuer's did:key, so it verifies offline.
+                    Some(s) => {
+                        let text = signed_ob2(i, course, s);
+                        return (format!("sample-{i:06}-ob2.jws"), text.into_bytes());
+                    }
+                    None => (format!("sample-{i:06}-ob2.json"), ob2(i, course)),
+                }
             } else {
                 let mut v = ob3(i, course);
                 if let Some(s) = issuer {

@@ -52,7 +52,13 @@ fn dossier_for_a_pathway_in_dutch_and_english() {
             }
             // The original is attached byte for byte.
             let original = cli.run(&["export", id, "--format", "original"]).stdout;
-            let attached = std::fs::read(dir.join(format!("credentials/{id}.json"))).unwrap();
+            // (credentials/ID.json, or ID.jws for a signed OB 2.0 badge)
+            let file = std::fs::read_dir(dir.join("credentials"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.file_stem().and_then(|s| s.to_str()) == Some(id.as_str()))
+                .expect("the original is attached");
+            let attached = std::fs::read(file).unwrap();
             assert_eq!(attached, original);
         }
         for w in words {

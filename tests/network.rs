@@ -142,5 +142,8 @@ fn fetch_errors_name_the_url_and_the_reason() {
     let e = import::parse_input(&Input::Url(s.url("/html")), &online()).unwrap_err();
     assert!(matches!(e, ImportError::Unrecognised(_)), "{e}");
     let e = f.get("http://127.0.0.1:1/x").unwrap_err();
-    assert!(e.to_string().contains("could not connect"), "{e}");
+    assert!(e.to_string().contains("refused the connection [connection-refused]"), "{e}");
+    // A host that does not exist reads in plain words with a stable code, not a resolver's message.
+    let e = f.get("http://no-such-host.invalid/x").unwrap_err();
+    assert!(e.to_string().ends_with("[host-not-found]") && !e.to_string().contains("dns error"), "{e}");
 }

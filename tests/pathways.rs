@@ -15,7 +15,7 @@ fn ids_by_format(cli: &Cli, format: &str) -> Vec<String> {
 fn check_reports_rules_for_files_and_stored_credentials() {
     let cli = Cli::passphrase("rules");
     assert!(cli.run(&["sample", "--load"]).status.success());
-    let id = ids_by_format(&cli, "ob2-hosted")[0].clone();
+    let id = ids_by_format(&cli, "ob2-signed")[0].clone();
     let (out, lines) = cli.json_lines(&["check", "--json", &id, fixture("ob3-eqf-variants.json").to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(lines.len(), 2);
@@ -49,7 +49,7 @@ fn pathway_life_cycle_and_exact_progress() {
     assert!(out.status.success(), "{}", stderr(&out));
     let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert!(pid.starts_with("energy-and-data-"), "{pid}");
-    let ob2 = ids_by_format(&cli, "ob2-hosted");
+    let ob2 = ids_by_format(&cli, "ob2-signed");
     assert!(cli.run(&["pathway", "add", "energy and data", &ob3[2], &ob2[0]]).status.success());
 
     let out = cli.run(&["pathway", "show", &pid, "--json"]);

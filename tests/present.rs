@@ -17,7 +17,7 @@ fn sample(cli: &Cli) -> (Vec<String>, Vec<String>) {
     let ids = |f: &str| -> Vec<String> {
         list.iter().filter(|l| l["format"] == f).map(|l| l["id"].as_str().unwrap().to_string()).collect()
     };
-    let (ob3, ob2) = (ids("ob3-json-ld"), ids("ob2-hosted"));
+    let (ob3, ob2) = (ids("ob3-json-ld"), ids("ob2-signed"));
     assert!(ob3.len() >= 2 && !ob2.is_empty(), "{list:?}");
     (ob3, ob2)
 }

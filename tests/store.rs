@@ -512,11 +512,4 @@ fn store_files_are_private_and_looser_ones_are_tightened() {
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
     backpack::store::create_private_dir(&shared).unwrap();
     assert_eq!(mode(&shared), 0o1777);
-    // The sample issuer's signing seed.
-    let seed = tmp.path().join("sample-issuer.json");
-    backpack::sample::SampleIssuer::load_or_create(&seed).unwrap();
-    assert_eq!(mode(&seed), 0o600);
-    std::fs::set_permissions(&seed, std::fs::Permissions::from_mode(0o644)).unwrap();
-    backpack::sample::SampleIssuer::load_or_create(&seed).unwrap();
-    assert_eq!(mode(&seed), 0o600);
 }

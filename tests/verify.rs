@@ -434,14 +434,31 @@ fn signed_samples_verify_offline() {
     let mut suites = std::collections::BTreeSet::new();
     for (name, bytes) in backpack::sample::signed_credentials(Some(8), Some(&issuer)) {
         let r = verify::verify_input(&Input::Text { label: name.clone(), text: String::from_utf8(bytes.clone()).unwrap() }, &opts);
+        // Every sample verifies offline: OB 3.0 Data Integrity and OB 2.0 signed
+        // badges, both keyed by the issuer's did:key.
+        assert_eq!(r.verdict, Verdict::Valid, "{name}: {:?}", r.checks);
+        assert_eq!(r.check("issuer-binding").unwrap().outcome, Outcome::Pass, "{name}");
         if name.ends_with("ob3.json") {
-            assert_eq!(r.verdict, Verdict::Valid, "{name}: {:?}", r.checks);
             let v: Value = serde_json::from_slice(&bytes).unwrap();
             suites.insert(v["proof"]["cryptosuite"].as_str().unwrap().to_string());
         } else {
-            // Hosted OB 2.0 samples live on an unreachable host: could not check.
-            assert_eq!(r.verdict, Verdict::Indeterminate, "{name}");
+            assert!(name.ends_with("ob2.jws"), "{name}");
+            // A changed payload under the same signature is refused.
+            let text = String::from_utf8(bytes).unwrap();
+            let parts: Vec<&str> = text.split('.').collect();
+            let (_, mut payload) = backpack::import::decode_jws(&text).unwrap();
+            payload["issuedOn"] = Value::from("2020-01-01T00:00:00Z");
+            let forged = format!("{}.{}.{}", parts[0], base64_url(&payload.to_string()), parts[2]);
+            let r = verify::verify_input(&Input::Text { label: name.clone(), text: forged }, &opts);
+            assert_eq!(r.verdict, Verdict::Invalid, "{name} forged: {:?}", r.checks);
         }
+    }
+    // Without an issuer key, the OB 2.0 samples are hosted badges on a host
+    // that does not exist: offline they could not be checked, said in words.
+    for (name, bytes) in backpack::sample::credentials(Some(2)).into_iter().filter(|(n, _)| n.ends_with("ob2.json")) {
+        let r = verify::verify_input(&Input::Text { label: name.clone(), text: String::from_utf8(bytes).unwrap() }, &opts);
+        assert_eq!(r.verdict, Verdict::Indeterminate, "{name}");
+        assert!(r.checks.iter().all(|c| !c.detail.is_empty()), "{:?}", r.checks);
     }
     assert_eq!(suites.len(), 2, "both cryptosuites are exercised: {suites:?}");
 }

@@ -385,24 +385,35 @@ impl reqwest::dns::Resolve for PublicOnly {
 }
 
 /// A reqwest error in words, with its causes (timeouts, refused connections, TLS).
+/// A network failure in plain words, ending in a stable code in brackets
+/// (`[host-not-found]`, `[connection-refused]`, `[timed-out]`, `[tls]`,
+/// `[too-many-redirects]`, `[network]`) that reports and scripts can match on.
+/// The library's raw error chain (resolver and socket messages) is not shown.
 pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
     use std::error::Error;
-    let mut s = if e.is_timeout() {
-        "timed out".to_string()
-    } else if e.is_connect() {
-        "could not connect".to_string()
-    } else if e.is_redirect() {
-        "too many redirects".to_string()
-    } else {
-        "request failed".to_string()
-    };
+    let mut chain = String::new();
     let mut src = e.source();
     while let Some(inner) = src {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
+        chain.push_str(&inner.to_string().to_ascii_lowercase());
+        chain.push(' ');
         src = inner.source();
     }
-    s
+    let (words, code) = if e.is_timeout() || chain.contains("timed out") {
+        ("the server did not answer in time", "timed-out")
+    } else if e.is_redirect() {
+        ("too many redirects", "too-many-redirects")
+    } else if chain.contains("dns") || chain.contains("lookup") || chain.contains("name or service not known") || chain.contains("no address") {
+        ("the host name could not be found (it does not exist, or there is no network)", "host-not-found")
+    } else if chain.contains("refused") {
+        ("the server refused the connection", "connection-refused")
+    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake") {
+        ("a secure (TLS) connection could not be made", "tls")
+    } else if e.is_connect() {
+        ("the server could not be reached", "network")
+    } else {
+        ("the request failed on the way", "network")
+    };
+    format!("{words} [{code}]")
 }
 
 #[cfg(test)]

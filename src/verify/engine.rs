@@ -1,7 +1,8 @@
 //! The verifier: runs every check on one credential and builds its report.
 //!
 //! Formats: OB 3.0 / CLR 2.0 with Data Integrity proofs ([`super::dataintegrity`]),
-//! VC-JWT and OB 2.0 signed badges ([`super::jws`]), OB 2.0 hosted assertions
+//! VC-JWT and OB 2.0 signed badges ([`super::jws`]; an OB 2.0 `creator` that is a
+//! DID URL is resolved like a VC-JWT `kid`), OB 2.0 hosted assertions
 //! (re-fetched and compared). Then issuer binding, a VC-JWT's registered
 //! claims against its credential (`jwt-claims`), dates against a settable
 //! "now" (the credential's, a VC-JWT's `exp`/`nbf`/`iat` and a Data Integrity
@@ -263,21 +264,21 @@ fn merge_bindings(bindings: Vec<Check>, no_proofs: bool) -> Check {
 fn verify_vc_jwt(token: &str, vc: &Value, iss: Option<&str>, resolver: &NetResolver) -> (Check, Check) {
     let (header, _, _) = match jws::split(token) {
         Ok(x) => x,
-        Err(e) => return (Check::fail(report::PROOF, e.to_string()), Check::skip(report::ISSUER_BINDING, "")),
+        Err(e) => return (Check::fail(report::PROOF, e.to_string()), unbound()),
     };
     let issuer = issuer_id(vc).or_else(|| iss.map(str::to_string));
     let kid = header.get("kid").and_then(Value::as_str);
     let (key, controller): (PublicKey, Option<String>) = if let Some(jwk) = header.get("jwk") {
         match jws::key_from_jwk(jwk) {
             Ok(k) => (k, None),
-            Err(e) => return (jws_error_check(&e), Check::skip(report::ISSUER_BINDING, "")),
+            Err(e) => return (jws_error_check(&e), unbound()),
         }
     } else if let Some(kid) = kid {
         match resolver.jws_key(kid) {
             Ok((_, _, false)) => {
                 return (
                     Check::fail(report::PROOF, format!("{kid} is not listed for assertionMethod by its controller")),
-                    Check::skip(report::ISSUER_BINDING, ""),
+                    unbound(),
                 )
             }
             Ok((k, controller, true)) => (k, Some(controller)),
@@ -458,6 +459,12 @@ fn key_error_check(e: &KeyError) -> Check {
     }
 }
 
+/// The issuer-binding line when no proof was confirmed: said in words, never
+/// left empty.
+fn unbound() -> Check {
+    Check::skip(report::ISSUER_BINDING, "not checked: no confirmed signature or issuer copy to bind to the issuer")
+}
+
 // ---------------------------------------------------------------------------
 // OB 2.0
 
@@ -466,9 +473,24 @@ fn verify_ob2_signed(token: &str, assertion: &Value, p: &Parsed, resolver: &NetR
     let Some(creator) = creator else {
         return (
             Check::fail(report::PROOF, "a signed badge must name its key in verification.creator"),
-            Check::skip(report::ISSUER_BINDING, ""),
+            unbound(),
         );
     };
+    // A creator that is a DID URL names its key as a VC-JWT's `kid` does: a
+    // did:key resolves locally (no network), a did:web through the fetcher.
+    // The signing algorithm is the key's own (EdDSA for Ed25519).
+    if creator.starts_with("did:") {
+        let (key, controller, _) = match resolver.jws_key(&creator) {
+            Ok(k) => k,
+            Err(check) => return (check, Check::skip(report::ISSUER_BINDING, "no key, nothing to bind")),
+        };
+        if let Err(e) = jws::verify(token, &key) {
+            return (jws_error_check(&e), Check::skip(report::ISSUER_BINDING, "the signature did not verify"));
+        }
+        let proof = Check::pass(report::PROOF, format!("{} signature matches the key {creator}", key.alg()));
+        let issuer = p.credential.issuer.id.clone();
+        return (proof, binding_check(issuer.as_deref(), Some(&controller), Some(&creator)));
+    }
     let key_doc = match resolver.fetch_json(&creator, p) {
         Ok(d) => d,
         Err(e) => return (Check::error(report::PROOF, e), Check::skip(report::ISSUER_BINDING, "no key, nothing to bind")),
@@ -476,12 +498,12 @@ fn verify_ob2_signed(token: &str, assertion: &Value, p: &Parsed, resolver: &NetR
     let Some(pem) = str_of(&key_doc, "publicKeyPem") else {
         return (
             Check::fail(report::PROOF, format!("the key document {creator} has no publicKeyPem")),
-            Check::skip(report::ISSUER_BINDING, ""),
+            unbound(),
         );
     };
     let key = match jws::key_from_pem(&pem) {
         Ok(k) => k,
-        Err(e) => return (jws_error_check(&e), Check::skip(report::ISSUER_BINDING, "")),
+        Err(e) => return (jws_error_check(&e), unbound()),
     };
     if let Err(e) = jws::verify(token, &key) {
         return (jws_error_check(&e), Check::skip(report::ISSUER_BINDING, "the signature did not verify"));
@@ -497,7 +519,7 @@ fn verify_ob2_hosted(assertion: &Value, p: &Parsed, resolver: &NetResolver) -> (
     let Some(url) = str_of(assertion, "id").filter(|u| u.starts_with("http://") || u.starts_with("https://")) else {
         return (
             Check::fail(report::PROOF, "a hosted badge must have an HTTP(S) id where the issuer hosts it"),
-            Check::skip(report::ISSUER_BINDING, ""),
+            unbound(),
         );
     };
     let Some(fetcher) = &resolver.fetcher else {
@@ -510,19 +532,19 @@ fn verify_ob2_hosted(assertion: &Value, p: &Parsed, resolver: &NetResolver) -> (
     let fetched = if p.source == url { fetcher.get_requested(&url) } else { fetcher.get(&url) };
     let live: Value = match fetched.map(|d| serde_json::from_slice::<Value>(&d.body)) {
         Ok(Ok(v)) => v,
-        Ok(Err(e)) => return (Check::fail(report::PROOF, format!("{url} does not serve JSON: {e}")), Check::skip(report::ISSUER_BINDING, "")),
-        Err(e) => return (Check::error(report::PROOF, e.to_string()), Check::skip(report::ISSUER_BINDING, "")),
+        Ok(Err(e)) => return (Check::fail(report::PROOF, format!("{url} does not serve JSON: {e}")), unbound()),
+        Err(e) => return (Check::error(report::PROOF, e.to_string()), unbound()),
     };
     if live.get("revoked").and_then(Value::as_bool) == Some(true) {
         return (
             Check::fail(report::PROOF, format!("the issuer's copy at {url} says the badge is revoked")),
-            Check::skip(report::ISSUER_BINDING, ""),
+            unbound(),
         );
     }
     if &live != assertion {
         return (
             Check::fail(report::PROOF, format!("the copy the issuer hosts at {url} differs from this one")),
-            Check::skip(report::ISSUER_BINDING, ""),
+            unbound(),
         );
     }
     let proof = Check::pass(report::PROOF, format!("matches the copy the issuer hosts at {url}"));
