@@ -17,6 +17,8 @@
 //! - [`present`]: the holder key and holder-signed Verifiable Presentations.
 //! - [`sample`]: the bundled sample backpack (generated, never a real issuer).
 
+#![deny(missing_docs)]
+
 pub mod display;
 pub mod dossier;
 pub mod export;
