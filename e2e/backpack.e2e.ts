@@ -156,11 +156,11 @@ describe("Opening files and links with Backpack", () => {
   it("loads the bundled sample backpack from the Add screen", async () => {
     await $("#load-sample").click();
     await $("#import-summary").waitForDisplayed({ timeout: 60_000 });
-    // The OB 2.0 samples are the same files as the fixtures (duplicates); the OB 3.0 ones are
-    // signed by this data folder's own sample key, so they are new credentials.
-    await expect($("#import-summary")).toHaveText("3 added, 3 already in your backpack, 0 refused");
+    // The sample is the same on every machine (a fixed, public sample issuer key and fixed
+    // dates): the fixtures were made from it, so every sample credential is already here.
+    await expect($("#import-summary")).toHaveText("0 added, 6 already in your backpack, 0 refused");
     await $("#nav-backpack").click();
-    await expect($("#result-count")).toHaveText("9 of 9 credentials");
+    await expect($("#result-count")).toHaveText("6 of 6 credentials");
   });
 });
 
@@ -207,11 +207,11 @@ describe("Planning a pathway and asking for an exemption", () => {
     };
     const signed = await add("ob3-json-ld");
     await expect($(`#pw-members li[data-id="${signed}"]`)).toHaveAttribute("data-standing", "counted");
-    const hosted = await add("ob2-signed"); // the sample OB 2.0 badges are signed badges now (were hosted)
-    await expect($(`#pw-members li[data-id="${hosted}"]`)).toHaveAttribute("data-standing", "unverified");
-    await expect($("#pw-apart")).toHaveText(expect.stringContaining("not counted"));
+    // The sample's OB 2.0 badges are signed badges that verify offline, so they count too
+    // (an unverified member's standing is covered by ui/src/views/pathways.test.ts).
+    const ob2 = await add("ob2-signed");
+    await expect($(`#pw-members li[data-id="${ob2}"]`)).toHaveAttribute("data-standing", "counted");
     await expect($("#pw-missing")).toHaveText(expect.stringContaining("EC more needed"));
-    await expect($("#pw-missing")).toHaveText(expect.stringContaining("is not verified and does not count"));
     await screenshot("11-pathway");
   });
 
