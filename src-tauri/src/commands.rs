@@ -41,17 +41,11 @@ pub struct ImportProgress {
 }
 
 fn import_with_progress(st: &AppState, items: Vec<ImportItem>, on_progress: &Channel<ImportProgress>) -> Vec<ItemResult> {
-    let items = AppState::expand(items);
-    let total = items.len();
     // The network only for what needs it (URLs, linked badge classes); no client, no network.
     let opts = ImportOptions { fetcher: Fetcher::new().ok() };
-    let mut results = Vec::with_capacity(total);
-    for (i, item) in items.into_iter().enumerate() {
-        let r = st.import_item(item, &opts);
-        let _ = on_progress.send(ImportProgress { done: i + 1, total, result: r.clone() });
-        results.push(r);
-    }
-    results
+    st.import_items(items, &opts, |done, total, r| {
+        let _ = on_progress.send(ImportProgress { done, total, result: r.clone() });
+    })
 }
 
 fn user_dir(pick: impl Fn(&directories::UserDirs) -> Option<&std::path::Path>, st: &AppState) -> PathBuf {

@@ -5,8 +5,10 @@
 //! are accepted, which pathways are suggested) live here.
 //!
 //! - [`error`]: the one [`Error`] with a stable `code()` for everything that leaves the layer.
+//! - [`import`]: import files, folders, URLs and text: parse, verify offline, store, save the report.
 
 pub mod error;
+pub mod import;
 
 pub use error::Error;
 

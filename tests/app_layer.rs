@@ -1,0 +1,88 @@
+//! The use-case layer (`backpack::app`) on real stores in temp dirs, kept
+//! under a passphrase with the keyring off (no D-Bus needed).
+
+mod common;
+
+use backpack::app::import::{self, Item};
+use backpack::import::{ImportOptions, Input};
+use backpack::keys::{self, KeyOptions};
+use backpack::store::Store;
+
+fn store(dir: &std::path::Path) -> Store {
+    let opts = KeyOptions { passphrase: Some("correct horse".into()), keyring_off: true };
+    let (key, _) = keys::resolve(dir, &opts).unwrap();
+    Store::open(dir, &key).unwrap()
+}
+
+/// A folder with the sample credentials and one file that is not a credential.
+fn folder_with_a_bad_file(root: &std::path::Path) -> (std::path::PathBuf, usize) {
+    let issuer = backpack::sample::SampleIssuer::load_or_create(&root.join("issuer.json")).unwrap();
+    let files = backpack::sample::signed_credentials(None, Some(&issuer));
+    let dir = root.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, bytes) in &files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    std::fs::write(dir.join("bad.json"), br#"{"hello": 1}"#).unwrap();
+    (dir, files.len())
+}
+
+#[test]
+fn import_a_folder_with_a_bad_file_gives_per_item_results_and_saves_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut st = store(&tmp.path().join("store"));
+    let (dir, good) = folder_with_a_bad_file(tmp.path());
+    let mut seen = Vec::new();
+    let results = import::import(&mut st, vec![Item::Input(Input::Path(dir.clone()))], &ImportOptions::default(), |p| {
+        seen.push((p.done, p.total, p.result.status()));
+    });
+    // One result per file, the progress callback once per item.
+    assert_eq!(results.len(), good + 1);
+    assert_eq!(seen.len(), good + 1);
+    assert!(seen.iter().enumerate().all(|(i, (done, total, _))| *done == i + 1 && *total == good + 1));
+    let bad: Vec<_> = results.iter().filter(|r| r.status() == "rejected").collect();
+    assert_eq!(bad.len(), 1, "{results:?}");
+    assert!(bad[0].source.ends_with("bad.json"));
+    assert!(!bad[0].outcome.as_ref().unwrap_err().code().is_empty());
+    // Nothing else is lost, and every new credential has its report saved.
+    let ids: Vec<String> = results.iter().filter_map(|r| r.outcome.as_ref().ok()).flatten().map(|e| e.id.clone()).collect();
+    assert!(ids.len() >= good);
+    assert_eq!(st.count().unwrap(), ids.len());
+    let verdicts = st.verdicts().unwrap();
+    for id in &ids {
+        assert!(verdicts.contains_key(id), "no report saved for {id}");
+    }
+    // Again: all duplicates, the bad file still rejected, nothing new stored.
+    let again = import::import(&mut st, vec![Item::Input(Input::Path(dir))], &ImportOptions::default(), |_| {});
+    assert_eq!(again.iter().filter(|r| r.status() == "duplicate").count(), good);
+    assert_eq!(st.count().unwrap(), ids.len());
+}
+
+#[test]
+fn unreadable_items_and_bytes_are_items_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut st = store(&tmp.path().join("store"));
+    let bytes = std::fs::read(common::ob30("simple.json")).unwrap();
+    let items = vec![
+        Item::Unreadable { source: "upload.png".into(), error: backpack::app::Error::new("bad-upload", "did not arrive intact") },
+        Item::Bytes { name: "simple.json".into(), bytes },
+    ];
+    let r = import::import(&mut st, items, &ImportOptions::default(), |_| {});
+    assert_eq!(r[0].outcome.as_ref().unwrap_err().code(), "bad-upload");
+    assert_eq!(r[1].status(), "imported");
+    // Offline, a URL is refused with the importer's own code.
+    let r = import::import_one(&mut st, Item::Input(Input::Url("https://example.org/a".into())), &ImportOptions::default());
+    assert_eq!(r.status(), "rejected");
+    assert!(!r.outcome.unwrap_err().code().is_empty());
+}
+
+#[test]
+fn errors_keep_the_core_codes() {
+    let e: backpack::app::Error = backpack::store::StoreError::NotFound("abcd".into()).into();
+    assert_eq!(e.code(), "not-found");
+    assert!(e.message().contains("abcd"));
+    let e: backpack::app::Error = backpack::import::ImportError::Empty.into();
+    assert_eq!(e.code(), "empty");
+    let e: backpack::app::Error = backpack::keys::KeyError::PassphraseNeeded.into();
+    assert_eq!(e.code(), "passphrase-needed");
+}
