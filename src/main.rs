@@ -501,7 +501,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     };
                     let lang = export.lang.clone().or_else(|| std::env::var("LANG").ok()).unwrap_or_default();
                     let lang = backpack::dossier::Lang::parse(&lang);
-                    render(&store, &s, what, export.into.as_deref(), &export.base, lang, &chrono::Utc::now())?
+                    let base = backpack::app::links::verifier_base(&export.base).context("--base")?;
+                    render(&store, &s, what, export.into.as_deref(), &base, lang, &chrono::Utc::now())?
                 }
             };
             match output {
@@ -1116,11 +1117,7 @@ fn link_cmd(dir: &Path, id: &str, a: LinkArgs) -> Result<ExitCode> {
             _ => bail!("--qr {}: the file name must end in .svg or .png", f.display()),
         },
     };
-    let base = a.base.unwrap_or_else(|| share::DEFAULT_VERIFIER_BASE.to_string());
-    match url::Url::parse(&base) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
-        _ => bail!("--base {base}: the verifier page's base must be an http(s) URL"),
-    }
+    let base = backpack::app::links::verifier_base_or_default(a.base.as_deref()).context("--base")?;
     let mut store = open_store(dir)?;
     let sc = store.get(id)?;
     let now = chrono::Utc::now();

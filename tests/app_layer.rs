@@ -86,3 +86,38 @@ fn errors_keep_the_core_codes() {
     let e: backpack::app::Error = backpack::keys::KeyError::PassphraseNeeded.into();
     assert_eq!(e.code(), "passphrase-needed");
 }
+
+#[test]
+fn verifier_base_url_policy() {
+    use backpack::app::links::{verifier_base, verifier_base_or_default, INVALID_VERIFIER_URL};
+    for ok in [
+        "https://verify.example.org/v/",
+        "https://example.org",
+        " https://verify.example.org/ ",
+        "http://localhost:8080/v/",
+        "http://LOCALHOST/",
+        "http://127.0.0.1:9/verify/",
+        "http://[::1]:8080/",
+    ] {
+        assert_eq!(verifier_base(ok).unwrap(), ok.trim(), "{ok} should be accepted");
+    }
+    for bad in [
+        "http://verify.example.org/",
+        "http://127.0.0.2/",
+        "http://10.0.0.1/",
+        "http://localhost.example.org/",
+        "ftp://verify.example.org/",
+        "javascript:alert(1)",
+        "file:///tmp/v/",
+        "verify.example.org",
+        "",
+        "https://user:pw@verify.example.org/",
+    ] {
+        let e = verifier_base(bad).unwrap_err();
+        assert_eq!(e.code(), INVALID_VERIFIER_URL, "{bad} should be refused");
+        assert_eq!(e.code(), "invalid-verifier-url");
+    }
+    assert_eq!(verifier_base_or_default(None).unwrap(), backpack::share::DEFAULT_VERIFIER_BASE);
+    assert_eq!(verifier_base_or_default(Some("  ")).unwrap(), backpack::share::DEFAULT_VERIFIER_BASE);
+    assert_eq!(verifier_base_or_default(Some("http://example.org/")).unwrap_err().code(), "invalid-verifier-url");
+}

@@ -286,8 +286,9 @@ pub async fn request_exemption(app: AppHandle, request: ExemptionRequest, online
 /// The verifier page's base URL: the one set in Settings, else the documented default.
 fn verifier_base(st: &AppState) -> String {
     let s = settings::load(st.config_dir.as_deref());
-    let v = s.verifier_url.trim();
-    if v.is_empty() { backpack::share::DEFAULT_VERIFIER_BASE.to_string() } else { v.to_string() }
+    // `load` gives the defaults for settings the policy refuses, so this is the default at worst.
+    backpack::app::links::verifier_base_or_default(Some(&s.verifier_url))
+        .unwrap_or_else(|_| backpack::share::DEFAULT_VERIFIER_BASE.to_string())
 }
 
 #[tauri::command]

@@ -5,10 +5,12 @@
 //! are accepted, which pathways are suggested) live here.
 //!
 //! - [`error`]: the one [`Error`] with a stable `code()` for everything that leaves the layer.
+//! - [`links`]: links to the verifier page: which verifier base URLs are accepted.
 //! - [`import`]: import files, folders, URLs and text: parse, verify offline, store, save the report.
 
 pub mod error;
 pub mod import;
+pub mod links;
 
 pub use error::Error;
 
