@@ -1009,18 +1009,14 @@ fn pathway_cmd(dir: &Path, cmd: PathwayCmd) -> Result<ExitCode> {
             }
         }
         PathwayCmd::Import { file } => {
-            let bytes = import::read::read_file(&file, pathway::MAX_FILE_BYTES).with_context(|| format!("reading {}", file.display()))?;
-            let f = pathway::parse_file(&bytes).with_context(|| file.display().to_string())?;
-            let (members, missing) = pathway::match_members(&f, &store.all()?);
-            let p = Pathway { id: pathway::new_id(&f.name), name: f.name, description: f.description, goal: f.goal, members };
-            store.create_pathway(&p)?;
-            println!("{}", p.id);
-            for m in missing {
+            let got = backpack::app::pathways::import_file(&mut store, &file).with_context(|| file.display().to_string())?;
+            println!("{}", got.pathway.id);
+            for m in got.not_held {
                 eprintln!("not in your backpack: {}", m.name.or(m.achievement_id).unwrap_or_default());
             }
         }
         PathwayCmd::Suggest { json } => {
-            for s in pathway::suggest(&store.all()?) {
+            for s in backpack::app::pathways::suggestions(&store)? {
                 if json {
                     println!("{}", serde_json::to_string(&s)?);
                 } else {

@@ -121,3 +121,66 @@ fn verifier_base_url_policy() {
     assert_eq!(verifier_base_or_default(Some("  ")).unwrap(), backpack::share::DEFAULT_VERIFIER_BASE);
     assert_eq!(verifier_base_or_default(Some("http://example.org/")).unwrap_err().code(), "invalid-verifier-url");
 }
+
+/// A store holding `n` sample credentials.
+fn sample_store(root: &std::path::Path, n: usize) -> Store {
+    let mut st = store(&root.join("store"));
+    let issuer = backpack::sample::SampleIssuer::load_or_create(&root.join("issuer.json")).unwrap();
+    let items = backpack::sample::signed_credentials(Some(n), Some(&issuer))
+        .into_iter()
+        .map(|(name, bytes)| Item::Input(Input::Text { label: name, text: String::from_utf8(bytes).unwrap() }))
+        .collect();
+    let r = import::import(&mut st, items, &ImportOptions::default(), |_| {});
+    assert!(r.iter().all(|r| r.outcome.is_ok()), "{r:?}");
+    st
+}
+
+#[test]
+fn suggestions_leave_out_existing_pathways() {
+    use backpack::pathway::{self, Pathway};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut st = sample_store(tmp.path(), 12);
+    let before = backpack::app::pathways::suggestions(&st).unwrap();
+    assert!(!before.is_empty());
+    let first = before[0].clone();
+    // The same members in another order are the same pathway.
+    let mut members = first.members.clone();
+    members.reverse();
+    let p = Pathway { id: pathway::new_id(&first.name), name: first.name.clone(), description: None, goal: Default::default(), members };
+    st.create_pathway(&p).unwrap();
+    let after = backpack::app::pathways::suggestions(&st).unwrap();
+    assert_eq!(after.len(), before.len() - 1);
+    assert!(!after.contains(&first));
+    assert_eq!(after, before[1..].to_vec());
+}
+
+#[test]
+fn pathway_files_over_one_mib_are_refused_in_bytes_and_on_disk() {
+    use backpack::pathway::{self, Pathway, MAX_FILE_BYTES};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut st = sample_store(tmp.path(), 6);
+    let creds: std::collections::HashMap<_, _> = st.all().unwrap().into_iter().map(|c| (c.id.clone(), c)).collect();
+    let members: Vec<String> = creds.keys().take(2).cloned().collect();
+    let p = Pathway { id: pathway::new_id("Minor"), name: "Minor".into(), description: None, goal: Default::default(), members };
+    let body = serde_json::to_vec_pretty(&pathway::to_file(&p, &creds)).unwrap();
+
+    // A good file loads, its members matched to the credentials here.
+    let got = backpack::app::pathways::import_bytes(&mut st, &body).unwrap();
+    assert_eq!(got.pathway.members.len(), 2);
+    assert!(got.not_held.is_empty());
+    let file = tmp.path().join("ok.pathway.json");
+    std::fs::write(&file, &body).unwrap();
+    assert_eq!(backpack::app::pathways::import_file(&mut st, &file).unwrap().pathway.members.len(), 2);
+
+    // The same file padded past 1 MiB (still valid JSON) is refused, before parsing.
+    let mut big = body.clone();
+    big.resize(MAX_FILE_BYTES as usize + 1, b' ');
+    assert_eq!(backpack::app::pathways::import_bytes(&mut st, &big).unwrap_err().code(), "too-large");
+    let file = tmp.path().join("big.pathway.json");
+    std::fs::write(&file, &big).unwrap();
+    assert_eq!(backpack::app::pathways::import_file(&mut st, &file).unwrap_err().code(), "too-large");
+    // Exactly 1 MiB is still read.
+    big.truncate(MAX_FILE_BYTES as usize);
+    assert!(backpack::app::pathways::import_bytes(&mut st, &big).is_ok());
+    assert_eq!(st.pathways().unwrap().len(), 3);
+}

@@ -5,12 +5,14 @@
 //! are accepted, which pathways are suggested) live here.
 //!
 //! - [`error`]: the one [`Error`] with a stable `code()` for everything that leaves the layer.
+//! - [`pathways`]: pathway suggestions (existing pathways filtered out) and the exchange file's import (1 MiB cap).
 //! - [`links`]: links to the verifier page: which verifier base URLs are accepted.
 //! - [`import`]: import files, folders, URLs and text: parse, verify offline, store, save the report.
 
 pub mod error;
 pub mod import;
 pub mod links;
+pub mod pathways;
 
 pub use error::Error;
 
