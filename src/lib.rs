@@ -2,6 +2,7 @@
 //! line share. No UI, no Tauri, no global state; IO stays at the edges
 //! (`import::fetch`, `store`, `keys`), the rest is plain functions over data.
 //!
+//! - [`app`]: the use-case layer: each user action once, called by the CLI and the app.
 //! - [`model`]: the normalised credential model.
 //! - [`import`]: format detection, extraction and mapping into the model.
 //! - [`store`]: the encrypted SQLite store, backup and restore.
@@ -19,6 +20,7 @@
 
 #![deny(missing_docs)]
 
+pub mod app;
 pub mod display;
 pub mod dossier;
 pub mod export;

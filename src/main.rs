@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
+use backpack::app::import::Item;
 use backpack::import::{self, ImportOptions, Input};
 use backpack::keys::{self, KeyOptions};
 use backpack::store::{Store, Stored};
@@ -394,6 +395,7 @@ fn main() -> ExitCode {
                 c.downcast_ref::<backpack::store::StoreError>()
                     .map(|s| s.code())
                     .or_else(|| c.downcast_ref::<backpack::keys::KeyError>().map(|k| k.code()))
+                    .or_else(|| c.downcast_ref::<backpack::app::Error>().map(|a| a.code()))
             });
             match code {
                 Some(code) => eprintln!("error[{code}]: {e:#}"),
@@ -427,18 +429,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     let bytes = import::read::read_stream(std::io::stdin().lock(), import::MAX_INPUT_BYTES, "standard input")
                         .context("reading standard input")?;
                     let text = String::from_utf8(bytes).context("standard input is not UTF-8 text")?;
-                    list.push(Input::Text {
+                    list.push(Item::Input(Input::Text {
                         label: "<stdin>".into(),
                         text,
-                    });
+                    }));
                 } else {
-                    list.push(Input::from_arg(arg));
+                    list.push(Item::Input(Input::from_arg(arg)));
                 }
             }
             let opts = ImportOptions {
                 fetcher: if offline { None } else { Some(import::Fetcher::new()?) },
             };
-            import_all(&mut store, import::expand(list), &opts, json)
+            import_all(&mut store, list, &opts, json)
         }
         Command::List { json } => {
             let store = open_store(&dir)?;
@@ -499,7 +501,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     };
                     let lang = export.lang.clone().or_else(|| std::env::var("LANG").ok()).unwrap_or_default();
                     let lang = backpack::dossier::Lang::parse(&lang);
-                    render(&store, &s, what, export.into.as_deref(), &export.base, lang, &chrono::Utc::now())?
+                    let base = backpack::app::links::verifier_base(&export.base).context("--base")?;
+                    render(&store, &s, what, export.into.as_deref(), &base, lang, &chrono::Utc::now())?
                 }
             };
             match output {
@@ -614,9 +617,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let mut store = open_store(&dir)?;
                 let inputs = files
                     .into_iter()
-                    .map(|(name, bytes)| Input::Text {
-                        label: format!("sample/{name}"),
-                        text: String::from_utf8_lossy(&bytes).into_owned(),
+                    .map(|(name, bytes)| {
+                        Item::Input(Input::Text {
+                            label: format!("sample/{name}"),
+                            text: String::from_utf8_lossy(&bytes).into_owned(),
+                        })
                     })
                     .collect();
                 return import_all(&mut store, inputs, &ImportOptions::default(), false);
@@ -677,7 +682,7 @@ fn backup_passphrase(confirm: bool) -> Result<String> {
     Ok(p)
 }
 
-fn import_all(store: &mut Store, inputs: Vec<Input>, opts: &ImportOptions, json: bool) -> Result<ExitCode> {
+fn import_all(store: &mut Store, inputs: Vec<Item>, opts: &ImportOptions, json: bool) -> Result<ExitCode> {
     let bar = (inputs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(inputs.len() as u64);
         b.set_style(
@@ -688,18 +693,12 @@ fn import_all(store: &mut Store, inputs: Vec<Input>, opts: &ImportOptions, json:
     });
     let mut out = std::io::stdout().lock();
     let (mut imported, mut dups, mut rejected) = (0usize, 0usize, 0usize);
-    for input in &inputs {
-        let source = input.label();
-        if let Some(b) = &bar {
-            b.set_message(source.clone());
+    let mut write_err: Option<std::io::Error> = None;
+    backpack::app::import::import(store, inputs, opts, |p| {
+        if write_err.is_some() {
+            return;
         }
-        let result = import::parse_input(input, opts).map_err(|e| (e.code(), e.to_string())).and_then(|bundle| {
-            store
-                .import_bundle(&bundle)
-                .map(|r| (bundle, r))
-                .map_err(|e| (e.code(), e.to_string()))
-        });
-        let mut line = |v: serde_json::Value, text: String, is_err: bool| -> Result<()> {
+        let mut line = |v: serde_json::Value, text: String, is_err: bool| -> std::io::Result<()> {
             if json {
                 writeln!(out, "{v}")?;
             } else if let Some(b) = &bar {
@@ -711,38 +710,44 @@ fn import_all(store: &mut Store, inputs: Vec<Input>, opts: &ImportOptions, json:
             }
             Ok(())
         };
-        match result {
-            Ok((bundle, stored)) => {
-                for (p, (id, st)) in bundle.items.iter().zip(stored) {
-                    let status = match st {
-                        Stored::Imported => {
-                            imported += 1;
-                            "imported"
-                        }
-                        Stored::Duplicate => {
-                            dups += 1;
-                            "duplicate"
-                        }
-                    };
-                    let mut v = json!({"source": p.source, "id": id, "status": status});
-                    if !p.credential.warnings.is_empty() {
-                        v["warnings"] = json!(p.credential.warnings);
+        let r = p.result;
+        let written = match &r.outcome {
+            Ok(entries) => entries.iter().try_for_each(|e| {
+                let status = match e.stored {
+                    Stored::Imported => {
+                        imported += 1;
+                        "imported"
                     }
-                    line(v, format!("{status:9} {id}  {}  ({})", p.credential.title(), p.source), false)?;
+                    Stored::Duplicate => {
+                        dups += 1;
+                        "duplicate"
+                    }
+                };
+                let mut v = json!({"source": e.source, "id": e.id, "status": status, "verdict": e.verdict});
+                if !e.warnings.is_empty() {
+                    v["warnings"] = json!(e.warnings);
                 }
-            }
-            Err((code, msg)) => {
+                line(v, format!("{status:9} {}  {}  ({})", e.id, e.title, e.source), false)
+            }),
+            Err(err) => {
                 rejected += 1;
                 line(
-                    json!({"source": source, "id": null, "status": "rejected", "error": msg, "code": code}),
-                    format!("rejected  {source}: {msg}"),
+                    json!({"source": r.source, "id": null, "status": "rejected", "error": err.message(), "code": err.code()}),
+                    format!("rejected  {}: {}", r.source, err.message()),
                     true,
-                )?;
+                )
             }
+        };
+        if let Err(e) = written {
+            write_err = Some(e);
         }
         if let Some(b) = &bar {
+            b.set_message(r.source.clone());
             b.inc(1);
         }
+    });
+    if let Some(e) = write_err {
+        return Err(e.into());
     }
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -1004,18 +1009,14 @@ fn pathway_cmd(dir: &Path, cmd: PathwayCmd) -> Result<ExitCode> {
             }
         }
         PathwayCmd::Import { file } => {
-            let bytes = import::read::read_file(&file, pathway::MAX_FILE_BYTES).with_context(|| format!("reading {}", file.display()))?;
-            let f = pathway::parse_file(&bytes).with_context(|| file.display().to_string())?;
-            let (members, missing) = pathway::match_members(&f, &store.all()?);
-            let p = Pathway { id: pathway::new_id(&f.name), name: f.name, description: f.description, goal: f.goal, members };
-            store.create_pathway(&p)?;
-            println!("{}", p.id);
-            for m in missing {
+            let got = backpack::app::pathways::import_file(&mut store, &file).with_context(|| file.display().to_string())?;
+            println!("{}", got.pathway.id);
+            for m in got.not_held {
                 eprintln!("not in your backpack: {}", m.name.or(m.achievement_id).unwrap_or_default());
             }
         }
         PathwayCmd::Suggest { json } => {
-            for s in pathway::suggest(&store.all()?) {
+            for s in backpack::app::pathways::suggestions(&store)? {
                 if json {
                     println!("{}", serde_json::to_string(&s)?);
                 } else {
@@ -1112,11 +1113,7 @@ fn link_cmd(dir: &Path, id: &str, a: LinkArgs) -> Result<ExitCode> {
             _ => bail!("--qr {}: the file name must end in .svg or .png", f.display()),
         },
     };
-    let base = a.base.unwrap_or_else(|| share::DEFAULT_VERIFIER_BASE.to_string());
-    match url::Url::parse(&base) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
-        _ => bail!("--base {base}: the verifier page's base must be an http(s) URL"),
-    }
+    let base = backpack::app::links::verifier_base_or_default(a.base.as_deref()).context("--base")?;
     let mut store = open_store(dir)?;
     let sc = store.get(id)?;
     let now = chrono::Utc::now();

@@ -531,3 +531,31 @@ fn first_runs_started_together_make_one_store() {
         assert_eq!(cli.count(), 6);
     }
 }
+
+#[test]
+fn list_shows_a_verdict_after_import() {
+    let cli = Cli::passphrase("pw");
+    let (out, lines) = cli.json_lines(&["import", "--json", "--offline", ob30("simple.json").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(lines[0]["verdict"].is_string(), "import line carries the offline verdict: {}", lines[0]);
+    let (out, rows) = cli.json_lines(&["list", "--json"]);
+    assert!(out.status.success());
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0]["verdict"].is_string(), "list shows the saved verdict: {}", rows[0]);
+    assert_eq!(rows[0]["verdict"], lines[0]["verdict"]);
+}
+
+#[test]
+fn share_base_follows_the_verifier_url_policy() {
+    let cli = Cli::passphrase("pw");
+    let (out, lines) = cli.json_lines(&["import", "--json", "--offline", ob30("simple.json").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = lines[0]["id"].as_str().unwrap().to_string();
+    let o = cli.run(&["share", &id, "--link", "--base", "http://verify.example.org/v/"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error[invalid-verifier-url]"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let o = cli.run(&["share", &id, "--link", "--base", "https://verify.example.org/v/"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("https://verify.example.org/v/"));
+}

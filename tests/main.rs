@@ -7,6 +7,7 @@
 
 mod common;
 
+mod app_layer;
 mod cli;
 mod dossier;
 mod export;

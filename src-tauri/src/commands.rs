@@ -41,17 +41,11 @@ pub struct ImportProgress {
 }
 
 fn import_with_progress(st: &AppState, items: Vec<ImportItem>, on_progress: &Channel<ImportProgress>) -> Vec<ItemResult> {
-    let items = AppState::expand(items);
-    let total = items.len();
     // The network only for what needs it (URLs, linked badge classes); no client, no network.
     let opts = ImportOptions { fetcher: Fetcher::new().ok() };
-    let mut results = Vec::with_capacity(total);
-    for (i, item) in items.into_iter().enumerate() {
-        let r = st.import_item(item, &opts);
-        let _ = on_progress.send(ImportProgress { done: i + 1, total, result: r.clone() });
-        results.push(r);
-    }
-    results
+    st.import_items(items, &opts, |done, total, r| {
+        let _ = on_progress.send(ImportProgress { done, total, result: r.clone() });
+    })
 }
 
 fn user_dir(pick: impl Fn(&directories::UserDirs) -> Option<&std::path::Path>, st: &AppState) -> PathBuf {
@@ -292,8 +286,9 @@ pub async fn request_exemption(app: AppHandle, request: ExemptionRequest, online
 /// The verifier page's base URL: the one set in Settings, else the documented default.
 fn verifier_base(st: &AppState) -> String {
     let s = settings::load(st.config_dir.as_deref());
-    let v = s.verifier_url.trim();
-    if v.is_empty() { backpack::share::DEFAULT_VERIFIER_BASE.to_string() } else { v.to_string() }
+    // `load` gives the defaults for settings the policy refuses, so this is the default at worst.
+    backpack::app::links::verifier_base_or_default(Some(&s.verifier_url))
+        .unwrap_or_else(|_| backpack::share::DEFAULT_VERIFIER_BASE.to_string())
 }
 
 #[tauri::command]

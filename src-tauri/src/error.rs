@@ -44,6 +44,12 @@ impl From<backpack::import::ImportError> for AppError {
     }
 }
 
+impl From<backpack::app::Error> for AppError {
+    fn from(e: backpack::app::Error) -> Self {
+        AppError::new(e.code(), e.message())
+    }
+}
+
 impl From<std::io::Error> for AppError {
     fn from(e: std::io::Error) -> Self {
         AppError::new("io", e.to_string())

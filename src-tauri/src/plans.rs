@@ -140,42 +140,16 @@ impl AppState {
         self.with(|s| Ok(s.delete_pathway(id)?))
     }
 
-    /// Groups of credentials that seem to stack, minus those already a pathway's exact members.
+    /// Groups of credentials that seem to stack, minus the existing pathways (`backpack::app::pathways`).
     pub fn pathway_suggestions(&self) -> AppResult<Vec<Suggestion>> {
-        self.with(|s| {
-            let existing: Vec<Vec<String>> = s
-                .pathways()?
-                .into_iter()
-                .map(|p| {
-                    let mut m = p.members;
-                    m.sort();
-                    m
-                })
-                .collect();
-            Ok(pathway::suggest(&s.all()?)
-                .into_iter()
-                .filter(|g| {
-                    let mut m = g.members.clone();
-                    m.sort();
-                    !existing.contains(&m)
-                })
-                .collect())
-        })
+        self.with(|s| Ok(backpack::app::pathways::suggestions(s)?))
     }
 
-    /// Load a pathway file (from a programme, a Board of Examiners, or another wallet).
+    /// Load a pathway file (from a programme, a Board of Examiners, or another
+    /// wallet) through `backpack::app::pathways` (the 1 MiB cap is there).
     pub fn pathway_import(&self, bytes: &[u8]) -> AppResult<PathwayImported> {
-        if bytes.len() > 1 << 20 {
-            return Err(AppError::new("too-large", "a pathway file is at most 1 MiB"));
-        }
-        let f = pathway::parse_file(bytes)?;
-        let (id, not_held) = self.with(|s| {
-            let (members, not_held) = pathway::match_members(&f, &s.all()?);
-            let p = Pathway { id: pathway::new_id(&f.name), name: f.name.clone(), description: f.description.clone(), goal: f.goal.clone(), members };
-            s.create_pathway(&p)?;
-            Ok((p.id, not_held))
-        })?;
-        Ok(PathwayImported { pathway: self.pathway(&id)?, not_held })
+        let got = self.with(|s| Ok(backpack::app::pathways::import_bytes(s, bytes)?))?;
+        Ok(PathwayImported { pathway: self.pathway(&got.pathway.id)?, not_held: got.not_held })
     }
 
     /// Write the pathway file into `dir`.

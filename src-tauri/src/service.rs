@@ -10,11 +10,13 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
-use backpack::import::{self, Bundle, ImportOptions, Input};
+use backpack::app::import as app_import;
+use backpack::app::StoreAccess;
+use backpack::import::{ImportOptions, Input};
 use backpack::keys::{self, KeyKind, KeyOptions};
 use backpack::model::Credential;
 use backpack::rules::Assessment;
-use backpack::store::{RestoreReport, Store, StoreKey, Stored, Summary};
+use backpack::store::{RestoreReport, Store, StoreKey, Summary};
 use backpack::verify::{self, Check, Verdict, VerifyOptions};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -74,6 +76,46 @@ pub enum ImportItem {
     Text { label: String, text: String },
     /// A file chosen with the file picker: its name and base64 bytes.
     File { name: String, base64: String },
+}
+
+impl From<ImportItem> for app_import::Item {
+    fn from(i: ImportItem) -> Self {
+        match i {
+            ImportItem::Path { path } => app_import::Item::Input(Input::Path(path.into())),
+            ImportItem::Url { url } => app_import::Item::Input(Input::Url(url)),
+            ImportItem::Text { label, text } => app_import::Item::Input(Input::Text { label, text }),
+            ImportItem::File { name, base64 } => match base64::engine::general_purpose::STANDARD.decode(base64.as_bytes()) {
+                Ok(bytes) => app_import::Item::Bytes { name, bytes },
+                Err(e) => app_import::Item::Unreadable {
+                    source: name,
+                    error: backpack::app::Error::new("bad-upload", format!("the file did not arrive intact: {e}")),
+                },
+            },
+        }
+    }
+}
+
+impl From<app_import::ItemResult> for ItemResult {
+    fn from(r: app_import::ItemResult) -> Self {
+        let status = r.status();
+        match r.outcome {
+            Ok(entries) => ItemResult { source: r.source, status, ids: entries.into_iter().map(|e| e.id).collect(), error: None },
+            Err(e) => ItemResult { source: r.source, status, ids: vec![], error: Some(e.into()) },
+        }
+    }
+}
+
+/// The core's import reaches the app's one store through its lock, taken only
+/// for the store step; the prefetched list is dropped first.
+impl StoreAccess for &AppState {
+    fn with_store<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T, backpack::app::Error>) -> Result<T, backpack::app::Error> {
+        self.changed();
+        let mut guard = self.lock();
+        match guard.as_mut() {
+            Ok(s) => f(s),
+            Err(e) => Err(backpack::app::Error::new(e.code.clone(), e.message.clone())),
+        }
+    }
 }
 
 impl From<LaunchItem> for ImportItem {
@@ -305,72 +347,24 @@ impl AppState {
         })
     }
 
-    /// Parse one item (outside the store lock), verify what it holds offline,
-    /// and store it in one transaction.
+    /// Import one item through the core's import (parse and verify outside
+    /// the store lock, store and save the report inside it).
     pub fn import_item(&self, item: ImportItem, opts: &ImportOptions) -> ItemResult {
-        let (source, parsed) = match item {
-            ImportItem::Path { path } => (path.clone(), import::parse_input(&Input::Path(path.into()), opts)),
-            ImportItem::Url { url } => (url.clone(), import::parse_input(&Input::Url(url), opts)),
-            ImportItem::Text { label, text } => (label.clone(), import::parse_input(&Input::Text { label, text }, opts)),
-            ImportItem::File { name, base64 } => {
-                let r = base64::engine::general_purpose::STANDARD
-                    .decode(base64.as_bytes())
-                    .map_err(|e| AppError::new("bad-upload", format!("the file did not arrive intact: {e}")));
-                match r {
-                    Ok(bytes) => (name.clone(), import::parse_bytes(&name, &bytes, opts)),
-                    Err(e) => return ItemResult { source: name, status: "rejected", ids: vec![], error: Some(e) },
-                }
-            }
-        };
-        let bundle = match parsed {
-            Ok(b) => b,
-            Err(e) => return ItemResult { source, status: "rejected", ids: vec![], error: Some(e.into()) },
-        };
-        match self.store_bundle(&bundle) {
-            Ok((ids, any_new)) => ItemResult {
-                source,
-                status: if any_new { "imported" } else { "duplicate" },
-                ids,
-                error: None,
-            },
-            Err(e) => ItemResult { source, status: "rejected", ids: vec![], error: Some(e) },
-        }
+        let mut access = self;
+        ItemResult::from(app_import::import_one(&mut access, item.into(), opts))
     }
 
-    fn store_bundle(&self, bundle: &Bundle) -> AppResult<(Vec<String>, bool)> {
-        // Verify offline before taking the lock: never the network unasked.
-        let vopts = VerifyOptions { fetcher: None, now: chrono::Utc::now() };
-        let reports: Vec<_> = bundle.items.iter().map(|p| verify::verify_parsed(p, &vopts)).collect();
-        let at = now();
-        self.changed();
-        self.with(|s| {
-            let stored = s.import_bundle(bundle)?;
-            let mut any_new = false;
-            for ((id, how), report) in stored.iter().zip(&reports) {
-                if *how == Stored::Imported {
-                    any_new = true;
-                    s.save_report(id, report, &at)?;
-                }
-            }
-            Ok((stored.into_iter().map(|(id, _)| id).collect(), any_new))
-        })
-    }
-
-    /// Expand folders into the files inside them.
-    pub fn expand(items: Vec<ImportItem>) -> Vec<ImportItem> {
+    /// Import a batch through the core's import (folders expanded there),
+    /// calling `progress` after each item.
+    pub fn import_items(&self, items: Vec<ImportItem>, opts: &ImportOptions, mut progress: impl FnMut(usize, usize, &ItemResult)) -> Vec<ItemResult> {
+        let mut access = self;
+        let items = items.into_iter().map(app_import::Item::from).collect();
         let mut out = Vec::new();
-        for item in items {
-            match item {
-                ImportItem::Path { path } if Path::new(&path).is_dir() => {
-                    for i in import::expand(vec![Input::Path(path.into())]) {
-                        if let Input::Path(p) = i {
-                            out.push(ImportItem::Path { path: p.display().to_string() });
-                        }
-                    }
-                }
-                other => out.push(other),
-            }
-        }
+        app_import::import(&mut access, items, opts, |p| {
+            let r = ItemResult::from(p.result.clone());
+            progress(p.done, p.total, &r);
+            out.push(r);
+        });
         out
     }
 

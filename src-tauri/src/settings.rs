@@ -49,15 +49,7 @@ impl Settings {
                 return Err(AppError::new("invalid-data-dir", "the data folder must be an absolute path"));
             }
         }
-        let v = self.verifier_url.trim();
-        if !v.is_empty() {
-            let ok = url::Url::parse(v)
-                .map(|u| u.scheme() == "https" || (u.scheme() == "http" && u.host_str() == Some("localhost")))
-                .unwrap_or(false);
-            if !ok {
-                return Err(AppError::new("invalid-verifier-url", "the verifier page must be an https:// address"));
-            }
-        }
+        backpack::app::links::verifier_base_or_default(Some(&self.verifier_url))?;
         Ok(())
     }
 }

@@ -1,0 +1,163 @@
+//! Import, written once: take inputs (files, folders expanded into their
+//! files, URLs, pasted text, picked files' bytes), parse each, verify what it
+//! holds offline (never the network unasked), store it, save the report of
+//! each new credential, and report per item through a progress callback. A bad
+//! item is a rejected result; nothing else is lost.
+
+use crate::import::{self as parse, Bundle, ImportOptions, Input};
+use crate::store::Stored;
+use crate::verify::{self, Verdict, VerifyOptions};
+
+use super::{Error, StoreAccess};
+
+/// One thing to import.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// A file, folder, URL or pasted text, as the importer reads it.
+    Input(Input),
+    /// A file's bytes (a file picked in the app), with its name.
+    Bytes {
+        /// The file name (its extension helps detection).
+        name: String,
+        /// The file's contents.
+        bytes: Vec<u8>,
+    },
+    /// An item the shell could not even read (e.g. an upload that did not
+    /// arrive intact): it becomes a rejected result with this error.
+    Unreadable {
+        /// What the user named.
+        source: String,
+        /// Why it could not be read.
+        error: Error,
+    },
+}
+
+impl Item {
+    /// The label results carry for this item.
+    pub fn label(&self) -> String {
+        match self {
+            Item::Input(i) => i.label(),
+            Item::Bytes { name, .. } => name.clone(),
+            Item::Unreadable { source, .. } => source.clone(),
+        }
+    }
+}
+
+/// One credential an item brought (a CLR brings several).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The wallet id.
+    pub id: String,
+    /// Newly imported, or already in the backpack.
+    pub stored: Stored,
+    /// Where this credential came from (the item, or the item and its place in a CLR).
+    pub source: String,
+    /// The credential's title.
+    pub title: String,
+    /// What the importer noticed (kept with the credential).
+    pub warnings: Vec<String>,
+    /// The offline verdict (saved as the report when newly imported).
+    pub verdict: Verdict,
+}
+
+/// The result of one item.
+#[derive(Debug, Clone)]
+pub struct ItemResult {
+    /// The item's label (path, URL, text label or file name).
+    pub source: String,
+    /// The credentials it brought, or why it was rejected.
+    pub outcome: Result<Vec<Entry>, Error>,
+}
+
+impl ItemResult {
+    /// `imported` when anything was new, `duplicate` when all was already
+    /// there, `rejected` when the item failed.
+    pub fn status(&self) -> &'static str {
+        match &self.outcome {
+            Err(_) => "rejected",
+            Ok(e) if e.iter().any(|e| e.stored == Stored::Imported) => "imported",
+            Ok(_) => "duplicate",
+        }
+    }
+}
+
+/// Progress after each item: how many are done, of how many, and the result.
+#[derive(Debug)]
+pub struct Progress<'a> {
+    /// Items finished so far (1-based count).
+    pub done: usize,
+    /// Items in all (after folders were expanded).
+    pub total: usize,
+    /// The item just finished.
+    pub result: &'a ItemResult,
+}
+
+/// Folders become the files inside them; everything else stays as it is.
+pub fn expand(items: Vec<Item>) -> Vec<Item> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Item::Input(i @ Input::Path(_)) => out.extend(parse::expand(vec![i]).into_iter().map(Item::Input)),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Import `items` (folders expanded first) into the store: parse, verify
+/// offline, store, save the reports of new credentials; `progress` is called
+/// after each item. Results come back in item order.
+pub fn import(
+    store: &mut impl StoreAccess,
+    items: Vec<Item>,
+    opts: &ImportOptions,
+    mut progress: impl FnMut(Progress<'_>),
+) -> Vec<ItemResult> {
+    let items = expand(items);
+    let total = items.len();
+    let mut results = Vec::with_capacity(total);
+    for (i, item) in items.into_iter().enumerate() {
+        let r = import_one(store, item, opts);
+        progress(Progress { done: i + 1, total, result: &r });
+        results.push(r);
+    }
+    results
+}
+
+/// Import one item (no folder expansion): parse and verify outside the
+/// store, then store and save the reports in one step.
+pub fn import_one(store: &mut impl StoreAccess, item: Item, opts: &ImportOptions) -> ItemResult {
+    let source = item.label();
+    let parsed = match item {
+        Item::Input(i) => parse::parse_input(&i, opts).map_err(Error::from),
+        Item::Bytes { name, bytes } => parse::parse_bytes(&name, &bytes, opts).map_err(Error::from),
+        Item::Unreadable { error, .. } => Err(error),
+    };
+    let outcome = parsed.and_then(|bundle| store_bundle(store, &bundle));
+    ItemResult { source, outcome }
+}
+
+fn store_bundle(store: &mut impl StoreAccess, bundle: &Bundle) -> Result<Vec<Entry>, Error> {
+    // Offline: import never reaches the network to verify.
+    let vopts = VerifyOptions { fetcher: None, now: chrono::Utc::now() };
+    let reports: Vec<_> = bundle.items.iter().map(|p| verify::verify_parsed(p, &vopts)).collect();
+    let at = super::now_text();
+    store.with_store(|s| {
+        let stored = s.import_bundle(bundle)?;
+        let mut out = Vec::with_capacity(stored.len());
+        for ((p, (id, how)), report) in bundle.items.iter().zip(stored).zip(&reports) {
+            if how == Stored::Imported {
+                s.save_report(&id, report, &at)?;
+            }
+            out.push(Entry {
+                id,
+                stored: how,
+                source: p.source.clone(),
+                title: p.credential.title().to_string(),
+                warnings: p.credential.warnings.clone(),
+                verdict: report.verdict,
+            });
+        }
+        Ok(out)
+    })
+}
