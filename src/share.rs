@@ -189,6 +189,17 @@ pub enum LinkKind {
     SelfContained,
 }
 
+impl LinkKind {
+    /// Words for a message: "issuer's link", "encrypted short link", "self-contained link".
+    pub fn describe(self) -> &'static str {
+        match self {
+            LinkKind::Issuer => "issuer's link",
+            LinkKind::Short => "encrypted short link",
+            LinkKind::SelfContained => "self-contained link",
+        }
+    }
+}
+
 /// The QR payload: the issuer link or the encrypted short link first, the
 /// self-contained link only when it fits [`qr`]'s limit. When none fits, an
 /// error that says how to set up a share location.

@@ -1,26 +1,27 @@
-//! The `#[tauri::command]`s: each one moves a [`crate::service`] call off the
-//! UI thread and returns a typed result or an [`AppError`] `{code, message}`.
-//! No logic lives here. Every command has a generated `allow-…` permission
-//! (build.rs) granted to the main window in capabilities/main.json.
+//! The `#[tauri::command]`s: each maps its arguments onto one core use case
+//! (`backpack::app`), runs it off the UI thread with the store lent by
+//! [`AppState`], and returns a typed result or an [`AppError`] `{code,
+//! message}`. No logic lives here. Every command has a generated `allow-…`
+//! permission (build.rs) granted to the main window in capabilities/main.json.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use backpack::app::library::{self, Detail, ExportFormat, ReportView};
+use backpack::app::pathways::{self, DossierPlace, DossierWritten, ExemptionRequest, PathwayDraft, PathwayView};
+use backpack::app::shares::{self, LocationView, ShareRow};
+use backpack::app::{import as core_import, links, verify};
 use backpack::import::{Fetcher, ImportOptions};
 use backpack::pathway::Suggestion;
 use backpack::store::RestoreReport;
-use backpack::verify::VerifyOptions;
 use base64::Engine;
-use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
+use crate::dto::{AppInfo, ImportItem, ImportProgress, ItemResult, LaunchItems, PathwayImported, QrView, ShareView, Written};
 use crate::error::{AppError, AppResult};
-use crate::launch::{LaunchItem, LaunchProblem};
-use crate::sharing::{LocationDraft, LocationView, ShareRow, ShareView};
-use crate::plans::{DossierWritten, ExemptionRequest, PathwayDraft, PathwayImported, PathwayView};
-use crate::service::{AppInfo, AppState, Detail, ImportItem, ItemResult, ReportView, Written};
 use crate::settings::{self, Settings};
+use crate::state::AppState;
 
 /// Run `f` on the blocking pool with the app state.
 async fn blocking<T: Send + 'static>(
@@ -32,20 +33,23 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| AppError::new("internal", e.to_string()))?
 }
 
-/// Progress of a batch import, one message per finished item.
-#[derive(Debug, Clone, Serialize)]
-pub struct ImportProgress {
-    pub done: usize,
-    pub total: usize,
-    pub result: ItemResult,
-}
-
-fn import_with_progress(st: &AppState, items: Vec<ImportItem>, on_progress: &Channel<ImportProgress>) -> Vec<ItemResult> {
+fn import_with_progress(st: &AppState, items: Vec<core_import::Item>, on_progress: &Channel<ImportProgress>) -> Vec<ItemResult> {
     // The network only for what needs it (URLs, linked badge classes); no client, no network.
     let opts = ImportOptions { fetcher: Fetcher::new().ok() };
-    st.import_items(items, &opts, |done, total, r| {
-        let _ = on_progress.send(ImportProgress { done, total, result: r.clone() });
-    })
+    let mut access = st;
+    let results = core_import::import(&mut access, items, &opts, |p| {
+        let _ = on_progress.send(ImportProgress { done: p.done, total: p.total, result: p.result.into() });
+    });
+    results.iter().map(ItemResult::from).collect()
+}
+
+/// Write `bytes` as `name` into `dir`.
+fn written(dir: &Path, name: &str, bytes: &[u8], count: usize) -> AppResult<Written> {
+    Ok(Written { path: library::write_into(dir, name, bytes)?.display().to_string(), count })
+}
+
+fn verify_options(online: bool) -> AppResult<backpack::verify::VerifyOptions> {
+    verify::options(!online, &[], None)
 }
 
 fn user_dir(pick: impl Fn(&directories::UserDirs) -> Option<&std::path::Path>, st: &AppState) -> PathBuf {
@@ -95,12 +99,12 @@ pub fn timing(step: &str, since: std::time::Instant) {
 
 #[tauri::command]
 pub async fn credential_detail(app: AppHandle, id: String) -> AppResult<Detail> {
-    blocking(app, move |st| st.detail(&id)).await
+    blocking(app, move |st| st.with(|s| library::detail(s, &id))).await
 }
 
 #[tauri::command]
 pub async fn card_pictures(app: AppHandle, ids: Vec<String>) -> AppResult<HashMap<String, String>> {
-    blocking(app, move |st| st.pictures(&ids)).await
+    blocking(app, move |st| st.with(|s| library::pictures(s, &ids))).await
 }
 
 #[tauri::command]
@@ -109,23 +113,12 @@ pub async fn import_items(
     items: Vec<ImportItem>,
     on_progress: Channel<ImportProgress>,
 ) -> AppResult<Vec<ItemResult>> {
-    blocking(app, move |st| Ok(import_with_progress(st, items, &on_progress))).await
+    blocking(app, move |st| Ok(import_with_progress(st, items.into_iter().map(Into::into).collect(), &on_progress))).await
 }
 
 #[tauri::command]
 pub async fn load_sample(app: AppHandle, on_progress: Channel<ImportProgress>) -> AppResult<Vec<ItemResult>> {
-    blocking(app, move |st| {
-        let items = st.sample_items()?;
-        Ok(import_with_progress(st, items, &on_progress))
-    })
-    .await
-}
-
-/// What the app was opened with ("open with" files, `backpack://` links), once.
-#[derive(Debug, Clone, Serialize)]
-pub struct LaunchItems {
-    pub items: Vec<LaunchItem>,
-    pub problems: Vec<LaunchProblem>,
+    blocking(app, move |st| Ok(import_with_progress(st, library::sample_items(None), &on_progress))).await
 }
 
 #[tauri::command]
@@ -137,31 +130,31 @@ pub fn launch_items(state: State<'_, AppState>) -> LaunchItems {
 #[tauri::command]
 pub async fn verify_credential(app: AppHandle, id: String, online: bool) -> AppResult<ReportView> {
     blocking(app, move |st| {
-        let fetcher = if online { Some(Fetcher::new()?) } else { None };
-        st.verify(&id, &VerifyOptions { fetcher, now: chrono::Utc::now() })
+        let opts = verify_options(online)?;
+        st.change(|s| verify::verify_stored(s, &id, &opts))
     })
     .await
 }
 
 #[tauri::command]
 pub async fn remove_credential(app: AppHandle, id: String) -> AppResult<String> {
-    blocking(app, move |st| st.remove(&id)).await
+    blocking(app, move |st| st.change(|s| Ok(s.trash(&id)?))).await
 }
 
 #[tauri::command]
 pub async fn undo_remove(app: AppHandle, id: String) -> AppResult<()> {
-    blocking(app, move |st| st.undo_remove(&id)).await
+    blocking(app, move |st| st.change(|s| Ok(s.untrash(&id)?))).await
 }
 
 /// Save a credential into the Downloads folder: `original` bytes, the `json` model, baked `png`/`svg`, or a one-page `pdf`.
 #[tauri::command]
 pub async fn export_credential(app: AppHandle, id: String, format: String, lang: Option<String>) -> AppResult<Written> {
     blocking(app, move |st| {
-        let dir = user_dir(|u| u.download_dir(), st);
-        match format.as_str() {
-            "png" | "svg" | "pdf" => st.export_image(&id, &format, &verifier_base(st), lang.as_deref().unwrap_or("en"), &dir),
-            _ => st.export(&id, &format, &dir),
-        }
+        let format = ExportFormat::parse(&format)?;
+        let lang = backpack::model::Lang::parse(lang.as_deref().unwrap_or("en"));
+        let opts = library::ExportOptions { into: None, base: verifier_base(st), lang };
+        let e = st.with(|s| library::export(s, &id, format, &opts))?;
+        written(&user_dir(|u| u.download_dir(), st), &e.file_name, &e.bytes, 1)
     })
     .await
 }
@@ -169,7 +162,15 @@ pub async fn export_credential(app: AppHandle, id: String, format: String, lang:
 /// Write an encrypted backup into the Documents folder.
 #[tauri::command]
 pub async fn create_backup(app: AppHandle, passphrase: String) -> AppResult<Written> {
-    blocking(app, move |st| st.backup(&passphrase, &user_dir(|u| u.document_dir(), st))).await
+    blocking(app, move |st| {
+        library::check_chosen_passphrase(&passphrase)?;
+        let dir = user_dir(|u| u.document_dir(), st);
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(library::stamped("backpack-backup", "backpack"));
+        let count = st.with(|s| library::backup(s, &path, &passphrase))?;
+        Ok(Written { path: path.display().to_string(), count })
+    })
+    .await
 }
 
 /// Restore from a backup file the user picked (base64 bytes), merging unless `replace`.
@@ -179,7 +180,7 @@ pub async fn restore_backup(app: AppHandle, base64: String, passphrase: String, 
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(base64.as_bytes())
             .map_err(|e| AppError::new("bad-upload", format!("the file did not arrive intact: {e}")))?;
-        st.restore(&bytes, &passphrase, replace)
+        st.change(|s| library::restore_bytes(s, &bytes, &passphrase, replace))
     })
     .await
 }
@@ -216,72 +217,92 @@ pub fn first_screen(state: State<'_, AppState>, shown: usize, marks: HashMap<Str
     ms
 }
 
-// Pathways and the exemption dossier (see `crate::plans`).
+// Pathways and the exemption dossier (`backpack::app::pathways`).
 
 #[tauri::command]
 pub async fn list_pathways(app: AppHandle) -> AppResult<Vec<PathwayView>> {
-    blocking(app, |st| st.pathways()).await
+    blocking(app, |st| st.with(|s| pathways::views(s))).await
 }
 
 /// One pathway with its progress (reads only its members).
 #[tauri::command]
 pub async fn get_pathway(app: AppHandle, id: String) -> AppResult<PathwayView> {
-    blocking(app, move |st| st.pathway(&id)).await
+    blocking(app, move |st| st.with(|s| pathways::view(s, &id))).await
 }
 
 #[tauri::command]
 pub async fn create_pathway(app: AppHandle, draft: PathwayDraft, members: Vec<String>) -> AppResult<PathwayView> {
-    blocking(app, move |st| st.pathway_create(draft, members)).await
+    blocking(app, move |st| st.with(|s| pathways::create(s, draft, &members).and_then(|id| pathways::view(s, &id)))).await
 }
 
 #[tauri::command]
 pub async fn update_pathway(app: AppHandle, id: String, draft: PathwayDraft) -> AppResult<PathwayView> {
-    blocking(app, move |st| st.pathway_update(&id, draft)).await
+    blocking(app, move |st| st.with(|s| pathways::update(s, &id, draft).and_then(|()| pathways::view(s, &id)))).await
 }
 
 #[tauri::command]
 pub async fn add_to_pathway(app: AppHandle, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
-    blocking(app, move |st| st.pathway_add(&id, ids)).await
+    blocking(app, move |st| st.with(|s| {
+        s.add_to_pathway(&id, &ids)?;
+        pathways::view(s, &id)
+    }))
+    .await
 }
 
 #[tauri::command]
 pub async fn remove_from_pathway(app: AppHandle, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
-    blocking(app, move |st| st.pathway_remove(&id, ids)).await
+    blocking(app, move |st| st.with(|s| {
+        s.remove_from_pathway(&id, &ids)?;
+        pathways::view(s, &id)
+    }))
+    .await
 }
 
 #[tauri::command]
 pub async fn delete_pathway(app: AppHandle, id: String) -> AppResult<String> {
-    blocking(app, move |st| st.pathway_delete(&id)).await
+    blocking(app, move |st| st.with(|s| Ok(s.delete_pathway(&id)?))).await
 }
 
 #[tauri::command]
 pub async fn pathway_suggestions(app: AppHandle) -> AppResult<Vec<Suggestion>> {
-    blocking(app, |st| st.pathway_suggestions()).await
+    blocking(app, |st| st.with(|s| pathways::suggestions(s))).await
 }
 
 /// Load a pathway file the user picked (its text).
 #[tauri::command]
 pub async fn import_pathway(app: AppHandle, text: String) -> AppResult<PathwayImported> {
-    blocking(app, move |st| st.pathway_import(text.as_bytes())).await
+    blocking(app, move |st| {
+        st.with(|s| {
+            let got = pathways::import_bytes(s, text.as_bytes())?;
+            Ok(PathwayImported { pathway: pathways::view(s, &got.pathway.id)?, not_held: got.not_held })
+        })
+    })
+    .await
 }
 
 /// Save the pathway file into the Documents folder.
 #[tauri::command]
 pub async fn export_pathway(app: AppHandle, id: String) -> AppResult<Written> {
-    blocking(app, move |st| st.pathway_export(&id, &user_dir(|u| u.document_dir(), st))).await
+    blocking(app, move |st| {
+        let (body, name) = st.with(|s| pathways::export_file(s, &id))?;
+        let members = st.with(|s| Ok(s.pathway(&id)?.members.len()))?;
+        written(&user_dir(|u| u.document_dir(), st), &name, &body, members)
+    })
+    .await
 }
 
 /// Write the exemption dossier into Documents (a new folder), verifying first when asked.
 #[tauri::command]
 pub async fn request_exemption(app: AppHandle, request: ExemptionRequest, online: bool) -> AppResult<DossierWritten> {
     blocking(app, move |st| {
-        let fetcher = if online && request.verify { Some(Fetcher::new()?) } else { None };
-        st.request_exemption(request, &user_dir(|u| u.document_dir(), st), &VerifyOptions { fetcher, now: chrono::Utc::now() })
+        let opts = verify_options(online && request.verify)?;
+        let place = DossierPlace::Under(user_dir(|u| u.document_dir(), st));
+        st.change(|s| pathways::dossier(s, request, place, &opts))
     })
     .await
 }
 
-// Sharing (see `crate::sharing`).
+// Sharing (`backpack::app::links`, `backpack::app::shares`).
 
 /// The verifier page's base URL: the one set in Settings, else the documented default.
 fn verifier_base(st: &AppState) -> String {
@@ -293,47 +314,88 @@ fn verifier_base(st: &AppState) -> String {
 
 #[tauri::command]
 pub async fn share_view(app: AppHandle, id: String) -> AppResult<ShareView> {
-    blocking(app, move |st| st.share_view(&id, &verifier_base(st))).await
+    blocking(app, move |st| share_view_of(st, &id)).await
 }
 
 /// Encrypt and upload (a short link); `days` sets an expiry.
 #[tauri::command]
 pub async fn share_short(app: AppHandle, id: String, location: Option<String>, days: Option<u32>) -> AppResult<ShareView> {
-    blocking(app, move |st| st.share_short(&id, location.as_deref(), days, &verifier_base(st))).await
+    blocking(app, move |st| {
+        let now = chrono::Utc::now();
+        st.with(|s| shares::create(s, &id, location.as_deref(), days.map(|d| shares::expiry(now, d)), &verifier_base(st), now))?;
+        share_view_of(st, &id)
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn revoke_share(app: AppHandle, share: String) -> AppResult<ShareView> {
-    blocking(app, move |st| st.revoke_share(&share, &verifier_base(st))).await
+    blocking(app, move |st| share_view_of(st, &st.with(|s| shares::revoke(s, &share, chrono::Utc::now()))?.credential)).await
 }
 
 #[tauri::command]
 pub async fn list_shares(app: AppHandle) -> AppResult<Vec<ShareRow>> {
-    blocking(app, |st| st.shares()).await
+    blocking(app, |st| st.with(|s| shares::list(s, None, &chrono::Utc::now()))).await
 }
 
 #[tauri::command]
 pub async fn prune_shares(app: AppHandle) -> AppResult<usize> {
-    blocking(app, |st| st.prune_shares()).await
+    blocking(app, |st| Ok(st.with(|s| shares::prune(s, chrono::Utc::now()))?.iter().filter(|(_, r)| r.is_ok()).count())).await
 }
 
 #[tauri::command]
 pub async fn list_share_locations(app: AppHandle) -> AppResult<Vec<LocationView>> {
-    blocking(app, |st| st.share_locations()).await
+    blocking(app, |st| st.with(|s| shares::locations(s))).await
 }
 
 #[tauri::command]
-pub async fn add_share_location(app: AppHandle, location: LocationDraft) -> AppResult<Vec<LocationView>> {
-    blocking(app, move |st| st.add_share_location(location)).await
+pub async fn add_share_location(app: AppHandle, location: crate::dto::LocationForm) -> AppResult<Vec<LocationView>> {
+    blocking(app, move |st| {
+        let (draft, password) = location.into_parts();
+        st.with(|s| {
+            let (_, warning) = shares::add_location(s, draft, |_| Ok(password), chrono::Utc::now())?;
+            warning.map_or(Ok(()), Err)?;
+            shares::locations(s)
+        })
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn remove_share_location(app: AppHandle, name: String) -> AppResult<Vec<LocationView>> {
-    blocking(app, move |st| st.remove_share_location(&name)).await
+    blocking(app, move |st| st.with(|s| shares::remove_location(s, &name).and_then(|_| shares::locations(s)))).await
 }
 
 /// A holder-signed Verifiable Presentation, saved into the Downloads folder.
 #[tauri::command]
 pub async fn present_credentials(app: AppHandle, ids: Vec<String>, challenge: Option<String>, domain: Option<String>) -> AppResult<Written> {
-    blocking(app, move |st| st.present(&ids, challenge, domain, &user_dir(|u| u.download_dir(), st))).await
+    blocking(app, move |st| {
+        let keys = backpack::keys::KeyOptions::from_env();
+        let p = st.with(|s| library::present(s, &ids, challenge, domain, &keys))?;
+        written(&user_dir(|u| u.download_dir(), st), &library::stamped("backpack-presentation", "json"), &p.body, p.count)
+    })
+    .await
+}
+
+/// What the Share dialog shows: the core's links, this credential's shares
+/// (newest first) and the share locations' names.
+fn share_view_of(st: &AppState, id: &str) -> AppResult<ShareView> {
+    let base = verifier_base(st);
+    let now = chrono::Utc::now();
+    st.with(|s| {
+        let l = links::links(s, id, &base, &now)?;
+        Ok(ShareView {
+            shares: shares::list(s, Some(&l.id), &now)?,
+            locations: shares::locations(s)?.into_iter().map(|l| l.name).collect(),
+            qr: l.qr.map(QrView::of).transpose()?,
+            qr_problem: l.qr_problem,
+            id: l.id,
+            base: l.base,
+            self_contained: l.self_contained,
+            issuer: l.issuer,
+            short: l.short,
+            linkedin_add: l.linkedin_add,
+            linkedin_share: l.linkedin_share,
+        })
+    })
 }

@@ -1,22 +1,21 @@
 //! Backpack's desktop app (Tauri 2): builds the app around one [`AppState`]
-//! (the open store) and registers the commands in [`commands`]. All behaviour
-//! is in the `backpack` core, reached through [`service`]; the web UI in
+//! (the open store, [`state`]) and registers the commands in [`commands`],
+//! which map IPC calls onto the core's use-case layer (`backpack::app`) and
+//! its results into [`dto`]s. All behaviour is in the core; the web UI in
 //! `ui/` matches on the error codes of [`error::AppError`].
 
 pub mod commands;
+pub mod dto;
 pub mod error;
-pub mod images;
 pub mod launch;
-pub mod plans;
-pub mod sharing;
-pub mod service;
 pub mod settings;
+pub mod state;
 
 use std::path::PathBuf;
 
 use backpack::keys::KeyOptions;
 
-pub use service::AppState;
+pub use state::AppState;
 
 /// The data folder: `BACKPACK_DATA_DIR`, else the one chosen in Settings, else the OS default.
 pub fn data_dir(s: &settings::Settings) -> PathBuf {
@@ -67,7 +66,7 @@ pub fn run() {
                 let _ = w.set_focus();
             }
             if !items.is_empty() || !problems.is_empty() {
-                let _ = app.emit("launch", commands::LaunchItems { items, problems });
+                let _ = app.emit("launch", dto::LaunchItems { items, problems });
             }
         }))
         .manage(state)

@@ -94,11 +94,11 @@ mod tests {
         assert_eq!(load(Some(dir.path())), s);
 
         let bad = Settings { verifier_url: "ftp://x".into(), ..Settings::default() };
-        assert_eq!(save(Some(dir.path()), &bad).unwrap_err().code, "invalid-verifier-url");
+        assert_eq!(save(Some(dir.path()), &bad).unwrap_err().code(), "invalid-verifier-url");
         let bad = Settings { language: "fr".into(), ..Settings::default() };
-        assert_eq!(bad.validate().unwrap_err().code, "invalid-language");
+        assert_eq!(bad.validate().unwrap_err().code(), "invalid-language");
         let bad = Settings { data_dir: Some("relative/dir".into()), ..Settings::default() };
-        assert_eq!(bad.validate().unwrap_err().code, "invalid-data-dir");
+        assert_eq!(bad.validate().unwrap_err().code(), "invalid-data-dir");
         // The bad values were not written.
         assert_eq!(load(Some(dir.path())), s);
     }

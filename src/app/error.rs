@@ -61,8 +61,61 @@ impl From<crate::pathway::PathwayError> for Error {
     }
 }
 
+/// The code of a write to a closed pipe (`backpack list | head -1`): the
+/// command line then ends quietly, as Unix tools do.
+pub const BROKEN_PIPE: &str = "broken-pipe";
+
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::new("io", e.to_string())
+        let code = if e.kind() == std::io::ErrorKind::BrokenPipe { BROKEN_PIPE } else { "io" };
+        Error::new(code, e.to_string())
     }
 }
+
+impl From<crate::share::ShareError> for Error {
+    fn from(e: crate::share::ShareError) -> Self {
+        Error::new("share", e.to_string())
+    }
+}
+
+impl From<crate::share::records::ShortError> for Error {
+    fn from(e: crate::share::records::ShortError) -> Self {
+        Error::new(e.code(), e.to_string())
+    }
+}
+
+impl From<crate::share::host::HostError> for Error {
+    fn from(e: crate::share::host::HostError) -> Self {
+        Error::new(e.code(), e.to_string())
+    }
+}
+
+impl From<crate::export::ExportError> for Error {
+    fn from(e: crate::export::ExportError) -> Self {
+        Error::new("export", e.to_string())
+    }
+}
+
+impl From<crate::present::PresentError> for Error {
+    fn from(e: crate::present::PresentError) -> Self {
+        Error::new("present", e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::new("internal", e.to_string())
+    }
+}
+
+/// Serialised as `{"code", "message"}` (the app's `AppError` shape).
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Error", 2)?;
+        st.serialize_field("code", self.code())?;
+        st.serialize_field("message", self.message())?;
+        st.end()
+    }
+}
+

@@ -161,3 +161,72 @@ fn store_bundle(store: &mut impl StoreAccess, bundle: &Bundle) -> Result<Vec<Ent
         Ok(out)
     })
 }
+
+/// One line of import output: the JSON object (`--json`), the human text,
+/// and whether it reports a rejection (human text then goes to stderr).
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// `{"source","id","status","verdict","warnings"?}`, or for a rejected
+    /// item `{"source","id":null,"status":"rejected","error","code"}`.
+    pub json: serde_json::Value,
+    /// `imported  ID  TITLE  (SOURCE)` and the like.
+    pub text: String,
+    /// A rejected item.
+    pub rejected: bool,
+}
+
+impl ItemResult {
+    /// The output lines of this item: one per credential, or one rejection.
+    pub fn lines(&self) -> Vec<Line> {
+        match &self.outcome {
+            Ok(entries) => entries
+                .iter()
+                .map(|e| {
+                    let status = if e.stored == Stored::Imported { "imported" } else { "duplicate" };
+                    let mut json = serde_json::json!({"source": e.source, "id": e.id, "status": status, "verdict": e.verdict});
+                    if !e.warnings.is_empty() {
+                        json["warnings"] = serde_json::json!(e.warnings);
+                    }
+                    let text = format!("{status:9} {}  {}  ({})", e.id, crate::display::safe_text(&e.title), e.source);
+                    Line { json, text, rejected: false }
+                })
+                .collect(),
+            Err(err) => vec![Line {
+                json: serde_json::json!({"source": self.source, "id": null, "status": "rejected", "error": err.message(), "code": err.code()}),
+                text: format!("rejected  {}: {}", self.source, err.message()),
+                rejected: true,
+            }],
+        }
+    }
+}
+
+/// Counts over an import: credentials imported, already there, items rejected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// New credentials.
+    pub imported: usize,
+    /// Credentials already in the backpack.
+    pub duplicate: usize,
+    /// Items refused.
+    pub rejected: usize,
+}
+
+impl Tally {
+    /// Count one item's result.
+    pub fn add(&mut self, r: &ItemResult) {
+        match &r.outcome {
+            Ok(entries) => {
+                for e in entries {
+                    if e.stored == Stored::Imported { self.imported += 1 } else { self.duplicate += 1 }
+                }
+            }
+            Err(_) => self.rejected += 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} imported, {} already in the backpack, {} rejected", self.imported, self.duplicate, self.rejected)
+    }
+}

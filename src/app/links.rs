@@ -44,3 +44,151 @@ pub fn verifier_base_or_default(chosen: Option<&str>) -> Result<String, Error> {
         None => Ok(crate::share::DEFAULT_VERIFIER_BASE.to_string()),
     }
 }
+
+/// Every way one credential can travel, decided once for the CLI's `share`
+/// and the app's Share dialog: the self-contained link, the issuer's own
+/// link, the newest live encrypted short link, the QR code's payload (the
+/// issuer's link, else the short link, else the self-contained link, the
+/// first that fits a QR code) and the LinkedIn links (the shortest link as
+/// the certification URL).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Links {
+    /// The wallet id.
+    pub id: String,
+    /// The verifier page's base URL used.
+    pub base: String,
+    /// The credential in the link's fragment, compressed.
+    pub self_contained: String,
+    /// The issuer's own verification link, when the credential has one.
+    pub issuer: Option<String>,
+    /// The newest live encrypted short link, if any.
+    pub short: Option<String>,
+    /// What the QR code holds…
+    pub qr: Option<QrPayload>,
+    /// …or why nothing fits (`nothing-fits-qr`).
+    pub qr_problem: Option<Error>,
+    /// LinkedIn's "Add to profile" link.
+    pub linkedin_add: String,
+    /// LinkedIn's share-in-feed link.
+    pub linkedin_share: String,
+    /// The link LinkedIn shows as the certification URL.
+    pub cert_url: String,
+}
+
+/// The link a QR code carries, and which kind it is.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct QrPayload {
+    /// Issuer, short or self-contained.
+    pub kind: crate::share::LinkKind,
+    /// The link.
+    pub link: String,
+}
+
+/// The code of "no link fits a QR code".
+pub const NOTHING_FITS_QR: &str = "nothing-fits-qr";
+
+/// The links of credential `id` (full id or unique prefix) with the verifier page at `base`.
+pub fn links(store: &crate::store::Store, id: &str, base: &str, now: &chrono::DateTime<chrono::Utc>) -> Result<Links, Error> {
+    use crate::share;
+    let base = verifier_base(base)?;
+    let sc = store.get(id)?;
+    let self_contained = share::self_contained_link(&base, &sc.original)?;
+    let issuer = share::issuer_link(&sc.credential);
+    let short = crate::share::records::live_link(store, &sc.credential.id, now)?.map(|r| r.link);
+    let (qr, qr_problem) = match share::choose_qr_payload(issuer.as_deref(), short.as_deref(), &self_contained) {
+        Ok((kind, link)) => (Some(QrPayload { kind, link }), None),
+        Err(e) => {
+            let hint = if short.is_none() && issuer.is_none() && !store.share_locations()?.is_empty() {
+                "\n(a share location is set up: add --short (the app: Make a short link) to upload an encrypted copy and put its short link in the QR code)"
+            } else {
+                ""
+            };
+            (None, Some(Error::new(NOTHING_FITS_QR, format!("{e}{hint}"))))
+        }
+    };
+    let cert_url = share::shortest([issuer.as_deref(), short.as_deref(), Some(self_contained.as_str())]).unwrap_or(&self_contained).to_string();
+    Ok(Links {
+        linkedin_add: share::linkedin_add_to_profile(&sc.credential, &cert_url),
+        linkedin_share: share::linkedin_share(&cert_url),
+        id: sc.credential.id,
+        base,
+        self_contained,
+        issuer,
+        short,
+        qr,
+        qr_problem,
+        cert_url,
+    })
+}
+
+/// A QR code image of `payload`: SVG text or PNG bytes (8 pixels a module).
+pub fn qr_image(payload: &str, png: bool) -> Result<Vec<u8>, Error> {
+    Ok(if png { crate::share::qr_png(payload, 8)? } else { crate::share::qr_svg(payload)?.into_bytes() })
+}
+
+/// What `share ID` makes: the self-contained link, an encrypted short link,
+/// a QR code, LinkedIn links (any of them).
+#[derive(Debug, Clone, Default)]
+pub struct ShareRequest {
+    /// The self-contained link.
+    pub link: bool,
+    /// Upload an encrypted copy to this location (`Some(None)`: the only one) and give its short link.
+    pub short: Option<Option<String>>,
+    /// With `short`: when the share ends.
+    pub expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// A QR code of the best link that fits: `Some(true)` PNG, `Some(false)` SVG.
+    pub qr_png: Option<bool>,
+    /// LinkedIn's links.
+    pub linkedin: bool,
+}
+
+/// What `share ID` made: the `--json` object, the links to print (in order),
+/// the QR code image and what it holds, the share record when one was made.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    /// `{"id","issuer_link"?,"link"?,"short"?,"qr"?,"linkedin"?}` (the shell adds the QR's `file`).
+    pub json: serde_json::Value,
+    /// The links, one per line.
+    pub lines: Vec<String>,
+    /// The QR code's image bytes and payload.
+    pub qr: Option<(Vec<u8>, QrPayload)>,
+    /// The short share made.
+    pub made: Option<crate::share::records::ShareRecord>,
+}
+
+/// Make what `req` asks for credential `id` with the verifier page at `base`
+/// (`None`: the default): the one choice of QR and LinkedIn payload.
+pub fn share(store: &mut crate::store::Store, id: &str, req: &ShareRequest, base: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Result<Shared, Error> {
+    use serde_json::json;
+    let base = verifier_base_or_default(base)?;
+    let made = match &req.short {
+        Some(loc) => Some(super::shares::create(store, id, loc.as_deref(), req.expires, &base, now)?),
+        None => None,
+    };
+    let l = links(store, id, &base, &now)?;
+    let (mut v, mut lines) = (json!({"id": l.id}), Vec::new());
+    if let Some(i) = &l.issuer {
+        v["issuer_link"] = json!(i);
+    }
+    if req.link {
+        v["link"] = json!(l.self_contained);
+        lines.push(l.self_contained.clone());
+    }
+    if let Some(r) = &made {
+        v["short"] = json!({"share": r.id, "link": r.link, "object_url": r.object_url, "location": r.location, "expires": r.expires});
+        lines.push(r.link.clone());
+    }
+    let qr = match req.qr_png {
+        Some(png) => {
+            let q = l.qr.ok_or_else(|| l.qr_problem.clone().unwrap_or_else(|| Error::new(NOTHING_FITS_QR, "no link fits a QR code")))?;
+            v["qr"] = json!({"kind": q.kind, "payload": q.link});
+            Some((qr_image(&q.link, png)?, q))
+        }
+        None => None,
+    };
+    if req.linkedin {
+        v["linkedin"] = json!({"add_to_profile": l.linkedin_add, "share": l.linkedin_share, "cert_url": l.cert_url});
+        lines.extend([l.linkedin_add, l.linkedin_share]);
+    }
+    Ok(Shared { json: v, lines, qr, made })
+}

@@ -8,15 +8,59 @@
 //! - [`pathways`]: pathway suggestions (existing pathways filtered out) and the exchange file's import (1 MiB cap).
 //! - [`links`]: links to the verifier page: which verifier base URLs are accepted.
 //! - [`import`]: import files, folders, URLs and text: parse, verify offline, store, save the report.
+//! - [`verify`]: what an argument names, verify many in order on `--jobs` threads, verify stored, `check`.
+//! - [`library`]: detail, pictures, export in every format, presentations, backup/restore, sample, info.
+//! - [`shares`]: encrypted short shares, revoke, prune, share locations.
+//! - [`text`]: plain text for terminals (detail, reports, rules, pathways, shares, info).
+//! - [`images`]: credential pictures made safe to show (sniffed, size-capped `data:` URLs).
+//!
+//! [`Backpack`] is the session both shells open: the data folder, its store
+//! and the key options it was opened with.
 
 pub mod error;
+pub mod images;
 pub mod import;
+pub mod library;
 pub mod links;
 pub mod pathways;
+pub mod shares;
+pub mod text;
+pub mod verify;
 
 pub use error::Error;
 
+use std::path::{Path, PathBuf};
+
+use crate::keys::{self, KeyOptions};
 use crate::store::Store;
+
+/// An open backpack: the data folder, its store, and how its key was found.
+pub struct Backpack {
+    /// The store (encrypted SQLite).
+    pub store: Store,
+    /// How the key was found (keyring, passphrase), reused for the holder key.
+    pub keys: KeyOptions,
+}
+
+impl Backpack {
+    /// Open (or create) the backpack in `dir`, its key from the keyring or a passphrase.
+    pub fn open(dir: &Path, keys: KeyOptions) -> Result<Backpack, Error> {
+        let (key, _) = keys::resolve(dir, &keys)?;
+        let store = Store::open(dir, &key).map_err(|e| Error::new(e.code(), format!("opening the backpack in {}: {e}", dir.display())))?;
+        Ok(Backpack { store, keys })
+    }
+
+    /// The data folder.
+    pub fn dir(&self) -> PathBuf {
+        self.store.dir().to_path_buf()
+    }
+}
+
+impl StoreAccess for Backpack {
+    fn with_store<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T, Error>) -> Result<T, Error> {
+        f(&mut self.store)
+    }
+}
 
 /// How a use case reaches the store: directly (the command line owns its
 /// [`Store`]) or through a lock held only for the store step (the app keeps

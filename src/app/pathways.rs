@@ -3,7 +3,10 @@
 //! [`MAX_FILE_BYTES`], checked before reading), with its members matched to
 //! your credentials.
 
+use std::collections::HashMap;
 use std::path::Path;
+
+use crate::model::Credential;
 
 use crate::pathway::{self, AchievementRef, Pathway, Suggestion, MAX_FILE_BYTES};
 use crate::store::Store;
@@ -61,4 +64,170 @@ pub fn import_file(store: &mut Store, file: &Path) -> Result<Imported, Error> {
         _ => e.into(),
     })?;
     import_bytes(store, &bytes)
+}
+
+/// A pathway with its progress (`pathway show`, the Pathways screen).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PathwayView {
+    /// The pathway's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// What it is for.
+    pub description: Option<String>,
+    /// The target: ECTS, hours, minimum EQF level, deadline.
+    pub goal: pathway::Goal,
+    /// The member credentials' wallet ids.
+    pub members: Vec<String>,
+    /// ECTS/hours counted, each member's standing, gaps and overlaps.
+    pub progress: pathway::Progress,
+}
+
+fn view_of(store: &Store, p: Pathway, verdicts: &HashMap<String, crate::verify::Verdict>) -> PathwayView {
+    // Only the members are read (and decrypted), not the whole backpack.
+    let creds: HashMap<String, Credential> =
+        p.members.iter().filter_map(|id| store.get(id).ok().map(|s| (id.clone(), s.credential))).collect();
+    let progress = pathway::progress(&p, &creds, verdicts, chrono::Utc::now().date_naive());
+    PathwayView { id: p.id, name: p.name, description: p.description, goal: p.goal, members: p.members, progress }
+}
+
+/// Pathway `id` (a full id or a unique prefix) with its progress.
+pub fn view(store: &Store, id: &str) -> Result<PathwayView, Error> {
+    let p = store.pathway(id)?;
+    Ok(view_of(store, p, &store.verdicts()?))
+}
+
+/// Every pathway with its progress.
+pub fn views(store: &Store) -> Result<Vec<PathwayView>, Error> {
+    let verdicts = store.verdicts()?;
+    Ok(store.pathways()?.into_iter().map(|p| view_of(store, p, &verdicts)).collect())
+}
+
+/// What the learner fills in to make or change a pathway.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PathwayDraft {
+    /// Its name (trimmed; not empty).
+    pub name: String,
+    /// What it is for (blank is none).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The target.
+    #[serde(default)]
+    pub goal: pathway::Goal,
+}
+
+fn checked(draft: PathwayDraft) -> Result<PathwayDraft, Error> {
+    let name = draft.name.trim().to_string();
+    pathway::validate_goal(&name, &draft.goal)?;
+    Ok(PathwayDraft { name, description: draft.description.filter(|d| !d.trim().is_empty()), goal: draft.goal })
+}
+
+/// Make a pathway of `members` (ids or unique prefixes); its id.
+pub fn create(store: &mut Store, draft: PathwayDraft, members: &[String]) -> Result<String, Error> {
+    let d = checked(draft)?;
+    let members = members.iter().map(|m| store.resolve_id(m)).collect::<Result<Vec<_>, _>>()?;
+    let p = Pathway { id: pathway::new_id(&d.name), name: d.name, description: d.description, goal: d.goal, members };
+    store.create_pathway(&p)?;
+    Ok(p.id)
+}
+
+/// Change a pathway's name, description and goal.
+pub fn update(store: &mut Store, id: &str, draft: PathwayDraft) -> Result<(), Error> {
+    let d = checked(draft)?;
+    let mut p = store.pathway(id)?;
+    (p.name, p.description, p.goal) = (d.name, d.description, d.goal);
+    Ok(store.update_pathway(&p)?)
+}
+
+/// The pathway's exchange file (pretty JSON) and its file name `<id>.pathway.json`.
+pub fn export_file(store: &Store, id: &str) -> Result<(Vec<u8>, String), Error> {
+    let p = store.pathway(id)?;
+    let creds: HashMap<String, Credential> = p.members.iter().filter_map(|m| store.get(m).ok().map(|c| (m.clone(), c.credential))).collect();
+    let mut body = serde_json::to_vec_pretty(&pathway::to_file(&p, &creds))?;
+    body.push(b'\n');
+    Ok((body, format!("{}.pathway.json", p.id)))
+}
+
+/// An exemption request: which credentials go to the Board of Examiners.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ExemptionRequest {
+    /// A pathway whose members go in (its name becomes the dossier's subject)…
+    #[serde(default)]
+    pub pathway: Option<String>,
+    /// …and/or chosen credentials (ids or unique prefixes).
+    #[serde(default)]
+    pub ids: Vec<String>,
+    /// The learner's name.
+    #[serde(default)]
+    pub learner: Option<String>,
+    /// What is asked: which course, which programme.
+    #[serde(default)]
+    pub request: Option<String>,
+    /// `nl` or `en`.
+    #[serde(default)]
+    pub lang: String,
+    /// Verify every credential first, so the dossier shows fresh reports.
+    #[serde(default)]
+    pub verify: bool,
+}
+
+/// Where a dossier went.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DossierWritten {
+    /// The folder the files are in.
+    pub folder: String,
+    /// The files written (HTML, PDF, CLR 2.0, the originals).
+    pub files: Vec<String>,
+    /// How many credentials it holds.
+    pub credentials: usize,
+    /// Pathway members no longer in the backpack: left out of the dossier, named here.
+    pub gone: Vec<String>,
+}
+
+/// Where a dossier goes.
+#[derive(Debug, Clone)]
+pub enum DossierPlace {
+    /// Exactly this folder (the CLI's `--out`).
+    Folder(std::path::PathBuf),
+    /// A new folder under this one, named after the subject and the time (the app).
+    Under(std::path::PathBuf),
+}
+
+/// Write the exemption dossier. Pathway members that have left the backpack
+/// are left out and named in [`DossierWritten::gone`] (the same in both
+/// shells); with `verify`, every member is verified first (`opts`) and its
+/// report kept.
+pub fn dossier(store: &mut Store, req: ExemptionRequest, place: DossierPlace, opts: &crate::verify::VerifyOptions) -> Result<DossierWritten, Error> {
+    let (members, subject) = crate::dossier::select(store, &req.ids, req.pathway.as_deref())?;
+    let gone = match &req.pathway {
+        Some(p) => store.pathway(p)?.members.into_iter().filter(|m| !members.contains(m)).collect(),
+        None => Vec::new(),
+    };
+    if members.is_empty() {
+        return Err(Error::new("nothing-chosen", "no credentials for the dossier: choose credentials or a pathway that has some"));
+    }
+    if req.verify {
+        super::verify::verify_stored_all(store, &members, opts)?;
+    }
+    let lang = crate::dossier::Lang::parse(&req.lang);
+    let d = crate::dossier::assemble(store, &members, subject.as_deref(), lang, req.learner, req.request, super::now_text())?;
+    let folder = match place {
+        DossierPlace::Folder(f) => f,
+        DossierPlace::Under(dir) => {
+            let stem: String = subject
+                .as_deref()
+                .unwrap_or(if lang == crate::dossier::Lang::Nl { "vrijstelling" } else { "exemption" })
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                .collect();
+            dir.join(super::library::stamped(stem.trim_matches('-'), "d").trim_end_matches(".d"))
+        }
+    };
+    let files = crate::dossier::write(&folder, &d, lang).map_err(|e| Error::new("io", format!("writing the dossier to {}: {e}", folder.display())))?;
+    Ok(DossierWritten {
+        folder: folder.display().to_string(),
+        files: files.iter().map(|f| f.display().to_string()).collect(),
+        credentials: d.items.len(),
+        gone,
+    })
 }

@@ -129,6 +129,9 @@ pub enum StoreError {
     /// No credential has this wallet id or id prefix; holds the id as given.
     #[error("no credential with id '{0}'")]
     NotFound(String),
+    /// No pathway has this id, id prefix or name; holds the key as given.
+    #[error("no pathway with id or name '{0}' (see: backpack pathway list)")]
+    NoPathway(String),
     /// An id prefix matches more than one credential; holds the prefix and how many it matches.
     #[error("id '{0}' is ambiguous: it matches {1} credentials; give more digits")]
     Ambiguous(String, usize),
@@ -175,7 +178,7 @@ impl StoreError {
             StoreError::LiveStoreFile { .. } => "backup-is-live-store",
             StoreError::NotRegularFile(_) => "not-a-regular-file",
             StoreError::BadBackup(_) => "bad-backup",
-            StoreError::NotFound(_) => "not-found",
+            StoreError::NotFound(_) | StoreError::NoPathway(_) => "not-found",
             StoreError::Ambiguous(..) => "ambiguous-id",
             StoreError::TooNew { .. } => "schema-too-new",
             StoreError::Backup(_) => "backup",

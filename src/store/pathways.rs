@@ -24,7 +24,7 @@ impl Store {
         def.members.clear();
         let body = serde_json::to_string(&def).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         match self.conn.execute("UPDATE pathways SET name = ?2, definition = ?3 WHERE id = ?1", params![p.id, p.name, body])? {
-            0 => Err(StoreError::NotFound(format!("pathway {}", p.id))),
+            0 => Err(StoreError::NoPathway(p.id.clone())),
             _ => Ok(()),
         }
     }
@@ -39,7 +39,7 @@ impl Store {
         ids.iter().map(|id| self.pathway(id)).collect()
     }
 
-    /// One pathway by id, or by name (case-insensitive) when that is unique.
+    /// One pathway by id, a unique id prefix (4 characters or more), or its name (case-insensitive) when that is unique.
     pub fn pathway(&self, key: &str) -> Result<crate::pathway::Pathway, StoreError> {
         let row: Option<(String, String)> = self
             .conn
@@ -48,10 +48,20 @@ impl Store {
         let (id, def) = match row {
             Some(r) => r,
             None => {
-                let mut stmt = self.conn.prepare_cached("SELECT id, definition FROM pathways WHERE lower(name) = lower(?1)")?;
-                let rows: Vec<(String, String)> = stmt.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+                // A unique id prefix (as credentials take), else a unique name.
+                let prefix = format!("{}%", key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+                let mut stmt = self.conn.prepare_cached("SELECT id, definition FROM pathways WHERE id LIKE ?1 ESCAPE '\\' LIMIT 2")?;
+                let mut rows: Vec<(String, String)> = if key.len() >= 4 {
+                    stmt.query_map([&prefix], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
+                } else {
+                    Vec::new()
+                };
+                if rows.is_empty() {
+                    let mut stmt = self.conn.prepare_cached("SELECT id, definition FROM pathways WHERE lower(name) = lower(?1)")?;
+                    rows = stmt.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+                }
                 match rows.len() {
-                    0 => return Err(StoreError::NotFound(format!("pathway {key}"))),
+                    0 => return Err(StoreError::NoPathway(key.to_string())),
                     1 => rows.into_iter().next().expect("one"),
                     n => return Err(StoreError::Ambiguous(key.to_string(), n)),
                 }

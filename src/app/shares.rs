@@ -1,0 +1,166 @@
+//! Encrypted short shares and share locations, written once: make a short
+//! link (checked verifier base, expiry), list shares with their state and the
+//! credential's title (newest first), revoke, prune the expired ones, and the
+//! share locations (WebDAV or S3) with their secrets kept through
+//! [`crate::secrets`].
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::share::host::{self, Location, LocationKind};
+use crate::share::records::{self, ShareRecord, ShareState};
+use crate::store::Store;
+
+use super::Error;
+
+/// A share with its state and the credential's title.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareRow {
+    /// The record as stored.
+    #[serde(flatten)]
+    pub record: ShareRecord,
+    /// Live, expired (still online) or revoked.
+    pub state: ShareState,
+    /// The credential's title (empty when it has left the backpack).
+    pub title: String,
+}
+
+/// Every share (only those of credential `of`, when given), newest first.
+pub fn list(store: &Store, of: Option<&str>, now: &DateTime<Utc>) -> Result<Vec<ShareRow>, Error> {
+    let of = of.map(|id| store.resolve_id(id)).transpose()?;
+    let mut out: Vec<ShareRow> = store
+        .shares()?
+        .into_iter()
+        .filter(|r| of.as_ref().is_none_or(|id| &r.credential == id))
+        .map(|r| {
+            let title = store.get(&r.credential).map(|c| c.credential.title().to_string()).unwrap_or_default();
+            ShareRow { state: r.state(now), title, record: r }
+        })
+        .collect();
+    out.sort_by(|a, b| b.record.created.cmp(&a.record.created));
+    Ok(out)
+}
+
+/// The longest a share may live, in days (ten years).
+pub const MAX_DAYS: u32 = 3650;
+
+/// When a share made `now` for `days` days (1 to [`MAX_DAYS`]) expires.
+pub fn expiry(now: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+    now + chrono::Duration::days(i64::from(days.clamp(1, MAX_DAYS)))
+}
+
+/// Encrypt credential `id`, upload it to `location` (or the only one) and
+/// record the share; the verifier base is checked first.
+pub fn create(store: &mut Store, id: &str, location: Option<&str>, expires: Option<DateTime<Utc>>, base: &str, now: DateTime<Utc>) -> Result<ShareRecord, Error> {
+    let base = super::links::verifier_base(base)?;
+    Ok(records::create(store, id, location, expires, &base, now)?)
+}
+
+/// Delete the share's object from its host and mark it revoked. When the host
+/// cannot be reached the share stays live, and the error says so.
+pub fn revoke(store: &mut Store, share_id: &str, now: DateTime<Utc>) -> Result<ShareRecord, Error> {
+    records::revoke(store, share_id, now).map_err(|e| match e {
+        records::ShortError::Host(h) => Error::new(h.code(), format!("{h}\nthe share is still online and stays listed as live; try again later")),
+        e => e.into(),
+    })
+}
+
+/// One expired share and whether deleting it from its host worked.
+pub type Pruned = (ShareRecord, Result<(), Error>);
+
+/// Delete every expired share from its host.
+pub fn prune(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<Pruned>, Error> {
+    Ok(records::prune(store, now)?.into_iter().map(|(r, res)| (r, res.map_err(Error::from))).collect())
+}
+
+/// A share location as it is listed (never its secret).
+#[derive(Debug, Clone, Serialize)]
+pub struct LocationView {
+    /// Its name.
+    pub name: String,
+    /// `webdav` or `s3`.
+    pub kind: &'static str,
+    /// Where objects go (folder URL, or endpoint and bucket).
+    pub target: String,
+    /// The user or access key, when there is one.
+    pub user: Option<String>,
+    /// The public URL objects are read from, when it differs.
+    pub public_url: Option<String>,
+}
+
+impl From<&Location> for LocationView {
+    fn from(l: &Location) -> Self {
+        let (kind, user) = match &l.kind {
+            LocationKind::Webdav { user, .. } => ("webdav", user.clone()),
+            LocationKind::S3 { access_key, .. } => ("s3", Some(access_key.clone())),
+        };
+        LocationView { name: l.name.clone(), kind, target: l.target(), user, public_url: l.public_url.clone() }
+    }
+}
+
+/// The share locations.
+pub fn locations(store: &Store) -> Result<Vec<LocationView>, Error> {
+    Ok(store.share_locations()?.iter().map(LocationView::from).collect())
+}
+
+/// A new share location, as the user describes it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LocationDraft {
+    /// Its name.
+    pub name: String,
+    /// Where: a WebDAV folder, or an S3-compatible bucket.
+    pub kind: LocationKind,
+    /// The public URL objects are read from, when it differs.
+    #[serde(default)]
+    pub public_url: Option<String>,
+}
+
+/// Add a share location. `secret` (the WebDAV password or app token, the S3
+/// secret key) is asked for only when the location needs one
+/// ([`Location::needs_secret`]); the shell passes a function that prompts or
+/// reads it. The secret is kept through [`crate::secrets`]; when no keyring
+/// can keep it, the location is still added and the second value says so
+/// (the password then comes from `BACKPACK_SHARE_PASSWORD` whenever you share).
+pub fn add_location(
+    store: &mut Store,
+    draft: LocationDraft,
+    secret: impl FnOnce(&str) -> Result<Option<String>, Error>,
+    now: DateTime<Utc>,
+) -> Result<(LocationView, Option<Error>), Error> {
+    let kind = match draft.kind {
+        LocationKind::Webdav { url, user } => LocationKind::Webdav { url: url.trim().to_string(), user: user.filter(|u| !u.trim().is_empty()) },
+        k => k,
+    };
+    let loc = Location {
+        id: host::new_id(),
+        name: draft.name.trim().to_string(),
+        kind,
+        public_url: draft.public_url.filter(|u| !u.trim().is_empty()),
+        created: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }
+    .validated()?;
+    let secret = if loc.needs_secret() {
+        let what = match loc.kind {
+            LocationKind::S3 { .. } => "the S3 secret access key",
+            LocationKind::Webdav { .. } => "the WebDAV password or app token",
+        };
+        match secret(what)?.filter(|s| !s.is_empty()) {
+            Some(s) => Some(s),
+            None => return Err(Error::new("share-secret-missing", format!("give {what} for this location"))),
+        }
+    } else {
+        None
+    };
+    store.add_share_location(&loc)?;
+    let warning = secret.and_then(|s| loc.save_secret(&s).err()).map(|e| {
+        Error::new(e.code(), format!("the secret is not saved ({e}); set {} whenever you share", host::PASSWORD_ENV))
+    });
+    Ok((LocationView::from(&loc), warning))
+}
+
+/// Remove a share location and its secret (a secret that cannot be removed
+/// is reported, the location is gone either way).
+pub fn remove_location(store: &mut Store, name: &str) -> Result<Option<Error>, Error> {
+    let loc = store.remove_share_location(name)?;
+    Ok(loc.delete_secret().err().map(Error::from))
+}

@@ -1,0 +1,364 @@
+//! Each command mapped onto the core's use-case layer (`backpack::app`):
+//! arguments in, results printed. No store, share or pathway logic here.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use backpack::app::{self, import::Item, library, links, pathways, shares, text, verify, Backpack, Error};
+use backpack::import::{ImportOptions, Input};
+use backpack::keys::KeyOptions;
+use serde_json::json;
+
+use crate::args::{Command, LinkArgs, LocationCmd, PathwayCmd, SharesCmd};
+use crate::out::{self, Out};
+use crate::prompt;
+
+type Result<T> = std::result::Result<T, Error>;
+
+fn open(dir: &Path) -> Result<Backpack> {
+    Backpack::open(dir, KeyOptions::from_env())
+}
+
+fn code(failed: bool) -> ExitCode {
+    ExitCode::from(u8::from(failed))
+}
+
+/// A usage error (exit 2).
+pub fn usage(msg: &str) -> Error {
+    Error::new("usage", msg)
+}
+
+pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
+    let mut out = Out::new();
+    let now = chrono::Utc::now();
+    match command {
+        Command::Import { inputs, json, offline } => {
+            let mut items = Vec::new();
+            for arg in &inputs {
+                items.push(if arg == "-" {
+                    let bytes = backpack::import::read::read_stream(std::io::stdin().lock(), backpack::import::MAX_INPUT_BYTES, "standard input")?;
+                    let text = String::from_utf8(bytes).map_err(|_| Error::new("not-utf8", "standard input is not UTF-8 text"))?;
+                    Item::Input(Input::Text { label: "<stdin>".into(), text })
+                } else {
+                    Item::Input(Input::from_arg(arg))
+                });
+            }
+            let fetcher = if offline { None } else { Some(backpack::import::Fetcher::new()?) };
+            import(&mut open(dir)?, items, &ImportOptions { fetcher }, json, &mut out)
+        }
+        Command::List { json } => {
+            let rows = open(dir)?.store.list()?;
+            for r in &rows {
+                out.either(json, r, || text::summary(r))?;
+            }
+            if !json && rows.is_empty() {
+                eprintln!("The backpack is empty. Add a credential with: backpack import FILE|URL");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { id, json } => {
+            let s = open(dir)?.store.get(&id)?;
+            out.line(if json { serde_json::to_string_pretty(&s.credential)? } else { text::detail(&s) })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Remove { id } => {
+            eprintln!("removed {}", open(dir)?.store.remove(&id)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { id, format, output, export } => {
+            let format = library::ExportFormat::parse(&format!("{format:?}").to_lowercase())?;
+            let lang = backpack::model::Lang::parse(&out::lang(export.lang));
+            let opts = library::ExportOptions { into: export.into, base: export.base, lang };
+            out::bytes(output.as_deref(), &library::export(&open(dir)?.store, &id, format, &opts)?.bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { file } => {
+            let b = open(dir)?;
+            let n = library::backup(&b.store, &file, &prompt::secret("BACKPACK_BACKUP_PASSPHRASE", "Backup passphrase", true)?)?;
+            eprintln!("backed up {n} credentials to {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file, replace } => {
+            let mut b = open(dir)?;
+            let r = library::restore(&mut b.store, &file, &prompt::secret("BACKPACK_BACKUP_PASSPHRASE", "Backup passphrase", false)?, replace)?;
+            let removed = if replace { format!(", {} removed", r.removed) } else { String::new() };
+            eprintln!("restored from {}: {} added, {} already present{removed}", file.display(), r.added, r.already_present);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { inputs, json, offline, now, jobs, map_url, lang, challenge, domain } => {
+            let opts = verify::options(offline, &map_url, now)?;
+            let (targets, store) = verify::targets(&inputs, || Ok(open(dir)?.store))?;
+            let (lang, mut all_valid) = (out::lang(lang), true);
+            let expect = backpack::verify::Expect { challenge, domain };
+            let saved = verify::verify_many(&targets, &opts, &expect, verify::workers(jobs.map(usize::from), targets.len()), |_, source, r| {
+                all_valid &= r.verdict == backpack::verify::Verdict::Valid;
+                out.either(json, &verify::report_json(source, r), || text::report(source, r, &lang))
+            })?;
+            if let Some(mut st) = store {
+                verify::save_reports(&mut st, &saved)?;
+            }
+            Ok(code(!all_valid))
+        }
+        Command::Check { inputs, json } => {
+            let (targets, _) = verify::targets(&inputs, || Ok(open(dir)?.store))?;
+            let mut failed = false;
+            for (source, r) in verify::check(&targets) {
+                match r {
+                    Ok((title, a)) => {
+                        failed |= verify::failed(&a);
+                        out.either(json, &verify::assessment_json(&source, &a), || text::assessment(&source, &title, &a))?;
+                    }
+                    Err(e) if json => (failed, _) = (true, out.json(&json!({"source": source, "error": e.message(), "code": e.code()}))?),
+                    Err(e) => (failed, _) = (true, eprintln!("{source}: {e}")),
+                }
+            }
+            Ok(code(failed))
+        }
+        Command::Pathway(cmd) => pathway(&mut open(dir)?, cmd, &mut out),
+        Command::Dossier { ids, pathway, out: folder, lang, learner, request, verify: check, offline } => {
+            let opts = verify::options(offline || !check, &[], None)?;
+            let req = pathways::ExemptionRequest { pathway, ids, learner, request, lang: out::lang(lang), verify: check };
+            let d = pathways::dossier(&mut open(dir)?.store, req, pathways::DossierPlace::Folder(folder), &opts)?;
+            for f in &d.files {
+                out.line(f)?;
+            }
+            for g in &d.gone {
+                eprintln!("not in your backpack any more, left out: {g}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Share(a) if a.present.present => {
+            let mut b = open(dir)?;
+            let p = library::present(&mut b.store, &a.ids, a.present.challenge, a.present.domain, &b.keys)?;
+            out::bytes(a.present.out.as_deref(), &p.body)?;
+            if let Some(f) = &a.present.out {
+                eprintln!("presentation of {} credential(s) signed by {} written to {}", p.count, p.holder, f.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Share(a) => match a.ids.as_slice() {
+            [id] => share(&mut open(dir)?, id, a.links, now, &mut out),
+            _ => Err(usage("links and QR codes are made for one credential at a time (--present takes several)")),
+        },
+        Command::Shares(cmd) => shares_cmd(&mut open(dir)?, cmd, now, &mut out),
+        Command::Info { json } => {
+            let b = open(dir)?;
+            let i = library::info(&b.store, &b.keys)?;
+            out.either(json, &i, || text::info(&i))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sample { out: folder, load, count } => {
+            if let Some(f) = &folder {
+                eprintln!("wrote {} sample credentials to {}", library::write_sample(f, count)?, f.display());
+            }
+            if load || folder.is_none() {
+                return import(&mut open(dir)?, library::sample_items(count), &ImportOptions::default(), false, &mut out);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn import(b: &mut Backpack, items: Vec<Item>, opts: &ImportOptions, json: bool, out: &mut Out) -> Result<ExitCode> {
+    let bar = (items.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+        let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed} {wide_msg}").expect("valid template");
+        indicatif::ProgressBar::new(items.len() as u64).with_style(style)
+    });
+    let (mut tally, mut failed) = (app::import::Tally::default(), Ok(()));
+    app::import::import(b, items, opts, |p| {
+        tally.add(p.result);
+        for l in p.result.lines() {
+            failed = failed.clone().and_then(|()| match (&bar, json, l.rejected) {
+                (_, true, _) => out.json(&l.json),
+                (Some(b), ..) => {
+                    b.println(l.text);
+                    Ok(())
+                },
+                (None, _, true) => {
+                    eprintln!("{}", l.text);
+                    Ok(())
+                },
+                (None, _, false) => out.line(l.text),
+            });
+        }
+        if let Some(b) = &bar {
+            b.set_message(p.result.source.clone());
+            b.inc(1);
+        }
+    });
+    failed?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if !json {
+        eprintln!("{tally}");
+    }
+    Ok(code(tally.rejected > 0))
+}
+
+fn pathway(b: &mut Backpack, cmd: PathwayCmd, out: &mut Out) -> Result<ExitCode> {
+    let st = &mut b.store;
+    match cmd {
+        PathwayCmd::New { name, ects, hours, min_eqf, deadline, description, members } => {
+            let goal = backpack::pathway::Goal { ects, hours, min_eqf, deadline, ..Default::default() };
+            out.line(pathways::create(st, pathways::PathwayDraft { name, description, goal }, &members)?)?;
+        }
+        PathwayCmd::Add { pathway, ids } => eprintln!("added {} credential(s)", st.add_to_pathway(&pathway, &ids)?.len()),
+        PathwayCmd::Remove { pathway, ids } => eprintln!("removed {} credential(s)", st.remove_from_pathway(&pathway, &ids)?),
+        PathwayCmd::Show { pathway, json, verify: check, offline } => {
+            if check {
+                let members = st.pathway(&pathway)?.members;
+                verify::verify_stored_all(st, &members, &verify::options(offline, &[], None)?)?;
+            }
+            let p = pathways::view(st, &pathway)?;
+            let lang = backpack::model::Lang::parse(&out::lang(None));
+            out.either(json, &json!({"id": p.id, "name": p.name, "goal": p.goal, "progress": p.progress}), || text::pathway(&p, lang))?;
+        }
+        PathwayCmd::List { json } => {
+            for p in st.pathways()? {
+                let v = json!({"id": p.id, "name": p.name, "goal": p.goal, "members": p.members});
+                out.either(json, &v, || format!("{}  {}  ({} credentials)", p.id, backpack::display::safe_text(&p.name), p.members.len()))?;
+            }
+        }
+        PathwayCmd::Export { pathway, output } => out::bytes(output.as_deref(), &pathways::export_file(st, &pathway)?.0)?,
+        PathwayCmd::Import { file } => {
+            let got = pathways::import_file(st, &file).map_err(|e| Error::new(e.code(), format!("{}: {e}", file.display())))?;
+            out.line(&got.pathway.id)?;
+            for m in got.not_held {
+                eprintln!("not in your backpack: {}", m.name.or(m.achievement_id).unwrap_or_default());
+            }
+        }
+        PathwayCmd::Suggest { json } => {
+            for s in pathways::suggestions(st)? {
+                out.either(json, &s, || format!("{}  ({}): {}", backpack::display::safe_text(&s.name), s.reason, s.members.join(" ")))?;
+            }
+        }
+        PathwayCmd::Delete { pathway } => eprintln!("deleted pathway {}", st.delete_pathway(&pathway)?),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn share(b: &mut Backpack, id: &str, a: LinkArgs, now: chrono::DateTime<chrono::Utc>, out: &mut Out) -> Result<ExitCode> {
+    if !(a.link || a.short || a.qr.is_some() || a.linkedin) {
+        return Err(usage("say what to make: --link, --short, --qr FILE.svg|FILE.png and/or --linkedin"));
+    }
+    let ext = a.qr.as_ref().map(|f| f.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase());
+    let qr_png = match ext.as_deref() {
+        None => None,
+        Some("svg" | "png") => Some(ext.as_deref() == Some("png")),
+        Some(_) => return Err(usage("--qr: the file name must end in .svg or .png")),
+    };
+    let expires = a.expires.or(a.days.map(|d| shares::expiry(now, d)));
+    let req = links::ShareRequest { link: a.link, short: a.short.then_some(a.location), expires, qr_png, linkedin: a.linkedin };
+    let mut s = links::share(&mut b.store, id, &req, a.base.as_deref(), now)?;
+    if let (Some(file), Some((bytes, q))) = (&a.qr, &s.qr) {
+        out::bytes(Some(file), bytes)?;
+        s.json["qr"]["file"] = json!(file);
+        if !a.json {
+            eprintln!("wrote a QR code of the {} to {}", q.kind.describe(), file.display());
+        }
+    }
+    if a.json {
+        return out.json(&s.json).map(|()| ExitCode::SUCCESS);
+    }
+    for line in s.lines {
+        out.line(line)?;
+    }
+    if let Some(r) = &s.made {
+        let until = r.expires.as_deref().map(|e| format!(" until {e}")).unwrap_or_default();
+        eprintln!("shared as {} on '{}'{until}; revoke with: backpack shares revoke {}", r.id, r.location, r.id);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn share_json(r: &shares::ShareRow) -> serde_json::Value {
+    let mut v = json!(r);
+    v["title"] = json!(Some(&r.title).filter(|t| !t.is_empty()));
+    v
+}
+
+fn shares_cmd(b: &mut Backpack, cmd: SharesCmd, now: chrono::DateTime<chrono::Utc>, out: &mut Out) -> Result<ExitCode> {
+    let st = &mut b.store;
+    match cmd {
+        SharesCmd::List { json } => {
+            let all = shares::list(st, None, &now)?;
+            for r in &all {
+                out.either(json, &share_json(r), || text::share(r))?;
+            }
+            if !json && all.is_empty() {
+                eprintln!("No shares yet. Make one with: backpack share ID --short");
+            }
+            let expired = all.iter().filter(|r| r.state == backpack::share::records::ShareState::Expired).count();
+            if expired > 0 {
+                eprintln!("{expired} share(s) have expired but are still on their host.");
+                if !json && prompt::yes("Delete them from the host now?")? {
+                    return prune(st, now, false, out);
+                }
+                eprintln!("Delete them with: backpack shares prune");
+            }
+        }
+        SharesCmd::Revoke { id, json } => {
+            let r = shares::revoke(st, &id, now)?;
+            if json {
+                out.json(&share_json(&shares::ShareRow { state: r.state(&now), title: String::new(), record: r }))?;
+            } else {
+                eprintln!("revoked {}: {} is deleted from '{}'", r.id, r.object_url, r.location);
+            }
+        }
+        SharesCmd::Prune { json } => return prune(st, now, json, out),
+        SharesCmd::Location(LocationCmd::Add { name, webdav, user, s3, bucket, region, access_key, virtual_host, public_url }) => {
+            use backpack::share::host::LocationKind;
+            let kind = match (webdav, s3) {
+                (Some(url), None) => LocationKind::Webdav { url, user },
+                (None, Some(endpoint)) => LocationKind::S3 {
+                    endpoint,
+                    bucket: bucket.unwrap_or_default(),
+                    region: region.unwrap_or_else(|| "us-east-1".into()),
+                    access_key: access_key.unwrap_or_default(),
+                    virtual_host,
+                },
+                _ => return Err(usage("give --webdav URL or --s3 ENDPOINT")),
+            };
+            let draft = shares::LocationDraft { name, kind, public_url };
+            let secret = |what: &str| prompt::secret(backpack::share::host::PASSWORD_ENV, what, false).map(Some);
+            let (loc, warning) = shares::add_location(st, draft, secret, now)?;
+            if let Some(w) = warning {
+                eprintln!("warning: {w}");
+            }
+            eprintln!("added share location '{}' ({})", loc.name, loc.target);
+        }
+        SharesCmd::Location(LocationCmd::List { json }) => {
+            for l in shares::locations(st)? {
+                out.either(json, &l, || text::location(&l))?;
+            }
+        }
+        SharesCmd::Location(LocationCmd::Remove { name }) => {
+            if let Some(e) = shares::remove_location(st, &name)? {
+                eprintln!("warning: could not remove its secret from the keyring: {e}");
+            }
+            eprintln!("removed share location '{name}'");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prune(st: &mut backpack::store::Store, now: chrono::DateTime<chrono::Utc>, json: bool, out: &mut Out) -> Result<ExitCode> {
+    let results = shares::prune(st, now)?;
+    for (r, res) in &results {
+        let mut v = json!({"id": r.id, "object_url": r.object_url, "status": if res.is_ok() { "deleted" } else { "failed" }});
+        match res {
+            Err(e) if json => (v["error"], v["code"]) = (json!(e.message()), json!(e.code())),
+            Err(e) => eprintln!("could not delete expired share {}: {e}", r.id),
+            Ok(()) if !json => eprintln!("deleted expired share {} ({})", r.id, r.object_url),
+            Ok(()) => {}
+        }
+        if json {
+            out.json(&v)?;
+        }
+    }
+    if !json && results.is_empty() {
+        eprintln!("no expired shares online");
+    }
+    Ok(code(results.iter().any(|(_, r)| r.is_err())))
+}
