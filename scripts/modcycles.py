@@ -29,11 +29,25 @@ def module_of(path):
 
 
 def strip_comments(src):
-    src = re.sub(r"/\*.*?\*/", "", src, flags=re.S)
-    src = re.sub(r"//[^\n]*", "", src)
-    # string literals: drop their contents so `"crate::x"` in text is not an edge
-    src = re.sub(r'"(?:\\.|[^"\\])*"', '""', src)
-    return src
+    # One pass over comments, string and char literals, so that `"https://…"`
+    # is a string (not a comment) and `// "` is a comment (not a string).
+    tok = re.compile(r"""//[^\n]*|/\*.*?\*/|r#*"|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])'""", re.S)
+    out, i = [], 0
+    while True:
+        m = tok.search(src, i)
+        if not m:
+            out.append(src[i:])
+            return "".join(out)
+        out.append(src[i:m.start()])
+        t = m.group(0)
+        if t.startswith("r"):
+            hashes = t[1:-1]
+            end = src.find('"' + hashes, m.end())
+            i = len(src) if end < 0 else end + 1 + len(hashes)
+            out.append('""')
+            continue
+        out.append('""' if t[0] in "\"'" else " ")
+        i = m.end()
 
 
 def expand_use_groups(src):

@@ -559,3 +559,25 @@ fn share_base_follows_the_verifier_url_policy() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("https://verify.example.org/v/"));
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // `backpack list --json | head -1`: head leaves after one line, the rest
+    // of the output meets a closed pipe. Unix tools end quietly there.
+    let cli = Cli::passphrase("pipes");
+    assert!(cli.run(&["sample", "--count", "400", "--load"]).status.success());
+    let c = cli.cmd();
+    let words: Vec<String> = std::iter::once(c.get_program()).chain(c.get_args()).map(|a| format!("'{}'", a.to_str().unwrap())).collect();
+    let mut sh = std::process::Command::new("bash");
+    sh.arg("-c").arg(format!("set -o pipefail; {} list --json | head -1", words.join(" ")));
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    let o = sh.output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 1);
+}

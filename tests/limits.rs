@@ -77,10 +77,26 @@ fn png_text_bomb(gib: usize) -> Vec<u8> {
 
 /// Run a command with a hard wait: a hang fails the test instead of hanging it.
 fn run_within(mut cmd: Command, limit: Duration) -> (std::process::Output, Duration) {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
     let t = Instant::now();
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let read = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let (out, err) = (read(Box::new(child.stdout.take().unwrap())), read(Box::new(child.stderr.take().unwrap())));
+    let pid = child.id() as libc::pid_t;
+    // Reap this child with wait4, so its own peak RSS is known: RUSAGE_CHILDREN
+    // would be the largest of every child this test binary has waited for.
+    let (mut status, mut usage): (libc::c_int, libc::rusage) = (0, unsafe { std::mem::zeroed() });
     loop {
-        if child.try_wait().unwrap().is_some() {
+        // SAFETY: wait4 writes into the status and rusage we pass.
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if r == pid {
             break;
         }
         if t.elapsed() > limit {
@@ -90,15 +106,19 @@ fn run_within(mut cmd: Command, limit: Duration) -> (std::process::Output, Durat
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    (child.wait_with_output().unwrap(), t.elapsed())
+    PEAK_RSS_KIB.with(|p| p.set(p.get().max(usage.ru_maxrss as u64)));
+    let output = std::process::Output { status: std::process::ExitStatus::from_raw(status), stdout: out.join().unwrap(), stderr: err.join().unwrap() };
+    (output, t.elapsed())
 }
 
-/// Largest resident set of any child this test process has waited for, in MiB.
+thread_local! {
+    /// The largest resident set of the children this test (thread) ran through [`run_within`], in KiB.
+    static PEAK_RSS_KIB: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Largest resident set of any child this test ran through [`run_within`], in MiB.
 fn children_peak_rss_mib() -> u64 {
-    // SAFETY: getrusage writes into the struct we pass.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    assert_eq!(unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) }, 0);
-    u.ru_maxrss as u64 / 1024
+    PEAK_RSS_KIB.with(|p| p.get()) / 1024
 }
 
 /// A real HTTP server on 127.0.0.1 that counts connections. `/trickle`

@@ -164,3 +164,70 @@ pub fn remove_location(store: &mut Store, name: &str) -> Result<Option<Error>, E
     let loc = store.remove_share_location(name)?;
     Ok(loc.delete_secret().err().map(Error::from))
 }
+
+/// What `share ID` makes: the self-contained link, an encrypted short link,
+/// a QR code, LinkedIn links (any of them).
+#[derive(Debug, Clone, Default)]
+pub struct ShareRequest {
+    /// The self-contained link.
+    pub link: bool,
+    /// Upload an encrypted copy to this location (`Some(None)`: the only one) and give its short link.
+    pub short: Option<Option<String>>,
+    /// With `short`: when the share ends.
+    pub expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// A QR code of the best link that fits: `Some(true)` PNG, `Some(false)` SVG.
+    pub qr_png: Option<bool>,
+    /// LinkedIn's links.
+    pub linkedin: bool,
+}
+
+/// What `share ID` made: the `--json` object, the links to print (in order),
+/// the QR code image and what it holds, the share record when one was made.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    /// `{"id","issuer_link"?,"link"?,"short"?,"qr"?,"linkedin"?}` (the shell adds the QR's `file`).
+    pub json: serde_json::Value,
+    /// The links, one per line.
+    pub lines: Vec<String>,
+    /// The QR code's image bytes and payload.
+    pub qr: Option<(Vec<u8>, super::links::QrPayload)>,
+    /// The short share made.
+    pub made: Option<crate::share::records::ShareRecord>,
+}
+
+/// Make what `req` asks for credential `id` with the verifier page at `base`
+/// (`None`: the default): the one choice of QR and LinkedIn payload.
+pub fn share(store: &mut crate::store::Store, id: &str, req: &ShareRequest, base: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Result<Shared, Error> {
+    use serde_json::json;
+    let base = super::links::verifier_base_or_default(base)?;
+    let made = match &req.short {
+        Some(loc) => Some(create(store, id, loc.as_deref(), req.expires, &base, now)?),
+        None => None,
+    };
+    let l = super::links::links(store, id, &base, &now)?;
+    let (mut v, mut lines) = (json!({"id": l.id}), Vec::new());
+    if let Some(i) = &l.issuer {
+        v["issuer_link"] = json!(i);
+    }
+    if req.link {
+        v["link"] = json!(l.self_contained);
+        lines.push(l.self_contained.clone());
+    }
+    if let Some(r) = &made {
+        v["short"] = json!({"share": r.id, "link": r.link, "object_url": r.object_url, "location": r.location, "expires": r.expires});
+        lines.push(r.link.clone());
+    }
+    let qr = match req.qr_png {
+        Some(png) => {
+            let q = l.qr.ok_or_else(|| l.qr_problem.clone().unwrap_or_else(|| Error::new(super::links::NOTHING_FITS_QR, "no link fits a QR code")))?;
+            v["qr"] = json!({"kind": q.kind, "payload": q.link});
+            Some((super::links::qr_image(&q.link, png)?, q))
+        }
+        None => None,
+    };
+    if req.linkedin {
+        v["linkedin"] = json!({"add_to_profile": l.linkedin_add, "share": l.linkedin_share, "cert_url": l.cert_url});
+        lines.extend([l.linkedin_add, l.linkedin_share]);
+    }
+    Ok(Shared { json: v, lines, qr, made })
+}

@@ -901,11 +901,9 @@ mod tests {
 
     #[test]
     fn dates_against_a_settable_now() {
-        let mut c = crate::sample::credentials(Some(1))
-            .into_iter()
-            .map(|(n, b)| import::parse_bytes(&n, &b, &ImportOptions::default()).unwrap().items.remove(0).credential)
-            .next()
-            .unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/1edtech-validator/inspector-vc/src/test/resources/ob30/simple.json");
+        let bytes = std::fs::read(path).unwrap();
+        let mut c = import::parse_bytes("simple.json", &bytes, &ImportOptions::default()).unwrap().items.remove(0).credential;
         c.valid_until = Some("2030-01-01T00:00:00Z".into());
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
         let ok = date_checks(&c, at("2025-01-01T00:00:00Z"));

@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use backpack::app::library::ExportFormat;
+use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(name = "backpack", version, about = "Backpack: a wallet for micro-credentials (Open Badges 2.0/3.0, CLR 2.0)")]
@@ -41,7 +42,8 @@ pub enum Command {
     /// Write a credential out: its original bytes, the normalised model as JSON, a baked PNG/SVG badge or a one-page PDF
     Export {
         id: String,
-        #[arg(long, value_enum, default_value_t = ExportFormat::Original)] format: ExportFormat,
+        /// original (the bytes as imported), json (the normalised model), png or svg (a baked badge), pdf (one page for a CV)
+        #[arg(long, default_value = "original", value_parser = ExportFormat::parse)] format: ExportFormat,
         /// Write to this file instead of standard output
         #[arg(long, short)] output: Option<PathBuf>,
         #[command(flatten)]
@@ -219,18 +221,6 @@ pub enum LocationCmd {
     },
     /// Remove a share location (refused while it holds live shares) and its secret
     Remove { name: String },
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum ExportFormat {
-    Original,
-    Json,
-    /// A baked PNG badge (the credential in an iTXt chunk)
-    Png,
-    /// A baked SVG badge
-    Svg,
-    /// A one-page A4 PDF for a printed CV, with a QR code
-    Pdf,
 }
 
 /// `export` options for the baked images and the PDF.

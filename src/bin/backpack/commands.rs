@@ -5,14 +5,14 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use backpack::app::{self, import::Item, library, links, pathways, shares, text, verify, Backpack, Error};
+use backpack::app::{self, import::Item, library, pathways, shares, text, verify, Backpack, Error};
 use backpack::import::{ImportOptions, Input};
 use backpack::keys::KeyOptions;
 use serde_json::json;
 
 use crate::args::{Command, LinkArgs, LocationCmd, PathwayCmd, SharesCmd};
-use crate::out::{self, Out};
-use crate::prompt;
+use crate::io::{self as out, Out};
+use crate::io as prompt;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -67,7 +67,6 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { id, format, output, export } => {
-            let format = library::ExportFormat::parse(&format!("{format:?}").to_lowercase())?;
             let lang = backpack::model::Lang::parse(&out::lang(export.lang));
             let opts = library::ExportOptions { into: export.into, base: export.base, lang };
             out::bytes(output.as_deref(), &library::export(&open(dir)?.store, &id, format, &opts)?.bytes)?;
@@ -143,8 +142,7 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
         },
         Command::Shares(cmd) => shares_cmd(&mut open(dir)?, cmd, now, &mut out),
         Command::Info { json } => {
-            let b = open(dir)?;
-            let i = library::info(&b.store, &b.keys)?;
+            let i = open(dir).and_then(|b| library::info(&b.store, &b.keys))?;
             out.either(json, &i, || text::info(&i))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -171,14 +169,8 @@ fn import(b: &mut Backpack, items: Vec<Item>, opts: &ImportOptions, json: bool, 
         for l in p.result.lines() {
             failed = failed.clone().and_then(|()| match (&bar, json, l.rejected) {
                 (_, true, _) => out.json(&l.json),
-                (Some(b), ..) => {
-                    b.println(l.text);
-                    Ok(())
-                },
-                (None, _, true) => {
-                    eprintln!("{}", l.text);
-                    Ok(())
-                },
+                (Some(b), ..) => out::note(|| b.println(l.text)),
+                (None, _, true) => out::note(|| eprintln!("{}", l.text)),
                 (None, _, false) => out.line(l.text),
             });
         }
@@ -247,11 +239,11 @@ fn share(b: &mut Backpack, id: &str, a: LinkArgs, now: chrono::DateTime<chrono::
     let qr_png = match ext.as_deref() {
         None => None,
         Some("svg" | "png") => Some(ext.as_deref() == Some("png")),
-        Some(_) => return Err(usage("--qr: the file name must end in .svg or .png")),
+        Some(_) => return Err(Error::new("bad-qr-file", "--qr: the file name must end in .svg or .png")),
     };
     let expires = a.expires.or(a.days.map(|d| shares::expiry(now, d)));
-    let req = links::ShareRequest { link: a.link, short: a.short.then_some(a.location), expires, qr_png, linkedin: a.linkedin };
-    let mut s = links::share(&mut b.store, id, &req, a.base.as_deref(), now)?;
+    let req = shares::ShareRequest { link: a.link, short: a.short.then_some(a.location), expires, qr_png, linkedin: a.linkedin };
+    let mut s = shares::share(&mut b.store, id, &req, a.base.as_deref(), now)?;
     if let (Some(file), Some((bytes, q))) = (&a.qr, &s.qr) {
         out::bytes(Some(file), bytes)?;
         s.json["qr"]["file"] = json!(file);

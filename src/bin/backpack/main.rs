@@ -9,8 +9,7 @@
 
 mod args;
 mod commands;
-mod out;
-mod prompt;
+mod io;
 
 use std::process::ExitCode;
 

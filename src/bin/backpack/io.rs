@@ -1,0 +1,90 @@
+//! The terminal: one locked standard output (human lines or one JSON object
+//! per line; every write returns its error, so a closed pipe ends the command
+//! quietly), files or stdout for exported bytes, and what is asked of the
+//! person at the terminal (passphrases and secrets, from the environment when
+//! set, for scripts; yes/no).
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use backpack::app::Error;
+
+/// The locked standard output.
+pub struct Out(std::io::StdoutLock<'static>);
+
+impl Out {
+    pub fn new() -> Out {
+        Out(std::io::stdout().lock())
+    }
+
+    /// One line of text.
+    pub fn line(&mut self, s: impl std::fmt::Display) -> Result<(), Error> {
+        Ok(writeln!(self.0, "{s}")?)
+    }
+
+    /// One JSON object on one line.
+    pub fn json(&mut self, v: &impl serde::Serialize) -> Result<(), Error> {
+        self.line(serde_json::to_string(v)?)
+    }
+
+    /// Text with `--json` false, else the JSON object.
+    pub fn either(&mut self, json: bool, v: &impl serde::Serialize, text: impl FnOnce() -> String) -> Result<(), Error> {
+        if json { self.json(v) } else { self.line(text()) }
+    }
+}
+
+/// A message on stderr (or through the progress bar), never an error.
+pub fn note(f: impl FnOnce()) -> Result<(), Error> {
+    f();
+    Ok(())
+}
+
+/// Write `bytes` to the file `to`, or to standard output.
+pub fn bytes(to: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
+    match to {
+        Some(p) => std::fs::write(p, bytes).map_err(|e| Error::new("io", format!("writing {}: {e}", p.display()))),
+        None => Ok(std::io::stdout().lock().write_all(bytes)?),
+    }
+}
+
+/// The language for human text: `--lang`, else `LANG`.
+pub fn lang(chosen: Option<String>) -> String {
+    chosen.or_else(|| std::env::var("LANG").ok()).unwrap_or_default()
+}
+
+fn usage(msg: String) -> Error {
+    Error::new("input-needed", msg)
+}
+
+/// A secret from `env` when set and not empty, else asked at the terminal
+/// (twice when `confirm`).
+pub fn secret(env: &str, what: &str, confirm: bool) -> Result<String, Error> {
+    if let Some(p) = std::env::var(env).ok().filter(|p| !p.is_empty()) {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(usage(format!("{what} is needed: set {env} or run in a terminal")));
+    }
+    let p = rpassword::prompt_password(format!("{what}: "))?;
+    if p.is_empty() {
+        return Err(usage(format!("{what} is empty")));
+    }
+    if confirm {
+        backpack::app::library::check_chosen_passphrase(&p)?;
+        if rpassword::prompt_password(format!("Repeat {what}: "))? != p {
+            return Err(usage("the passphrases differ".into()));
+        }
+    }
+    Ok(p)
+}
+
+/// Ask `question [y/N]` when a person is at the terminal; `false` otherwise.
+pub fn yes(question: &str) -> Result<bool, Error> {
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Ok(false);
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "ja" | "j"))
+}
