@@ -76,6 +76,8 @@ fn png_text_bomb(gib: usize) -> Vec<u8> {
 }
 
 /// Run a command with a hard wait: a hang fails the test instead of hanging it.
+// The child is reaped with wait4 (below), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn run_within(mut cmd: Command, limit: Duration) -> (std::process::Output, Duration) {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use backpack::app::library::{self, Detail, ExportFormat, ReportView};
 use backpack::app::pathways::{self, DossierPlace, DossierWritten, ExemptionRequest, PathwayDraft, PathwayView};
-use backpack::app::shares::{self, LocationView, ShareRow};
-use backpack::app::{import as core_import, links, verify};
+use backpack::app::shares::{self, LocationView, ShareRow, ShareView};
+use backpack::app::{import as core_import, verify};
 use backpack::import::{Fetcher, ImportOptions};
 use backpack::pathway::Suggestion;
 use backpack::store::RestoreReport;
@@ -18,7 +18,7 @@ use base64::Engine;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
-use crate::dto::{AppInfo, ImportItem, ImportProgress, ItemResult, LaunchItems, PathwayImported, QrView, ShareView, Written};
+use crate::dto::{AppInfo, ImportItem, ImportProgress, ItemResult, LaunchItems, PathwayImported, Written};
 use crate::error::{AppError, AppResult};
 use crate::settings::{self, Settings};
 use crate::state::AppState;
@@ -304,6 +304,11 @@ pub async fn request_exemption(app: AppHandle, request: ExemptionRequest, online
 
 // Sharing (`backpack::app::links`, `backpack::app::shares`).
 
+/// The Share dialog's view of a credential (`backpack::app::shares::view`).
+fn share_view_of(st: &AppState, id: &str) -> AppResult<ShareView> {
+    st.with(|s| shares::view(s, id, &verifier_base(st), &chrono::Utc::now()))
+}
+
 /// The verifier page's base URL: the one set in Settings, else the documented default.
 fn verifier_base(st: &AppState) -> String {
     let s = settings::load(st.config_dir.as_deref());
@@ -375,27 +380,4 @@ pub async fn present_credentials(app: AppHandle, ids: Vec<String>, challenge: Op
         written(&user_dir(|u| u.download_dir(), st), &library::stamped("backpack-presentation", "json"), &p.body, p.count)
     })
     .await
-}
-
-/// What the Share dialog shows: the core's links, this credential's shares
-/// (newest first) and the share locations' names.
-fn share_view_of(st: &AppState, id: &str) -> AppResult<ShareView> {
-    let base = verifier_base(st);
-    let now = chrono::Utc::now();
-    st.with(|s| {
-        let l = links::links(s, id, &base, &now)?;
-        Ok(ShareView {
-            shares: shares::list(s, Some(&l.id), &now)?,
-            locations: shares::locations(s)?.into_iter().map(|l| l.name).collect(),
-            qr: l.qr.map(QrView::of).transpose()?,
-            qr_problem: l.qr_problem,
-            id: l.id,
-            base: l.base,
-            self_contained: l.self_contained,
-            issuer: l.issuer,
-            short: l.short,
-            linkedin_add: l.linkedin_add,
-            linkedin_share: l.linkedin_share,
-        })
-    })
 }

@@ -3,8 +3,6 @@
 //! items, files written, the header facts, and the Share dialog's view.
 
 use backpack::app::import as core_import;
-use backpack::app::links::QrPayload;
-use backpack::app::shares::ShareRow;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
@@ -101,39 +99,6 @@ pub struct AppInfo {
     pub store_error: Option<AppError>,
     /// `nl` or `en` from the OS locale (LC_ALL, LC_MESSAGES, LANG).
     pub os_language: &'static str,
-}
-
-/// The QR code of the best link that fits, as a `data:image/svg+xml` URL.
-#[derive(Debug, Clone, Serialize)]
-pub struct QrView {
-    pub kind: backpack::share::LinkKind,
-    pub link: String,
-    pub svg: String,
-}
-
-impl QrView {
-    pub fn of(q: QrPayload) -> Result<QrView, AppError> {
-        let svg = backpack::app::links::qr_image(&q.link, false)?;
-        Ok(QrView { kind: q.kind, link: q.link, svg: format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)) })
-    }
-}
-
-/// Everything the Share dialog shows for one credential.
-#[derive(Debug, Clone, Serialize)]
-pub struct ShareView {
-    pub id: String,
-    pub base: String,
-    pub self_contained: String,
-    pub issuer: Option<String>,
-    /// The newest live encrypted short link, if any.
-    pub short: Option<String>,
-    pub qr: Option<QrView>,
-    /// Why there is no QR code (nothing fits).
-    pub qr_problem: Option<AppError>,
-    pub linkedin_add: String,
-    pub linkedin_share: String,
-    pub locations: Vec<String>,
-    pub shares: Vec<ShareRow>,
 }
 
 /// A pathway file loaded: the new pathway and the members it names that the learner does not hold.

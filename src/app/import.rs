@@ -92,6 +92,23 @@ pub struct Progress<'a> {
     pub result: &'a ItemResult,
 }
 
+/// The command line's arguments as items: `-` is text pasted on `stdin`
+/// (read up to the input limit, UTF-8), anything else a file, folder or URL.
+pub fn items_from_args(args: &[String], stdin: impl std::io::Read) -> Result<Vec<Item>, Error> {
+    let mut stdin = Some(stdin);
+    args.iter()
+        .map(|arg| match (arg.as_str(), stdin.take()) {
+            ("-", Some(r)) => {
+                let bytes = parse::read::read_stream(r, parse::MAX_INPUT_BYTES, "standard input")?;
+                let text = String::from_utf8(bytes).map_err(|_| Error::new("not-utf8", "standard input is not UTF-8 text"))?;
+                Ok(Item::Input(Input::Text { label: "<stdin>".into(), text }))
+            }
+            ("-", None) => Err(Error::new("usage", "standard input (-) can be read once")),
+            _ => Ok(Item::Input(Input::from_arg(arg))),
+        })
+        .collect()
+}
+
 /// Folders become the files inside them; everything else stays as it is.
 pub fn expand(items: Vec<Item>) -> Vec<Item> {
     let mut out = Vec::with_capacity(items.len());

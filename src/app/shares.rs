@@ -25,6 +25,57 @@ pub struct ShareRow {
     pub title: String,
 }
 
+/// A location's kind from the command line's flags: `--webdav URL [--user U]`,
+/// or `--s3 ENDPOINT --bucket B [--region R] --access-key K [--virtual-host]`.
+#[allow(clippy::too_many_arguments)]
+pub fn location_kind(
+    webdav: Option<String>,
+    user: Option<String>,
+    s3: Option<String>,
+    bucket: Option<String>,
+    region: Option<String>,
+    access_key: Option<String>,
+    virtual_host: bool,
+) -> Result<LocationKind, Error> {
+    match (webdav, s3) {
+        (Some(url), None) => Ok(LocationKind::Webdav { url, user }),
+        (None, Some(endpoint)) => Ok(LocationKind::S3 {
+            endpoint,
+            bucket: bucket.unwrap_or_default(),
+            region: region.unwrap_or_else(|| "us-east-1".into()),
+            access_key: access_key.unwrap_or_default(),
+            virtual_host,
+        }),
+        _ => Err(Error::new("usage", "give --webdav URL or --s3 ENDPOINT")),
+    }
+}
+
+/// `shares prune --json`'s line for one share: `{"id","object_url","status","error"?,"code"?}`.
+pub fn pruned_json((r, res): &Pruned) -> serde_json::Value {
+    let mut v = serde_json::json!({"id": r.id, "object_url": r.object_url, "status": if res.is_ok() { "deleted" } else { "failed" }});
+    if let Err(e) = res {
+        (v["error"], v["code"]) = (e.message().into(), e.code().into());
+    }
+    v
+}
+
+/// `shares prune`'s words for one share.
+pub fn pruned_text((r, res): &Pruned) -> String {
+    match res {
+        Ok(()) => format!("deleted expired share {} ({})", r.id, r.object_url),
+        Err(e) => format!("could not delete expired share {}: {e}", r.id),
+    }
+}
+
+impl ShareRow {
+    /// `shares list --json`'s line: the record, its state, and the title (null once the credential is gone).
+    pub fn json_line(&self) -> serde_json::Value {
+        let mut v = serde_json::json!(self);
+        v["title"] = serde_json::json!(Some(&self.title).filter(|t| !t.is_empty()));
+        v
+    }
+}
+
 /// Every share (only those of credential `of`, when given), newest first.
 pub fn list(store: &Store, of: Option<&str>, now: &DateTime<Utc>) -> Result<Vec<ShareRow>, Error> {
     let of = of.map(|id| store.resolve_id(id)).transpose()?;
@@ -73,28 +124,30 @@ pub fn prune(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<Pruned>, Error
     Ok(records::prune(store, now)?.into_iter().map(|(r, res)| (r, res.map_err(Error::from))).collect())
 }
 
-/// A share location as it is listed (never its secret).
+/// A share location as it is listed: its stored settings (never its
+/// secret, which is in the keyring) and where objects go.
 #[derive(Debug, Clone, Serialize)]
 pub struct LocationView {
-    /// Its name.
-    pub name: String,
-    /// `webdav` or `s3`.
-    pub kind: &'static str,
+    /// Id, name, kind (`webdav`/`s3`) and its settings, public URL, created.
+    #[serde(flatten)]
+    pub location: Location,
     /// Where objects go (folder URL, or endpoint and bucket).
     pub target: String,
-    /// The user or access key, when there is one.
-    pub user: Option<String>,
-    /// The public URL objects are read from, when it differs.
-    pub public_url: Option<String>,
 }
 
 impl From<&Location> for LocationView {
     fn from(l: &Location) -> Self {
-        let (kind, user) = match &l.kind {
-            LocationKind::Webdav { user, .. } => ("webdav", user.clone()),
-            LocationKind::S3 { access_key, .. } => ("s3", Some(access_key.clone())),
-        };
-        LocationView { name: l.name.clone(), kind, target: l.target(), user, public_url: l.public_url.clone() }
+        LocationView { location: l.clone(), target: l.target() }
+    }
+}
+
+impl LocationView {
+    /// The user or access key, when there is one.
+    pub fn user(&self) -> Option<&str> {
+        match &self.location.kind {
+            LocationKind::Webdav { user, .. } => user.as_deref(),
+            LocationKind::S3 { access_key, .. } => Some(access_key),
+        }
     }
 }
 
@@ -230,4 +283,71 @@ pub fn share(store: &mut crate::store::Store, id: &str, req: &ShareRequest, base
         lines.extend([l.linkedin_add, l.linkedin_share]);
     }
     Ok(Shared { json: v, lines, qr, made })
+}
+
+/// The QR code of the best link that fits, as an SVG `data:` URL.
+#[derive(Debug, Clone, Serialize)]
+pub struct QrView {
+    /// Issuer, short or self-contained.
+    pub kind: crate::share::LinkKind,
+    /// The link it holds.
+    pub link: String,
+    /// `data:image/svg+xml;base64,…`.
+    pub svg: String,
+}
+
+/// Everything the app's Share dialog shows for one credential: its links
+/// (the one payload choice of [`super::links::links`]), its QR code, its
+/// shares (newest first) and the share locations' names.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareView {
+    /// The wallet id.
+    pub id: String,
+    /// The verifier page's base URL.
+    pub base: String,
+    /// The self-contained link.
+    pub self_contained: String,
+    /// The issuer's own link.
+    pub issuer: Option<String>,
+    /// The newest live encrypted short link, if any.
+    pub short: Option<String>,
+    /// The QR code…
+    pub qr: Option<QrView>,
+    /// …or why nothing fits.
+    pub qr_problem: Option<Error>,
+    /// LinkedIn's "Add to profile" link.
+    pub linkedin_add: String,
+    /// LinkedIn's share-in-feed link.
+    pub linkedin_share: String,
+    /// The share locations' names.
+    pub locations: Vec<String>,
+    /// This credential's shares, newest first.
+    pub shares: Vec<ShareRow>,
+}
+
+/// The Share dialog's view of credential `id` with the verifier page at `base`.
+pub fn view(store: &Store, id: &str, base: &str, now: &DateTime<Utc>) -> Result<ShareView, Error> {
+    use base64::Engine;
+    let l = super::links::links(store, id, base, now)?;
+    let qr = match l.qr {
+        Some(q) => {
+            let svg = super::links::qr_image(&q.link, false)?;
+            let svg = format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg));
+            Some(QrView { kind: q.kind, link: q.link, svg })
+        }
+        None => None,
+    };
+    Ok(ShareView {
+        shares: list(store, Some(&l.id), now)?,
+        locations: store.share_locations()?.into_iter().map(|l| l.name).collect(),
+        qr,
+        qr_problem: l.qr_problem,
+        id: l.id,
+        base: l.base,
+        self_contained: l.self_contained,
+        issuer: l.issuer,
+        short: l.short,
+        linkedin_add: l.linkedin_add,
+        linkedin_share: l.linkedin_share,
+    })
 }

@@ -166,10 +166,10 @@ pub fn share(r: &ShareRow) -> String {
 pub fn location(l: &LocationView) -> String {
     format!(
         "{}  {}{}{}",
-        l.name,
+        l.location.name,
         l.target,
-        l.user.as_deref().map(|u| format!(" as {u}")).unwrap_or_default(),
-        l.public_url.as_deref().map(|p| format!("  (public: {p})")).unwrap_or_default()
+        l.user().map(|u| format!(" as {u}")).unwrap_or_default(),
+        l.location.public_url.as_deref().map(|p| format!("  (public: {p})")).unwrap_or_default()
     )
 }
 

@@ -214,3 +214,18 @@ pub fn assessment_json(source: &str, a: &Assessment) -> serde_json::Value {
 pub fn failed(a: &Assessment) -> bool {
     a.rules.iter().any(|r| r.outcome == crate::rules::RuleOutcome::Fail)
 }
+
+/// A moment in RFC 3339 (`--now`, `--expires`), or why not.
+pub fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("not an RFC 3339 date-time (like 2026-01-31T12:00:00Z): {e}"))
+}
+
+/// A URL remap `FROM=TO` (`--map-url`), or why not.
+pub fn parse_map(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .ok_or_else(|| "expected FROM=TO".to_string())
+}

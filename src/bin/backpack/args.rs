@@ -28,9 +28,7 @@ pub enum Command {
         #[arg(long)] offline: bool,
     },
     /// List the credentials in the backpack
-    List {
-        #[arg(long)] json: bool,
-    },
+    List { #[arg(long)] json: bool },
     /// Show one credential (the normalised model)
     Show {
         /// Wallet id or a unique prefix of it (at least 4 digits)
@@ -52,10 +50,7 @@ pub enum Command {
     /// Back the whole backpack up into one encrypted file (passphrase from BACKPACK_BACKUP_PASSPHRASE or a prompt)
     Backup { file: PathBuf },
     /// Restore credentials from a backup file (merges; --replace to make the backpack equal to the backup)
-    Restore {
-        file: PathBuf,
-        #[arg(long)] replace: bool,
-    },
+    Restore { file: PathBuf, #[arg(long)] replace: bool },
     /// Verify credentials: files, folders, URLs, or wallet ids of stored credentials
     Verify {
         #[arg(required = true, value_name = "PATH|URL|ID")] inputs: Vec<String>,
@@ -64,11 +59,11 @@ pub enum Command {
         /// Do not use the network: checks that need it say "could not check"
         #[arg(long)] offline: bool,
         /// Check dates against this moment instead of the current time (RFC 3339)
-        #[arg(long, value_name = "RFC3339", value_parser = parse_now)] now: Option<chrono::DateTime<chrono::Utc>>,
+        #[arg(long, value_name = "RFC3339", value_parser = backpack::app::verify::parse_time)] now: Option<chrono::DateTime<chrono::Utc>>,
         /// Worker threads (default: all cores)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))] jobs: Option<u16>,
         /// Fetch URLs starting with FROM from TO instead (a mirror or local copy), e.g. https://example.org/=http://127.0.0.1:8080/
-        #[arg(long, value_name = "FROM=TO", value_parser = parse_map)] map_url: Vec<(String, String)>,
+        #[arg(long, value_name = "FROM=TO", value_parser = backpack::app::verify::parse_map)] map_url: Vec<(String, String)>,
         /// Language of the human-readable report (nl or en; default from LANG)
         #[arg(long)] lang: Option<String>,
         /// Presentations: the challenge the holder's proof must carry
@@ -110,9 +105,7 @@ pub enum Command {
     #[command(subcommand)]
     Shares(SharesCmd),
     /// Show where the data lives, how it is keyed, and how much it holds
-    Info {
-        #[arg(long)] json: bool,
-    },
+    Info { #[arg(long)] json: bool },
     /// Write the sample backpack's credentials into a folder (or import them with --load)
     Sample {
         /// Folder to write the sample credential files to
@@ -155,20 +148,13 @@ pub enum PathwayCmd {
         #[arg(long)] offline: bool,
     },
     /// List pathways
-    List {
-        #[arg(long)] json: bool,
-    },
+    List { #[arg(long)] json: bool },
     /// Write a pathway as an exchange file (documented in src/pathway.rs)
-    Export {
-        pathway: String,
-        #[arg(long, short)] output: Option<PathBuf>,
-    },
+    Export { pathway: String, #[arg(long, short)] output: Option<PathBuf> },
     /// Load a pathway from an exchange file (members matched to your credentials)
     Import { file: PathBuf },
     /// Suggest pathways from credentials that seem to stack
-    Suggest {
-        #[arg(long)] json: bool,
-    },
+    Suggest { #[arg(long)] json: bool },
     /// Delete a pathway (the credentials stay)
     Delete { pathway: String },
 }
@@ -176,9 +162,7 @@ pub enum PathwayCmd {
 #[derive(Subcommand)]
 pub enum SharesCmd {
     /// List shares: live, expired (still online) and revoked
-    List {
-        #[arg(long)] json: bool,
-    },
+    List { #[arg(long)] json: bool },
     /// Delete a share's object from its host and mark it revoked
     Revoke {
         /// Share id or a unique prefix of it
@@ -186,9 +170,7 @@ pub enum SharesCmd {
         #[arg(long)] json: bool,
     },
     /// Delete expired shares from their hosts
-    Prune {
-        #[arg(long)] json: bool,
-    },
+    Prune { #[arg(long)] json: bool },
     /// Share locations: where encrypted shares are uploaded
     #[command(subcommand)]
     Location(LocationCmd),
@@ -216,9 +198,7 @@ pub enum LocationCmd {
         #[arg(long, value_name = "URL")] public_url: Option<String>,
     },
     /// List share locations
-    List {
-        #[arg(long)] json: bool,
-    },
+    List { #[arg(long)] json: bool },
     /// Remove a share location (refused while it holds live shares) and its secret
     Remove { name: String },
 }
@@ -256,7 +236,7 @@ pub struct LinkArgs {
     /// With --short: the share location to use (needed when there are several)
     #[arg(long, value_name = "NAME", requires = "short")] pub location: Option<String>,
     /// With --short: when the share ends (RFC 3339)
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now, requires = "short", conflicts_with = "days")]
+    #[arg(long, value_name = "RFC3339", value_parser = backpack::app::verify::parse_time, requires = "short", conflicts_with = "days")]
     pub expires: Option<chrono::DateTime<chrono::Utc>>,
     /// With --short: the share ends after N days
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3650), requires = "short")]
@@ -280,17 +260,4 @@ pub struct PresentArgs {
     #[arg(long, requires = "present")] pub domain: Option<String>,
     /// Write the presentation to this file instead of standard output
     #[arg(long, value_name = "FILE", requires = "present")] pub out: Option<PathBuf>,
-}
-
-pub fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&chrono::Utc))
-        .map_err(|e| format!("not an RFC 3339 date-time (like 2026-01-31T12:00:00Z): {e}"))
-}
-
-pub fn parse_map(s: &str) -> Result<(String, String), String> {
-    s.split_once('=')
-        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .ok_or_else(|| "expected FROM=TO".to_string())
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use backpack::app::{self, import::Item, library, pathways, shares, text, verify, Backpack, Error};
-use backpack::import::{ImportOptions, Input};
+use backpack::import::ImportOptions;
 use backpack::keys::KeyOptions;
 use serde_json::json;
 
@@ -18,6 +18,12 @@ type Result<T> = std::result::Result<T, Error>;
 
 fn open(dir: &Path) -> Result<Backpack> {
     Backpack::open(dir, KeyOptions::from_env())
+}
+
+/// Words on stderr, and success.
+fn said(words: String) -> Result<ExitCode> {
+    eprintln!("{words}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn code(failed: bool) -> ExitCode {
@@ -34,16 +40,7 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
     let now = chrono::Utc::now();
     match command {
         Command::Import { inputs, json, offline } => {
-            let mut items = Vec::new();
-            for arg in &inputs {
-                items.push(if arg == "-" {
-                    let bytes = backpack::import::read::read_stream(std::io::stdin().lock(), backpack::import::MAX_INPUT_BYTES, "standard input")?;
-                    let text = String::from_utf8(bytes).map_err(|_| Error::new("not-utf8", "standard input is not UTF-8 text"))?;
-                    Item::Input(Input::Text { label: "<stdin>".into(), text })
-                } else {
-                    Item::Input(Input::from_arg(arg))
-                });
-            }
+            let items = app::import::items_from_args(&inputs, std::io::stdin().lock())?;
             let fetcher = if offline { None } else { Some(backpack::import::Fetcher::new()?) };
             import(&mut open(dir)?, items, &ImportOptions { fetcher }, json, &mut out)
         }
@@ -59,31 +56,24 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
         }
         Command::Show { id, json } => {
             let s = open(dir)?.store.get(&id)?;
-            out.line(if json { serde_json::to_string_pretty(&s.credential)? } else { text::detail(&s) })?;
-            Ok(ExitCode::SUCCESS)
+            out.line(if json { serde_json::to_string_pretty(&s.credential)? } else { text::detail(&s) }).map(|()| ExitCode::SUCCESS)
         }
-        Command::Remove { id } => {
-            eprintln!("removed {}", open(dir)?.store.remove(&id)?);
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Remove { id } => said(format!("removed {}", open(dir)?.store.remove(&id)?)),
         Command::Export { id, format, output, export } => {
             let lang = backpack::model::Lang::parse(&out::lang(export.lang));
             let opts = library::ExportOptions { into: export.into, base: export.base, lang };
-            out::bytes(output.as_deref(), &library::export(&open(dir)?.store, &id, format, &opts)?.bytes)?;
-            Ok(ExitCode::SUCCESS)
+            out::bytes(output.as_deref(), &library::export(&open(dir)?.store, &id, format, &opts)?.bytes).map(|()| ExitCode::SUCCESS)
         }
         Command::Backup { file } => {
             let b = open(dir)?;
             let n = library::backup(&b.store, &file, &prompt::secret("BACKPACK_BACKUP_PASSPHRASE", "Backup passphrase", true)?)?;
-            eprintln!("backed up {n} credentials to {}", file.display());
-            Ok(ExitCode::SUCCESS)
+            said(format!("backed up {n} credentials to {}", file.display()))
         }
         Command::Restore { file, replace } => {
             let mut b = open(dir)?;
             let r = library::restore(&mut b.store, &file, &prompt::secret("BACKPACK_BACKUP_PASSPHRASE", "Backup passphrase", false)?, replace)?;
             let removed = if replace { format!(", {} removed", r.removed) } else { String::new() };
-            eprintln!("restored from {}: {} added, {} already present{removed}", file.display(), r.added, r.already_present);
-            Ok(ExitCode::SUCCESS)
+            said(format!("restored from {}: {} added, {} already present{removed}", file.display(), r.added, r.already_present))
         }
         Command::Verify { inputs, json, offline, now, jobs, map_url, lang, challenge, domain } => {
             let opts = verify::options(offline, &map_url, now)?;
@@ -119,22 +109,18 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
             let opts = verify::options(offline || !check, &[], None)?;
             let req = pathways::ExemptionRequest { pathway, ids, learner, request, lang: out::lang(lang), verify: check };
             let d = pathways::dossier(&mut open(dir)?.store, req, pathways::DossierPlace::Folder(folder), &opts)?;
-            for f in &d.files {
-                out.line(f)?;
-            }
-            for g in &d.gone {
-                eprintln!("not in your backpack any more, left out: {g}");
-            }
+            d.files.iter().try_for_each(|f| out.line(f))?;
+            d.gone.iter().for_each(|g| eprintln!("not in your backpack any more, left out: {g}"));
             Ok(ExitCode::SUCCESS)
         }
         Command::Share(a) if a.present.present => {
             let mut b = open(dir)?;
             let p = library::present(&mut b.store, &a.ids, a.present.challenge, a.present.domain, &b.keys)?;
             out::bytes(a.present.out.as_deref(), &p.body)?;
-            if let Some(f) = &a.present.out {
-                eprintln!("presentation of {} credential(s) signed by {} written to {}", p.count, p.holder, f.display());
+            match &a.present.out {
+                Some(f) => said(format!("presentation of {} credential(s) signed by {} written to {}", p.count, p.holder, f.display())),
+                None => Ok(ExitCode::SUCCESS),
             }
-            Ok(ExitCode::SUCCESS)
         }
         Command::Share(a) => match a.ids.as_slice() {
             [id] => share(&mut open(dir)?, id, a.links, now, &mut out),
@@ -143,8 +129,7 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
         Command::Shares(cmd) => shares_cmd(&mut open(dir)?, cmd, now, &mut out),
         Command::Info { json } => {
             let i = open(dir).and_then(|b| library::info(&b.store, &b.keys))?;
-            out.either(json, &i, || text::info(&i))?;
-            Ok(ExitCode::SUCCESS)
+            out.either(json, &i, || text::info(&i)).map(|()| ExitCode::SUCCESS)
         }
         Command::Sample { out: folder, load, count } => {
             if let Some(f) = &folder {
@@ -264,19 +249,13 @@ fn share(b: &mut Backpack, id: &str, a: LinkArgs, now: chrono::DateTime<chrono::
     Ok(ExitCode::SUCCESS)
 }
 
-fn share_json(r: &shares::ShareRow) -> serde_json::Value {
-    let mut v = json!(r);
-    v["title"] = json!(Some(&r.title).filter(|t| !t.is_empty()));
-    v
-}
-
 fn shares_cmd(b: &mut Backpack, cmd: SharesCmd, now: chrono::DateTime<chrono::Utc>, out: &mut Out) -> Result<ExitCode> {
     let st = &mut b.store;
     match cmd {
         SharesCmd::List { json } => {
             let all = shares::list(st, None, &now)?;
             for r in &all {
-                out.either(json, &share_json(r), || text::share(r))?;
+                out.either(json, &r.json_line(), || text::share(r))?;
             }
             if !json && all.is_empty() {
                 eprintln!("No shares yet. Make one with: backpack share ID --short");
@@ -293,32 +272,21 @@ fn shares_cmd(b: &mut Backpack, cmd: SharesCmd, now: chrono::DateTime<chrono::Ut
         SharesCmd::Revoke { id, json } => {
             let r = shares::revoke(st, &id, now)?;
             if json {
-                out.json(&share_json(&shares::ShareRow { state: r.state(&now), title: String::new(), record: r }))?;
+                out.json(&shares::ShareRow { state: r.state(&now), title: String::new(), record: r }.json_line())?;
             } else {
                 eprintln!("revoked {}: {} is deleted from '{}'", r.id, r.object_url, r.location);
             }
         }
         SharesCmd::Prune { json } => return prune(st, now, json, out),
         SharesCmd::Location(LocationCmd::Add { name, webdav, user, s3, bucket, region, access_key, virtual_host, public_url }) => {
-            use backpack::share::host::LocationKind;
-            let kind = match (webdav, s3) {
-                (Some(url), None) => LocationKind::Webdav { url, user },
-                (None, Some(endpoint)) => LocationKind::S3 {
-                    endpoint,
-                    bucket: bucket.unwrap_or_default(),
-                    region: region.unwrap_or_else(|| "us-east-1".into()),
-                    access_key: access_key.unwrap_or_default(),
-                    virtual_host,
-                },
-                _ => return Err(usage("give --webdav URL or --s3 ENDPOINT")),
-            };
+            let kind = shares::location_kind(webdav, user, s3, bucket, region, access_key, virtual_host)?;
             let draft = shares::LocationDraft { name, kind, public_url };
             let secret = |what: &str| prompt::secret(backpack::share::host::PASSWORD_ENV, what, false).map(Some);
             let (loc, warning) = shares::add_location(st, draft, secret, now)?;
             if let Some(w) = warning {
                 eprintln!("warning: {w}");
             }
-            eprintln!("added share location '{}' ({})", loc.name, loc.target);
+            eprintln!("added share location '{}' ({})", loc.location.name, loc.target);
         }
         SharesCmd::Location(LocationCmd::List { json }) => {
             for l in shares::locations(st)? {
@@ -337,17 +305,8 @@ fn shares_cmd(b: &mut Backpack, cmd: SharesCmd, now: chrono::DateTime<chrono::Ut
 
 fn prune(st: &mut backpack::store::Store, now: chrono::DateTime<chrono::Utc>, json: bool, out: &mut Out) -> Result<ExitCode> {
     let results = shares::prune(st, now)?;
-    for (r, res) in &results {
-        let mut v = json!({"id": r.id, "object_url": r.object_url, "status": if res.is_ok() { "deleted" } else { "failed" }});
-        match res {
-            Err(e) if json => (v["error"], v["code"]) = (json!(e.message()), json!(e.code())),
-            Err(e) => eprintln!("could not delete expired share {}: {e}", r.id),
-            Ok(()) if !json => eprintln!("deleted expired share {} ({})", r.id, r.object_url),
-            Ok(()) => {}
-        }
-        if json {
-            out.json(&v)?;
-        }
+    for p in &results {
+        if json { out.json(&shares::pruned_json(p))? } else { eprintln!("{}", shares::pruned_text(p)) }
     }
     if !json && results.is_empty() {
         eprintln!("no expired shares online");

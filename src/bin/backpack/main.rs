@@ -1,11 +1,8 @@
-//! The `backpack` command line: parse the arguments, find the data folder,
-//! dispatch to the command (`commands.rs`, which maps each onto the core's
-//! use-case layer `backpack::app`), and turn the outcome into an exit status.
-//!
-//! Output contract (tests and other tools rely on it): with `--json`, one JSON
-//! object per line on stdout; human text otherwise. Exit status 0 on success,
-//! 1 when any item failed (an error prints `error[code]: message`), 2 on usage
-//! errors. Writing to a closed pipe (`backpack list | head -1`) ends quietly.
+//! The `backpack` command line: parse the arguments, dispatch to the command
+//! (`commands.rs`, each mapped onto the core's use-case layer `backpack::app`),
+//! and exit 0 on success, 1 when any item failed (`error[code]: message`), 2
+//! on usage errors; `--json` prints one JSON object per line. A closed pipe
+//! (`backpack list | head -1`) ends quietly, as in ripgrep.
 
 mod args;
 mod commands;
