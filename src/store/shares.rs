@@ -51,6 +51,7 @@ pub struct Location {
 
 /// One share, as kept in the store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ShareRecord {
     /// Random share id (16 hex digits); `backpack shares revoke` takes it or a prefix.
     pub id: String,
