@@ -11,33 +11,25 @@ use backpack::pathway::Suggestion;
 use backpack::store::RestoreReport;
 use backpack::verify::VerifyOptions;
 use base64::Engine;
-use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
+use crate::dto::{
+    AppInfo, Detail, DossierWritten, ExemptionRequest, ImportItem, ImportProgress, ItemResult, LaunchItems, LocationDraft, LocationView,
+    PathwayDraft, PathwayImported, PathwayView, ReportView, ShareRow, ShareView, Written,
+};
 use crate::error::{AppError, AppResult};
-use crate::launch::{LaunchItem, LaunchProblem};
-use crate::sharing::{LocationDraft, LocationView, ShareRow, ShareView};
-use crate::plans::{DossierWritten, ExemptionRequest, PathwayDraft, PathwayImported, PathwayView};
-use crate::service::{AppInfo, AppState, Detail, ImportItem, ItemResult, ReportView, Written};
+use crate::service::AppState;
 use crate::settings::{self, Settings};
 
 /// Run `f` on the blocking pool with the app state.
-async fn blocking<T: Send + 'static>(
-    app: AppHandle,
+async fn blocking<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
     f: impl FnOnce(&AppState) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
     tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
         .await
         .map_err(|e| AppError::new("internal", e.to_string()))?
-}
-
-/// Progress of a batch import, one message per finished item.
-#[derive(Debug, Clone, Serialize)]
-pub struct ImportProgress {
-    pub done: usize,
-    pub total: usize,
-    pub result: ItemResult,
 }
 
 fn import_with_progress(st: &AppState, items: Vec<ImportItem>, on_progress: &Channel<ImportProgress>) -> Vec<ItemResult> {
@@ -58,13 +50,13 @@ fn user_dir(pick: impl Fn(&directories::UserDirs) -> Option<&std::path::Path>, s
 }
 
 #[tauri::command]
-pub async fn app_info(app: AppHandle) -> AppResult<AppInfo> {
+pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> AppResult<AppInfo> {
     blocking(app, |st| Ok(st.info())).await
 }
 
 /// All summaries (`Store::list`), as JSON made once on the Rust side.
 #[tauri::command]
-pub async fn list_credentials(app: AppHandle) -> AppResult<tauri::ipc::Response> {
+pub async fn list_credentials<R: Runtime>(app: AppHandle<R>) -> AppResult<tauri::ipc::Response> {
     blocking(app, |st| {
         let t0 = std::time::Instant::now();
         let json = st.list_json();
@@ -76,7 +68,7 @@ pub async fn list_credentials(app: AppHandle) -> AppResult<tauri::ipc::Response>
 
 /// The first `limit` summaries and how many there are (the first screen), as JSON.
 #[tauri::command]
-pub async fn list_head(app: AppHandle, limit: usize) -> AppResult<tauri::ipc::Response> {
+pub async fn list_head<R: Runtime>(app: AppHandle<R>, limit: usize) -> AppResult<tauri::ipc::Response> {
     blocking(app, move |st| {
         let t0 = std::time::Instant::now();
         let json = st.list_head_json(limit);
@@ -94,18 +86,18 @@ pub fn timing(step: &str, since: std::time::Instant) {
 }
 
 #[tauri::command]
-pub async fn credential_detail(app: AppHandle, id: String) -> AppResult<Detail> {
+pub async fn credential_detail<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<Detail> {
     blocking(app, move |st| st.detail(&id)).await
 }
 
 #[tauri::command]
-pub async fn card_pictures(app: AppHandle, ids: Vec<String>) -> AppResult<HashMap<String, String>> {
+pub async fn card_pictures<R: Runtime>(app: AppHandle<R>, ids: Vec<String>) -> AppResult<HashMap<String, String>> {
     blocking(app, move |st| st.pictures(&ids)).await
 }
 
 #[tauri::command]
-pub async fn import_items(
-    app: AppHandle,
+pub async fn import_items<R: Runtime>(
+    app: AppHandle<R>,
     items: Vec<ImportItem>,
     on_progress: Channel<ImportProgress>,
 ) -> AppResult<Vec<ItemResult>> {
@@ -113,19 +105,12 @@ pub async fn import_items(
 }
 
 #[tauri::command]
-pub async fn load_sample(app: AppHandle, on_progress: Channel<ImportProgress>) -> AppResult<Vec<ItemResult>> {
+pub async fn load_sample<R: Runtime>(app: AppHandle<R>, on_progress: Channel<ImportProgress>) -> AppResult<Vec<ItemResult>> {
     blocking(app, move |st| {
         let items = st.sample_items()?;
         Ok(import_with_progress(st, items, &on_progress))
     })
     .await
-}
-
-/// What the app was opened with ("open with" files, `backpack://` links), once.
-#[derive(Debug, Clone, Serialize)]
-pub struct LaunchItems {
-    pub items: Vec<LaunchItem>,
-    pub problems: Vec<LaunchProblem>,
 }
 
 #[tauri::command]
@@ -135,7 +120,7 @@ pub fn launch_items(state: State<'_, AppState>) -> LaunchItems {
 }
 
 #[tauri::command]
-pub async fn verify_credential(app: AppHandle, id: String, online: bool) -> AppResult<ReportView> {
+pub async fn verify_credential<R: Runtime>(app: AppHandle<R>, id: String, online: bool) -> AppResult<ReportView> {
     blocking(app, move |st| {
         let fetcher = if online { Some(Fetcher::new()?) } else { None };
         st.verify(&id, &VerifyOptions { fetcher, now: chrono::Utc::now() })
@@ -144,18 +129,18 @@ pub async fn verify_credential(app: AppHandle, id: String, online: bool) -> AppR
 }
 
 #[tauri::command]
-pub async fn remove_credential(app: AppHandle, id: String) -> AppResult<String> {
+pub async fn remove_credential<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<String> {
     blocking(app, move |st| st.remove(&id)).await
 }
 
 #[tauri::command]
-pub async fn undo_remove(app: AppHandle, id: String) -> AppResult<()> {
+pub async fn undo_remove<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<()> {
     blocking(app, move |st| st.undo_remove(&id)).await
 }
 
 /// Save a credential into the Downloads folder: `original` bytes, the `json` model, baked `png`/`svg`, or a one-page `pdf`.
 #[tauri::command]
-pub async fn export_credential(app: AppHandle, id: String, format: String, lang: Option<String>) -> AppResult<Written> {
+pub async fn export_credential<R: Runtime>(app: AppHandle<R>, id: String, format: String, lang: Option<String>) -> AppResult<Written> {
     blocking(app, move |st| {
         let dir = user_dir(|u| u.download_dir(), st);
         match format.as_str() {
@@ -168,13 +153,13 @@ pub async fn export_credential(app: AppHandle, id: String, format: String, lang:
 
 /// Write an encrypted backup into the Documents folder.
 #[tauri::command]
-pub async fn create_backup(app: AppHandle, passphrase: String) -> AppResult<Written> {
+pub async fn create_backup<R: Runtime>(app: AppHandle<R>, passphrase: String) -> AppResult<Written> {
     blocking(app, move |st| st.backup(&passphrase, &user_dir(|u| u.document_dir(), st))).await
 }
 
 /// Restore from a backup file the user picked (base64 bytes), merging unless `replace`.
 #[tauri::command]
-pub async fn restore_backup(app: AppHandle, base64: String, passphrase: String, replace: bool) -> AppResult<RestoreReport> {
+pub async fn restore_backup<R: Runtime>(app: AppHandle<R>, base64: String, passphrase: String, replace: bool) -> AppResult<RestoreReport> {
     blocking(app, move |st| {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(base64.as_bytes())
@@ -219,61 +204,61 @@ pub fn first_screen(state: State<'_, AppState>, shown: usize, marks: HashMap<Str
 // Pathways and the exemption dossier (see `crate::plans`).
 
 #[tauri::command]
-pub async fn list_pathways(app: AppHandle) -> AppResult<Vec<PathwayView>> {
+pub async fn list_pathways<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<PathwayView>> {
     blocking(app, |st| st.pathways()).await
 }
 
 /// One pathway with its progress (reads only its members).
 #[tauri::command]
-pub async fn get_pathway(app: AppHandle, id: String) -> AppResult<PathwayView> {
+pub async fn get_pathway<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<PathwayView> {
     blocking(app, move |st| st.pathway(&id)).await
 }
 
 #[tauri::command]
-pub async fn create_pathway(app: AppHandle, draft: PathwayDraft, members: Vec<String>) -> AppResult<PathwayView> {
+pub async fn create_pathway<R: Runtime>(app: AppHandle<R>, draft: PathwayDraft, members: Vec<String>) -> AppResult<PathwayView> {
     blocking(app, move |st| st.pathway_create(draft, members)).await
 }
 
 #[tauri::command]
-pub async fn update_pathway(app: AppHandle, id: String, draft: PathwayDraft) -> AppResult<PathwayView> {
+pub async fn update_pathway<R: Runtime>(app: AppHandle<R>, id: String, draft: PathwayDraft) -> AppResult<PathwayView> {
     blocking(app, move |st| st.pathway_update(&id, draft)).await
 }
 
 #[tauri::command]
-pub async fn add_to_pathway(app: AppHandle, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
+pub async fn add_to_pathway<R: Runtime>(app: AppHandle<R>, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
     blocking(app, move |st| st.pathway_add(&id, ids)).await
 }
 
 #[tauri::command]
-pub async fn remove_from_pathway(app: AppHandle, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
+pub async fn remove_from_pathway<R: Runtime>(app: AppHandle<R>, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
     blocking(app, move |st| st.pathway_remove(&id, ids)).await
 }
 
 #[tauri::command]
-pub async fn delete_pathway(app: AppHandle, id: String) -> AppResult<String> {
+pub async fn delete_pathway<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<String> {
     blocking(app, move |st| st.pathway_delete(&id)).await
 }
 
 #[tauri::command]
-pub async fn pathway_suggestions(app: AppHandle) -> AppResult<Vec<Suggestion>> {
+pub async fn pathway_suggestions<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<Suggestion>> {
     blocking(app, |st| st.pathway_suggestions()).await
 }
 
 /// Load a pathway file the user picked (its text).
 #[tauri::command]
-pub async fn import_pathway(app: AppHandle, text: String) -> AppResult<PathwayImported> {
+pub async fn import_pathway<R: Runtime>(app: AppHandle<R>, text: String) -> AppResult<PathwayImported> {
     blocking(app, move |st| st.pathway_import(text.as_bytes())).await
 }
 
 /// Save the pathway file into the Documents folder.
 #[tauri::command]
-pub async fn export_pathway(app: AppHandle, id: String) -> AppResult<Written> {
+pub async fn export_pathway<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<Written> {
     blocking(app, move |st| st.pathway_export(&id, &user_dir(|u| u.document_dir(), st))).await
 }
 
 /// Write the exemption dossier into Documents (a new folder), verifying first when asked.
 #[tauri::command]
-pub async fn request_exemption(app: AppHandle, request: ExemptionRequest, online: bool) -> AppResult<DossierWritten> {
+pub async fn request_exemption<R: Runtime>(app: AppHandle<R>, request: ExemptionRequest, online: bool) -> AppResult<DossierWritten> {
     blocking(app, move |st| {
         let fetcher = if online && request.verify { Some(Fetcher::new()?) } else { None };
         st.request_exemption(request, &user_dir(|u| u.document_dir(), st), &VerifyOptions { fetcher, now: chrono::Utc::now() })
@@ -292,48 +277,48 @@ fn verifier_base(st: &AppState) -> String {
 }
 
 #[tauri::command]
-pub async fn share_view(app: AppHandle, id: String) -> AppResult<ShareView> {
+pub async fn share_view<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<ShareView> {
     blocking(app, move |st| st.share_view(&id, &verifier_base(st))).await
 }
 
 /// Encrypt and upload (a short link); `days` sets an expiry.
 #[tauri::command]
-pub async fn share_short(app: AppHandle, id: String, location: Option<String>, days: Option<u32>) -> AppResult<ShareView> {
+pub async fn share_short<R: Runtime>(app: AppHandle<R>, id: String, location: Option<String>, days: Option<u32>) -> AppResult<ShareView> {
     blocking(app, move |st| st.share_short(&id, location.as_deref(), days, &verifier_base(st))).await
 }
 
 #[tauri::command]
-pub async fn revoke_share(app: AppHandle, share: String) -> AppResult<ShareView> {
+pub async fn revoke_share<R: Runtime>(app: AppHandle<R>, share: String) -> AppResult<ShareView> {
     blocking(app, move |st| st.revoke_share(&share, &verifier_base(st))).await
 }
 
 #[tauri::command]
-pub async fn list_shares(app: AppHandle) -> AppResult<Vec<ShareRow>> {
+pub async fn list_shares<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<ShareRow>> {
     blocking(app, |st| st.shares()).await
 }
 
 #[tauri::command]
-pub async fn prune_shares(app: AppHandle) -> AppResult<usize> {
+pub async fn prune_shares<R: Runtime>(app: AppHandle<R>) -> AppResult<usize> {
     blocking(app, |st| st.prune_shares()).await
 }
 
 #[tauri::command]
-pub async fn list_share_locations(app: AppHandle) -> AppResult<Vec<LocationView>> {
+pub async fn list_share_locations<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<LocationView>> {
     blocking(app, |st| st.share_locations()).await
 }
 
 #[tauri::command]
-pub async fn add_share_location(app: AppHandle, location: LocationDraft) -> AppResult<Vec<LocationView>> {
+pub async fn add_share_location<R: Runtime>(app: AppHandle<R>, location: LocationDraft) -> AppResult<Vec<LocationView>> {
     blocking(app, move |st| st.add_share_location(location)).await
 }
 
 #[tauri::command]
-pub async fn remove_share_location(app: AppHandle, name: String) -> AppResult<Vec<LocationView>> {
+pub async fn remove_share_location<R: Runtime>(app: AppHandle<R>, name: String) -> AppResult<Vec<LocationView>> {
     blocking(app, move |st| st.remove_share_location(&name)).await
 }
 
 /// A holder-signed Verifiable Presentation, saved into the Downloads folder.
 #[tauri::command]
-pub async fn present_credentials(app: AppHandle, ids: Vec<String>, challenge: Option<String>, domain: Option<String>) -> AppResult<Written> {
+pub async fn present_credentials<R: Runtime>(app: AppHandle<R>, ids: Vec<String>, challenge: Option<String>, domain: Option<String>) -> AppResult<Written> {
     blocking(app, move |st| st.present(&ids, challenge, domain, &user_dir(|u| u.download_dir(), st))).await
 }

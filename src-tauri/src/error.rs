@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 /// `{ "code": "not-found", "message": "no credential with id '…'" }` on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct AppError {
     pub code: String,
     pub message: String,

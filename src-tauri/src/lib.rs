@@ -3,7 +3,10 @@
 //! is in the `backpack` core, reached through [`service`]; the web UI in
 //! `ui/` matches on the error codes of [`error::AppError`].
 
+#[cfg(test)]
+mod bindings;
 pub mod commands;
+pub mod dto;
 pub mod error;
 pub mod images;
 pub mod launch;
@@ -55,7 +58,7 @@ pub fn run() {
     let (items, problems) = launch::parse_args(std::env::args().skip(1));
     state.set_launch(items, problems);
 
-    tauri::Builder::default()
+    let builder = tauri::Builder::default()
         // First: a second launch ("open with", a backpack:// link) hands its
         // arguments to the running window and exits, instead of opening the
         // same encrypted store twice.
@@ -67,9 +70,19 @@ pub fn run() {
                 let _ = w.set_focus();
             }
             if !items.is_empty() || !problems.is_empty() {
-                let _ = app.emit("launch", commands::LaunchItems { items, problems });
+                let _ = app.emit("launch", dto::LaunchItems { items, problems });
             }
-        }))
+        }));
+    app(builder, state)
+        .run(tauri::generate_context!())
+        .expect("error while running the Backpack app");
+}
+
+/// The app on any runtime: the state, the start-up timing hooks and every
+/// command. [`run`] gives it the real runtime (and the single-instance
+/// plugin); the IPC test below gives it `tauri::test::mock_builder()`.
+pub fn app<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder
         .manage(state)
         // BACKPACK_TIMING=1: where the start goes before the UI's own marks.
         .setup(|app| {
@@ -124,8 +137,6 @@ pub fn run() {
             commands::remove_share_location,
             commands::present_credentials,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running the Backpack app");
 }
 
 #[cfg(test)]
@@ -178,3 +189,4 @@ mod command_lists {
         assert_eq!(handled, commands, "generate_handler! in lib.rs");
     }
 }
+

@@ -9,70 +9,13 @@ use std::path::Path;
 
 use backpack::dossier::{self, Lang};
 use backpack::model::Credential;
-use backpack::pathway::{self, AchievementRef, Goal, Pathway, Progress, Suggestion};
+use backpack::pathway::{self, Pathway, Suggestion};
 use backpack::store::Store;
 use backpack::verify::VerifyOptions;
-use serde::{Deserialize, Serialize};
 
+use crate::dto::{DossierWritten, ExemptionRequest, PathwayDraft, PathwayImported, PathwayView, Written};
 use crate::error::{AppError, AppResult};
-use crate::service::{now, AppState, Written};
-
-/// A pathway with its progress, as the Pathways screen shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct PathwayView {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub goal: Goal,
-    pub members: Vec<String>,
-    pub progress: Progress,
-}
-
-/// What the learner fills in to make or change a pathway.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PathwayDraft {
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub goal: Goal,
-}
-
-/// The "Request exemption" form.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ExemptionRequest {
-    /// A pathway whose members go in (its name becomes the dossier's subject)...
-    #[serde(default)]
-    pub pathway: Option<String>,
-    /// ...and/or chosen credentials.
-    #[serde(default)]
-    pub ids: Vec<String>,
-    #[serde(default)]
-    pub learner: Option<String>,
-    /// What is asked: which course, which programme.
-    #[serde(default)]
-    pub request: Option<String>,
-    /// `nl` or `en`.
-    pub lang: String,
-    /// Verify every credential first (with the network), so the dossier shows fresh reports.
-    #[serde(default)]
-    pub verify: bool,
-}
-
-/// Where the dossier went.
-#[derive(Debug, Clone, Serialize)]
-pub struct DossierWritten {
-    pub folder: String,
-    pub files: Vec<String>,
-    pub credentials: usize,
-}
-
-/// Import result: the new pathway and the members it names that the learner does not hold.
-#[derive(Debug, Clone, Serialize)]
-pub struct PathwayImported {
-    pub pathway: PathwayView,
-    pub not_held: Vec<AchievementRef>,
-}
+use crate::service::{now, AppState};
 
 fn view(store: &Store, p: Pathway, verdicts: &HashMap<String, backpack::verify::Verdict>) -> AppResult<PathwayView> {
     // Only the members are read (and decrypted), not the whole backpack.
@@ -203,6 +146,7 @@ impl AppState {
 mod tests {
     use super::*;
     use backpack::import::ImportOptions;
+    use backpack::pathway::Goal;
     use backpack::store::StoreKey;
     use rust_decimal::Decimal;
 

@@ -13,14 +13,13 @@ use std::time::Instant;
 use backpack::app::import as app_import;
 use backpack::app::StoreAccess;
 use backpack::import::{ImportOptions, Input};
-use backpack::keys::{self, KeyKind, KeyOptions};
-use backpack::model::Credential;
-use backpack::rules::Assessment;
+use backpack::keys::{self, KeyOptions};
 use backpack::store::{RestoreReport, Store, StoreKey, Summary};
-use backpack::verify::{self, Check, Verdict, VerifyOptions};
+use backpack::verify::{self, VerifyOptions};
 use base64::Engine;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::dto::{AppInfo, Detail, ImportItem, ItemResult, ListHead, ReportView, Written};
 use crate::error::{AppError, AppResult};
 use crate::images;
 use crate::launch::{LaunchItem, LaunchProblem};
@@ -42,40 +41,8 @@ enum Prefetched {
     Ready(Vec<Summary>),
 }
 
-/// The first page of the list and its length: what the first screen needs.
-#[derive(Serialize)]
-struct ListHead<'a> {
-    total: usize,
-    items: &'a [Summary],
-}
-
 fn to_json<T: Serialize + ?Sized>(v: &T) -> AppResult<String> {
     serde_json::to_string(v).map_err(|e| AppError::new("internal", e.to_string()))
-}
-
-/// Header facts and the store's health, for the first screen and Settings.
-#[derive(Debug, Clone, Serialize)]
-pub struct AppInfo {
-    pub name: &'static str,
-    pub version: &'static str,
-    pub data_dir: String,
-    /// How the store key is kept (`keyring` or `passphrase`), once known.
-    pub key: Option<KeyKind>,
-    /// Why the store could not be opened (then nothing else works).
-    pub store_error: Option<AppError>,
-    /// `nl` or `en` from the OS locale (LC_ALL, LC_MESSAGES, LANG).
-    pub os_language: &'static str,
-}
-
-/// One item for [`AppState::import_item`], as the UI sends it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum ImportItem {
-    Path { path: String },
-    Url { url: String },
-    Text { label: String, text: String },
-    /// A file chosen with the file picker: its name and base64 bytes.
-    File { name: String, base64: String },
 }
 
 impl From<ImportItem> for app_import::Item {
@@ -126,47 +93,6 @@ impl From<LaunchItem> for ImportItem {
             LaunchItem::Text { label, text } => ImportItem::Text { label, text },
         }
     }
-}
-
-/// The result of importing one item (a CLR brings several ids).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ItemResult {
-    pub source: String,
-    /// `imported`, `duplicate` or `rejected`.
-    pub status: &'static str,
-    pub ids: Vec<String>,
-    pub error: Option<AppError>,
-}
-
-/// A verification report with the moment it was made.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportView {
-    pub verdict: Verdict,
-    pub checks: Vec<Check>,
-    pub checked_at: String,
-}
-
-/// Everything the detail screen shows.
-#[derive(Debug, Clone, Serialize)]
-pub struct Detail {
-    pub id: String,
-    pub credential: Credential,
-    pub assessment: Assessment,
-    pub report: Option<ReportView>,
-    /// The original exactly as stored (JSON text or compact JWS).
-    pub original: String,
-    pub media_type: String,
-    pub format_label: &'static str,
-    pub source: String,
-    pub imported_at: String,
-    /// A checked `data:` URL (the baked picture, else the achievement's embedded image).
-    pub image: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Written {
-    pub path: String,
-    pub count: usize,
 }
 
 /// `nl` when the OS locale is Dutch, else `en`.
@@ -449,6 +375,7 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use backpack::verify::Verdict;
 
     fn state() -> (tempfile::TempDir, AppState) {
         let dir = tempfile::tempdir().unwrap();

@@ -8,71 +8,13 @@
 use std::path::Path;
 
 use backpack::share::host::{self, Location, LocationKind};
-use backpack::share::records::{self, ShareRecord, ShareState};
-use backpack::share::{self, LinkKind};
+use backpack::share::records::{self, ShareState};
+use backpack::share;
 use base64::Engine;
-use serde::{Deserialize, Serialize};
 
+use crate::dto::{LocationDraft, LocationView, QrView, ShareRow, ShareView, Written};
 use crate::error::{AppError, AppResult};
-use crate::service::{AppState, Written};
-
-/// A share as the UI lists it.
-#[derive(Debug, Clone, Serialize)]
-pub struct ShareRow {
-    #[serde(flatten)]
-    pub record: ShareRecord,
-    pub state: ShareState,
-    /// The credential's title (empty when it has left the backpack).
-    pub title: String,
-}
-
-/// The QR code of the best link that fits, as a `data:image/svg+xml` URL.
-#[derive(Debug, Clone, Serialize)]
-pub struct QrView {
-    pub kind: LinkKind,
-    pub link: String,
-    pub svg: String,
-}
-
-/// Everything the Share dialog shows for one credential.
-#[derive(Debug, Clone, Serialize)]
-pub struct ShareView {
-    pub id: String,
-    pub base: String,
-    pub self_contained: String,
-    pub issuer: Option<String>,
-    /// The newest live encrypted short link, if any.
-    pub short: Option<String>,
-    pub qr: Option<QrView>,
-    /// Why there is no QR code (nothing fits).
-    pub qr_problem: Option<AppError>,
-    pub linkedin_add: String,
-    pub linkedin_share: String,
-    pub locations: Vec<String>,
-    pub shares: Vec<ShareRow>,
-}
-
-/// A share location as Settings shows it (never its secret).
-#[derive(Debug, Clone, Serialize)]
-pub struct LocationView {
-    pub name: String,
-    pub kind: &'static str,
-    pub target: String,
-    pub public_url: Option<String>,
-}
-
-/// "Add a share location" in Settings: a WebDAV folder (Nextcloud, SURFdrive, a static host with PUT).
-#[derive(Debug, Clone, Deserialize)]
-pub struct LocationDraft {
-    pub name: String,
-    pub url: String,
-    #[serde(default)]
-    pub user: Option<String>,
-    #[serde(default)]
-    pub password: Option<String>,
-    #[serde(default)]
-    pub public_url: Option<String>,
-}
+use crate::service::AppState;
 
 fn code_of<E: std::fmt::Display>(code: &'static str) -> impl Fn(E) -> AppError {
     move |e| AppError::new(code, e.to_string())
