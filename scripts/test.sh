@@ -34,6 +34,14 @@ BACKPACK_BIN="$CARGO_TARGET_DIR/debug/backpack" bash scripts/difffuzz.sh --count
 echo "== desktop app crate"
 cargo test --locked --quiet -p backpack-app
 
+echo "== IPC types: ui/src/lib/generated is what the Rust types generate"
+cargo test --locked --quiet -p backpack-app export_bindings
+if ! git diff --exit-code --stat -- ui/src/lib/generated || [ -n "$(git status --porcelain -- ui/src/lib/generated)" ]; then
+  git status --short -- ui/src/lib/generated
+  echo "ui/src/lib/generated is out of date with the Rust IPC types: run 'cargo test -p backpack-app export_bindings' and commit ui/src/lib/generated" >&2
+  exit 1
+fi
+
 echo "== desktop app end to end (real app under Xvfb, WebDriver; screenshots in e2e/screenshots)"
 bash scripts/e2e.sh
 

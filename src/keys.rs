@@ -30,6 +30,7 @@ pub use crate::store::META_FILE;
 
 /// How a store's key is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum KeyKind {
     /// A random 256-bit key in the OS keyring (account `store-<store id>`).

@@ -14,6 +14,7 @@ pub const HOURS_PER_ECTS: u32 = 28;
 
 /// The wire format a credential arrived in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// Open Badges 2.0 assertion verified by re-fetching its hosted URL.
@@ -66,6 +67,7 @@ impl Format {
 
 /// One credential in the normalised model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Credential {
     /// The wallet's own id: 16 hex digits derived from the credential's id
     /// (or from its bytes when it has none). Stable across re-imports.
@@ -111,6 +113,7 @@ pub struct Credential {
 
 /// The awarding body of a credential (OB 2.0 Profile / OB 3.0 issuer Profile), with edubadges institution extras.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Issuer {
     /// The issuer's identifier as written: a URL for OB 2.0, usually a DID or URL for OB 3.0; `None` when the issuer is embedded without one.
     pub id: Option<String>,
@@ -134,6 +137,7 @@ pub struct Issuer {
 
 /// The achievement a credential attests: OB 2.0 BadgeClass or OB 3.0 `Achievement`, with the micro-credential metadata (ECTS, EQF, ...).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Achievement {
     /// Identifier of the badge class / achievement as written (URL or URN); `None` when the achievement is embedded without one.
     pub id: Option<String>,
@@ -152,9 +156,11 @@ pub struct Achievement {
     pub learning_outcomes: Vec<LearningOutcome>,
     /// ECTS credits (edubadges `ECTS`, OB 3.0 `creditsAvailable`). Exact decimal.
     #[serde(with = "rust_decimal::serde::float_option", default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub ects: Option<Decimal>,
     /// Study hours as stated by the issuer (StudyLoad / TimeInvestment / SBU / `timeInvestment`).
     #[serde(with = "rust_decimal::serde::float_option", default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub study_hours: Option<Decimal>,
     /// The field the hours came from, so a reader can tell SBU from time investment.
     pub study_hours_source: Option<String>,
@@ -190,6 +196,7 @@ pub struct Achievement {
 
 /// What a holder had to do to earn an achievement (OB `criteria`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Criteria {
     /// A page describing the criteria (`criteria.id` / `criteria` URL).
     pub url: Option<String>,
@@ -199,6 +206,7 @@ pub struct Criteria {
 
 /// A learning outcome of an achievement.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LearningOutcome {
     /// The outcome as written: the statement a holder can do, or the aligned target's name.
     pub text: String,
@@ -216,6 +224,7 @@ pub struct LearningOutcome {
 
 /// An OB alignment: a link from the achievement to a node in an external framework (EQF level, ESCO skill, competence).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Alignment {
     /// Name of the target node (OB `targetName`).
     pub target_name: Option<String>,
@@ -264,6 +273,7 @@ impl Alignment {
 
 /// The quality assurance framework or body behind an achievement (edubadges `qualityAssurance*` / OB 3.0 extension).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QualityAssurance {
     /// Name of the framework or body.
     pub name: Option<String>,
@@ -275,6 +285,7 @@ pub struct QualityAssurance {
 
 /// The person a credential was awarded to, as stated in the credential.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Recipient {
     /// The identity as written: a plain e-mail/DID/URL, or `sha256$<hex>` when hashed.
     pub identity: Option<String>,
@@ -290,6 +301,7 @@ pub struct Recipient {
 
 /// A piece of evidence attached to a credential (OB `evidence`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Evidence {
     /// URL of the evidence (where the work can be seen), as written.
     pub id: Option<String>,
@@ -303,6 +315,7 @@ pub struct Evidence {
 
 /// Where the revocation status of a credential can be checked (VC `credentialStatus`, OB 2.0 `revocationList`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusPointer {
     /// `BitstringStatusListEntry`, `StatusList2021Entry`, `1EdTechRevocationList`,
     /// or `ob2-revocation-list` for an OB 2.0 issuer's `revocationList`.
@@ -319,6 +332,7 @@ pub struct StatusPointer {
 
 /// One embedded proof of a credential, as written (for display; verification works on the original bytes).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Proof {
     /// `DataIntegrityProof`, `Ed25519Signature2020`, `JWS` (VC-JWT / OB 2.0 signed)...
     pub kind: String,

@@ -36,6 +36,7 @@ pub const FILE_VERSION: u32 = 1;
 
 /// A reference to an achievement, portable between wallets.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AchievementRef {
     /// The achievement's id (badge class / `Achievement` id), the preferred way to match; `None` when the achievement has none.
@@ -63,13 +64,16 @@ impl AchievementRef {
 
 /// What a pathway aims at. Every part is optional; an empty goal is never complete.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Goal {
     /// ECTS credits to collect from counted members; `None` for no ECTS target.
     #[serde(default, with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub ects: Option<Decimal>,
     /// Study hours to collect from counted members (stated hours or 28 h per ECTS); `None` for no hours target.
     #[serde(default, with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub hours: Option<Decimal>,
     /// Minimum EQF level (1..=8) every counted member must have; `None` for no level requirement.
     #[serde(default)]
@@ -228,6 +232,7 @@ pub fn match_members(f: &PathwayFile, creds: &[Credential]) -> (Vec<String>, Vec
 
 /// How a member counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Standing {
     /// Verified valid: counts towards the goal.
@@ -240,6 +245,7 @@ pub enum Standing {
 
 /// One member of a pathway in its progress: the timeline row.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MemberProgress {
     /// Wallet id of the credential.
     pub id: String,
@@ -249,9 +255,11 @@ pub struct MemberProgress {
     pub issued: Option<String>,
     /// ECTS credits of the credential as assessed by [`rules::assess`]; `None` when it states none.
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub ects: Option<Decimal>,
     /// Study hours (stated, or 28 h per ECTS); `None` when neither is stated.
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub hours: Option<Decimal>,
     /// EQF level (1..=8); `None` when the credential states none.
     pub eqf: Option<u8>,
@@ -261,21 +269,27 @@ pub struct MemberProgress {
 
 /// How far a pathway is: totals of counted members against the goal, the timeline, what is missing and overlaps.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Progress {
     /// ECTS of counted members (exact).
     #[serde(with = "rust_decimal::serde::float")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub ects: Decimal,
     /// Study hours of counted members (exact).
     #[serde(with = "rust_decimal::serde::float")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub hours: Decimal,
     /// ECTS of members shown apart (invalid or unverified).
     #[serde(with = "rust_decimal::serde::float")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub ects_apart: Decimal,
     /// The goal's ECTS target, copied from [`Goal::ects`]; `None` for none.
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub target_ects: Option<Decimal>,
     /// The goal's hours target, copied from [`Goal::hours`]; `None` for none.
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub target_hours: Option<Decimal>,
     /// Counted members per EQF level ("unknown" for none).
     pub levels: BTreeMap<String, usize>,
@@ -292,6 +306,7 @@ pub struct Progress {
 /// One thing still missing for a goal, or one overlap: a `kind` with its
 /// facts (so a UI can say it in its own language) and the sentence in English.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Gap {
     /// What is missing or overlapping, with its facts (JSON: flattened, the `kind` tag beside the facts).
     #[serde(flatten)]
@@ -302,6 +317,7 @@ pub struct Gap {
 
 /// The kinds of [`Gap`], with the facts a UI needs to phrase them (JSON tag `kind`, kebab-case; fields camelCase).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "kebab-case", rename_all_fields = "camelCase")]
 pub enum GapKind {
     /// A member left the backpack.
@@ -372,15 +388,19 @@ pub enum GapKind {
 /// How far a total falls short of its goal (ECTS or hours); its fields sit
 /// flat beside the gap's `kind` in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Shortfall {
     /// How much is still needed: `target - have`.
     #[serde(with = "rust_decimal::serde::float")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub more: Decimal,
     /// What the counted members add up to.
     #[serde(with = "rust_decimal::serde::float")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub have: Decimal,
     /// The goal's target.
     #[serde(with = "rust_decimal::serde::float")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub target: Decimal,
 }
 
@@ -549,6 +569,7 @@ pub fn progress(p: &Pathway, creds: &HashMap<String, Credential>, verdicts: &Has
 
 /// A group of credentials that seem to stack, for the learner to accept, edit or ignore.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Suggestion {
     /// A proposed name for the pathway (issuer and programme, the shared alignment, ...).
     pub name: String,

@@ -27,6 +27,11 @@ pub const EU_ELEMENTS: &str = "eu-elements";
 /// The credential says it was issued as a micro-credential under the national quality framework.
 pub const QUALITY_MARK: &str = "quality-mark";
 
+/// Every rule id, in the order [`assess`] applies them. The one list of them:
+/// the desktop app names rules from it (exported to TypeScript as `RULE_IDS`
+/// in `ui/src/lib/generated/ids.ts`).
+pub const RULE_IDS: [&str; 5] = [ECTS_RANGE, EQF_LEVEL, LEARNING_OUTCOMES, EU_ELEMENTS, QUALITY_MARK];
+
 /// Smallest study load of a micro-credential, in ECTS (Kwaliteitskader Microcredentials).
 pub const MIN_ECTS: u32 = 3;
 /// Largest study load of a micro-credential, in ECTS.
@@ -36,6 +41,7 @@ pub const MIN_EQF: u8 = 5;
 
 /// The result of one rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum RuleOutcome {
     /// The credential meets the rule.
@@ -48,6 +54,7 @@ pub enum RuleOutcome {
 
 /// One rule applied to one credential, with what was found in English and Dutch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RuleResult {
     /// The stable rule id: one of [`ECTS_RANGE`], [`EQF_LEVEL`], [`LEARNING_OUTCOMES`], [`EU_ELEMENTS`], [`QUALITY_MARK`].
     pub rule: &'static str,
@@ -71,6 +78,7 @@ impl RuleResult {
 
 /// What a credential is, as the universities use the words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {
     /// An edubadge issued under the national micro-credential quality framework.
@@ -94,14 +102,17 @@ impl Class {
 
 /// The result of checking one credential.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Assessment {
     /// Micro-credential, edubadge or unknown, from the quality-mark rule.
     pub class: Class,
     /// ECTS as stated, or derived from hours (hours / 28).
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub ects: Option<Decimal>,
     /// Hours as stated, or derived from ECTS (ECTS * 28).
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub hours: Option<Decimal>,
     /// The EQF level (1..=8): stated, or an NLQF level 1..=8; `None` when neither is stated.
     pub eqf: Option<u8>,
@@ -264,6 +275,14 @@ mod tests {
     use super::*;
     use crate::model::*;
     use std::str::FromStr;
+
+    #[test]
+    fn every_assessment_applies_exactly_the_listed_rules_in_order() {
+        for c in [Credential::empty(Format::Ob3JsonLd), cred(Some("7.5"), None), cred(None, Some("2000"))] {
+            let ids: Vec<&str> = assess(&c).rules.iter().map(|r| r.rule).collect();
+            assert_eq!(ids, RULE_IDS);
+        }
+    }
 
     fn cred(ects: Option<&str>, hours: Option<&str>) -> Credential {
         Credential {

@@ -179,6 +179,7 @@ pub fn issuer_link(c: &Credential) -> Option<String> {
 
 /// Which kind of link a QR code carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum LinkKind {
     /// The issuer's own public page of the credential (e.g. edubadges.nl).

@@ -16,7 +16,7 @@ use backpack::pathway::Suggestion;
 use backpack::store::RestoreReport;
 use base64::Engine;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::dto::{AppInfo, ImportItem, ImportProgress, ItemResult, LaunchItems, PathwayImported, Written};
 use crate::error::{AppError, AppResult};
@@ -24,8 +24,8 @@ use crate::settings::{self, Settings};
 use crate::state::AppState;
 
 /// Run `f` on the blocking pool with the app state.
-async fn blocking<T: Send + 'static>(
-    app: AppHandle,
+async fn blocking<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
     f: impl FnOnce(&AppState) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
     tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
@@ -62,13 +62,13 @@ fn user_dir(pick: impl Fn(&directories::UserDirs) -> Option<&std::path::Path>, s
 }
 
 #[tauri::command]
-pub async fn app_info(app: AppHandle) -> AppResult<AppInfo> {
+pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> AppResult<AppInfo> {
     blocking(app, |st| Ok(st.info())).await
 }
 
 /// All summaries (`Store::list`), as JSON made once on the Rust side.
 #[tauri::command]
-pub async fn list_credentials(app: AppHandle) -> AppResult<tauri::ipc::Response> {
+pub async fn list_credentials<R: Runtime>(app: AppHandle<R>) -> AppResult<tauri::ipc::Response> {
     blocking(app, |st| {
         let t0 = std::time::Instant::now();
         let json = st.list_json();
@@ -80,7 +80,7 @@ pub async fn list_credentials(app: AppHandle) -> AppResult<tauri::ipc::Response>
 
 /// The first `limit` summaries and how many there are (the first screen), as JSON.
 #[tauri::command]
-pub async fn list_head(app: AppHandle, limit: usize) -> AppResult<tauri::ipc::Response> {
+pub async fn list_head<R: Runtime>(app: AppHandle<R>, limit: usize) -> AppResult<tauri::ipc::Response> {
     blocking(app, move |st| {
         let t0 = std::time::Instant::now();
         let json = st.list_head_json(limit);
@@ -98,26 +98,22 @@ pub fn timing(step: &str, since: std::time::Instant) {
 }
 
 #[tauri::command]
-pub async fn credential_detail(app: AppHandle, id: String) -> AppResult<Detail> {
+pub async fn credential_detail<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<Detail> {
     blocking(app, move |st| st.with(|s| library::detail(s, &id))).await
 }
 
 #[tauri::command]
-pub async fn card_pictures(app: AppHandle, ids: Vec<String>) -> AppResult<HashMap<String, String>> {
+pub async fn card_pictures<R: Runtime>(app: AppHandle<R>, ids: Vec<String>) -> AppResult<HashMap<String, String>> {
     blocking(app, move |st| st.with(|s| library::pictures(s, &ids))).await
 }
 
 #[tauri::command]
-pub async fn import_items(
-    app: AppHandle,
-    items: Vec<ImportItem>,
-    on_progress: Channel<ImportProgress>,
-) -> AppResult<Vec<ItemResult>> {
+pub async fn import_items<R: Runtime>(app: AppHandle<R>, items: Vec<ImportItem>, on_progress: Channel<ImportProgress>) -> AppResult<Vec<ItemResult>> {
     blocking(app, move |st| Ok(import_with_progress(st, items.into_iter().map(Into::into).collect(), &on_progress))).await
 }
 
 #[tauri::command]
-pub async fn load_sample(app: AppHandle, on_progress: Channel<ImportProgress>) -> AppResult<Vec<ItemResult>> {
+pub async fn load_sample<R: Runtime>(app: AppHandle<R>, on_progress: Channel<ImportProgress>) -> AppResult<Vec<ItemResult>> {
     blocking(app, move |st| Ok(import_with_progress(st, library::sample_items(None), &on_progress))).await
 }
 
@@ -128,7 +124,7 @@ pub fn launch_items(state: State<'_, AppState>) -> LaunchItems {
 }
 
 #[tauri::command]
-pub async fn verify_credential(app: AppHandle, id: String, online: bool) -> AppResult<ReportView> {
+pub async fn verify_credential<R: Runtime>(app: AppHandle<R>, id: String, online: bool) -> AppResult<ReportView> {
     blocking(app, move |st| {
         let opts = verify_options(online)?;
         st.change(|s| verify::verify_stored(s, &id, &opts))
@@ -137,18 +133,18 @@ pub async fn verify_credential(app: AppHandle, id: String, online: bool) -> AppR
 }
 
 #[tauri::command]
-pub async fn remove_credential(app: AppHandle, id: String) -> AppResult<String> {
+pub async fn remove_credential<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<String> {
     blocking(app, move |st| st.change(|s| Ok(s.trash(&id)?))).await
 }
 
 #[tauri::command]
-pub async fn undo_remove(app: AppHandle, id: String) -> AppResult<()> {
+pub async fn undo_remove<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<()> {
     blocking(app, move |st| st.change(|s| Ok(s.untrash(&id)?))).await
 }
 
 /// Save a credential into the Downloads folder: `original` bytes, the `json` model, baked `png`/`svg`, or a one-page `pdf`.
 #[tauri::command]
-pub async fn export_credential(app: AppHandle, id: String, format: String, lang: Option<String>) -> AppResult<Written> {
+pub async fn export_credential<R: Runtime>(app: AppHandle<R>, id: String, format: String, lang: Option<String>) -> AppResult<Written> {
     blocking(app, move |st| {
         let format = ExportFormat::parse(&format)?;
         let lang = backpack::model::Lang::parse(lang.as_deref().unwrap_or("en"));
@@ -161,7 +157,7 @@ pub async fn export_credential(app: AppHandle, id: String, format: String, lang:
 
 /// Write an encrypted backup into the Documents folder.
 #[tauri::command]
-pub async fn create_backup(app: AppHandle, passphrase: String) -> AppResult<Written> {
+pub async fn create_backup<R: Runtime>(app: AppHandle<R>, passphrase: String) -> AppResult<Written> {
     blocking(app, move |st| {
         library::check_chosen_passphrase(&passphrase)?;
         let dir = user_dir(|u| u.document_dir(), st);
@@ -175,7 +171,7 @@ pub async fn create_backup(app: AppHandle, passphrase: String) -> AppResult<Writ
 
 /// Restore from a backup file the user picked (base64 bytes), merging unless `replace`.
 #[tauri::command]
-pub async fn restore_backup(app: AppHandle, base64: String, passphrase: String, replace: bool) -> AppResult<RestoreReport> {
+pub async fn restore_backup<R: Runtime>(app: AppHandle<R>, base64: String, passphrase: String, replace: bool) -> AppResult<RestoreReport> {
     blocking(app, move |st| {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(base64.as_bytes())
@@ -220,28 +216,28 @@ pub fn first_screen(state: State<'_, AppState>, shown: usize, marks: HashMap<Str
 // Pathways and the exemption dossier (`backpack::app::pathways`).
 
 #[tauri::command]
-pub async fn list_pathways(app: AppHandle) -> AppResult<Vec<PathwayView>> {
+pub async fn list_pathways<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<PathwayView>> {
     blocking(app, |st| st.with(|s| pathways::views(s))).await
 }
 
 /// One pathway with its progress (reads only its members).
 #[tauri::command]
-pub async fn get_pathway(app: AppHandle, id: String) -> AppResult<PathwayView> {
+pub async fn get_pathway<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<PathwayView> {
     blocking(app, move |st| st.with(|s| pathways::view(s, &id))).await
 }
 
 #[tauri::command]
-pub async fn create_pathway(app: AppHandle, draft: PathwayDraft, members: Vec<String>) -> AppResult<PathwayView> {
+pub async fn create_pathway<R: Runtime>(app: AppHandle<R>, draft: PathwayDraft, members: Vec<String>) -> AppResult<PathwayView> {
     blocking(app, move |st| st.with(|s| pathways::create(s, draft, &members).and_then(|id| pathways::view(s, &id)))).await
 }
 
 #[tauri::command]
-pub async fn update_pathway(app: AppHandle, id: String, draft: PathwayDraft) -> AppResult<PathwayView> {
+pub async fn update_pathway<R: Runtime>(app: AppHandle<R>, id: String, draft: PathwayDraft) -> AppResult<PathwayView> {
     blocking(app, move |st| st.with(|s| pathways::update(s, &id, draft).and_then(|()| pathways::view(s, &id)))).await
 }
 
 #[tauri::command]
-pub async fn add_to_pathway(app: AppHandle, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
+pub async fn add_to_pathway<R: Runtime>(app: AppHandle<R>, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
     blocking(app, move |st| st.with(|s| {
         s.add_to_pathway(&id, &ids)?;
         pathways::view(s, &id)
@@ -250,7 +246,7 @@ pub async fn add_to_pathway(app: AppHandle, id: String, ids: Vec<String>) -> App
 }
 
 #[tauri::command]
-pub async fn remove_from_pathway(app: AppHandle, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
+pub async fn remove_from_pathway<R: Runtime>(app: AppHandle<R>, id: String, ids: Vec<String>) -> AppResult<PathwayView> {
     blocking(app, move |st| st.with(|s| {
         s.remove_from_pathway(&id, &ids)?;
         pathways::view(s, &id)
@@ -259,18 +255,18 @@ pub async fn remove_from_pathway(app: AppHandle, id: String, ids: Vec<String>) -
 }
 
 #[tauri::command]
-pub async fn delete_pathway(app: AppHandle, id: String) -> AppResult<String> {
+pub async fn delete_pathway<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<String> {
     blocking(app, move |st| st.with(|s| Ok(s.delete_pathway(&id)?))).await
 }
 
 #[tauri::command]
-pub async fn pathway_suggestions(app: AppHandle) -> AppResult<Vec<Suggestion>> {
+pub async fn pathway_suggestions<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<Suggestion>> {
     blocking(app, |st| st.with(|s| pathways::suggestions(s))).await
 }
 
 /// Load a pathway file the user picked (its text).
 #[tauri::command]
-pub async fn import_pathway(app: AppHandle, text: String) -> AppResult<PathwayImported> {
+pub async fn import_pathway<R: Runtime>(app: AppHandle<R>, text: String) -> AppResult<PathwayImported> {
     blocking(app, move |st| {
         st.with(|s| {
             let got = pathways::import_bytes(s, text.as_bytes())?;
@@ -282,7 +278,7 @@ pub async fn import_pathway(app: AppHandle, text: String) -> AppResult<PathwayIm
 
 /// Save the pathway file into the Documents folder.
 #[tauri::command]
-pub async fn export_pathway(app: AppHandle, id: String) -> AppResult<Written> {
+pub async fn export_pathway<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<Written> {
     blocking(app, move |st| {
         let (body, name) = st.with(|s| pathways::export_file(s, &id))?;
         let members = st.with(|s| Ok(s.pathway(&id)?.members.len()))?;
@@ -293,7 +289,7 @@ pub async fn export_pathway(app: AppHandle, id: String) -> AppResult<Written> {
 
 /// Write the exemption dossier into Documents (a new folder), verifying first when asked.
 #[tauri::command]
-pub async fn request_exemption(app: AppHandle, request: ExemptionRequest, online: bool) -> AppResult<DossierWritten> {
+pub async fn request_exemption<R: Runtime>(app: AppHandle<R>, request: ExemptionRequest, online: bool) -> AppResult<DossierWritten> {
     blocking(app, move |st| {
         let opts = verify_options(online && request.verify)?;
         let place = DossierPlace::Under(user_dir(|u| u.document_dir(), st));
@@ -318,13 +314,13 @@ fn verifier_base(st: &AppState) -> String {
 }
 
 #[tauri::command]
-pub async fn share_view(app: AppHandle, id: String) -> AppResult<ShareView> {
+pub async fn share_view<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<ShareView> {
     blocking(app, move |st| share_view_of(st, &id)).await
 }
 
 /// Encrypt and upload (a short link); `days` sets an expiry.
 #[tauri::command]
-pub async fn share_short(app: AppHandle, id: String, location: Option<String>, days: Option<u32>) -> AppResult<ShareView> {
+pub async fn share_short<R: Runtime>(app: AppHandle<R>, id: String, location: Option<String>, days: Option<u32>) -> AppResult<ShareView> {
     blocking(app, move |st| {
         let now = chrono::Utc::now();
         st.with(|s| shares::create(s, &id, location.as_deref(), days.map(|d| shares::expiry(now, d)), &verifier_base(st), now))?;
@@ -334,27 +330,27 @@ pub async fn share_short(app: AppHandle, id: String, location: Option<String>, d
 }
 
 #[tauri::command]
-pub async fn revoke_share(app: AppHandle, share: String) -> AppResult<ShareView> {
+pub async fn revoke_share<R: Runtime>(app: AppHandle<R>, share: String) -> AppResult<ShareView> {
     blocking(app, move |st| share_view_of(st, &st.with(|s| shares::revoke(s, &share, chrono::Utc::now()))?.credential)).await
 }
 
 #[tauri::command]
-pub async fn list_shares(app: AppHandle) -> AppResult<Vec<ShareRow>> {
+pub async fn list_shares<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<ShareRow>> {
     blocking(app, |st| st.with(|s| shares::list(s, None, &chrono::Utc::now()))).await
 }
 
 #[tauri::command]
-pub async fn prune_shares(app: AppHandle) -> AppResult<usize> {
+pub async fn prune_shares<R: Runtime>(app: AppHandle<R>) -> AppResult<usize> {
     blocking(app, |st| Ok(st.with(|s| shares::prune(s, chrono::Utc::now()))?.iter().filter(|(_, r)| r.is_ok()).count())).await
 }
 
 #[tauri::command]
-pub async fn list_share_locations(app: AppHandle) -> AppResult<Vec<LocationView>> {
+pub async fn list_share_locations<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<LocationView>> {
     blocking(app, |st| st.with(|s| shares::locations(s))).await
 }
 
 #[tauri::command]
-pub async fn add_share_location(app: AppHandle, location: crate::dto::LocationForm) -> AppResult<Vec<LocationView>> {
+pub async fn add_share_location<R: Runtime>(app: AppHandle<R>, location: crate::dto::LocationDraft) -> AppResult<Vec<LocationView>> {
     blocking(app, move |st| {
         let (draft, password) = location.into_parts();
         st.with(|s| {
@@ -367,13 +363,13 @@ pub async fn add_share_location(app: AppHandle, location: crate::dto::LocationFo
 }
 
 #[tauri::command]
-pub async fn remove_share_location(app: AppHandle, name: String) -> AppResult<Vec<LocationView>> {
+pub async fn remove_share_location<R: Runtime>(app: AppHandle<R>, name: String) -> AppResult<Vec<LocationView>> {
     blocking(app, move |st| st.with(|s| shares::remove_location(s, &name).and_then(|_| shares::locations(s)))).await
 }
 
 /// A holder-signed Verifiable Presentation, saved into the Downloads folder.
 #[tauri::command]
-pub async fn present_credentials(app: AppHandle, ids: Vec<String>, challenge: Option<String>, domain: Option<String>) -> AppResult<Written> {
+pub async fn present_credentials<R: Runtime>(app: AppHandle<R>, ids: Vec<String>, challenge: Option<String>, domain: Option<String>) -> AppResult<Written> {
     blocking(app, move |st| {
         let keys = backpack::keys::KeyOptions::from_env();
         let p = st.with(|s| library::present(s, &ids, challenge, domain, &keys))?;

@@ -1,16 +1,20 @@
-//! What crosses IPC and is the app's own (the rest are the core's types):
-//! import items as the UI sends them, per-item results and progress, launch
-//! items, files written, the header facts, and the Share dialog's view.
+//! What crosses IPC and is the app's own (the rest are the core's types,
+//! mostly `backpack::app`'s): import items as the UI sends them, per-item
+//! results and progress, launch items, files written, the header facts, the
+//! first page of the list, the share-location form. Every type here (and every
+//! core type they hold) derives `ts_rs::TS`; `bindings.rs` writes them into
+//! `ui/src/lib/generated/`.
 
 use backpack::app::import as core_import;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::AppError;
 use crate::launch::{LaunchItem, LaunchProblem};
 
 /// One item to import, as the UI sends it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ImportItem {
     Path { path: String },
@@ -46,10 +50,11 @@ impl From<LaunchItem> for ImportItem {
 }
 
 /// The result of importing one item (a CLR brings several ids).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
 pub struct ItemResult {
     pub source: String,
     /// `imported`, `duplicate` or `rejected`.
+    #[ts(type = r#""imported" | "duplicate" | "rejected""#)]
     pub status: &'static str,
     pub ids: Vec<String>,
     pub error: Option<AppError>,
@@ -66,7 +71,7 @@ impl From<&core_import::ItemResult> for ItemResult {
 }
 
 /// Progress of a batch import, one message per finished item.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ImportProgress {
     pub done: usize,
     pub total: usize,
@@ -74,21 +79,28 @@ pub struct ImportProgress {
 }
 
 /// What the app was opened with ("open with" files, `backpack://` links), once.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct LaunchItems {
     pub items: Vec<LaunchItem>,
     pub problems: Vec<LaunchProblem>,
 }
 
 /// A file the app wrote (into Downloads or Documents).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Written {
     pub path: String,
     pub count: usize,
 }
 
+/// The first page of the list and the list's length (the first screen's data).
+#[derive(Serialize, TS)]
+pub struct ListHead<'a> {
+    pub total: usize,
+    pub items: &'a [backpack::store::Summary],
+}
+
 /// Header facts and the store's health, for the first screen and Settings.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct AppInfo {
     pub name: &'static str,
     pub version: &'static str,
@@ -98,19 +110,20 @@ pub struct AppInfo {
     /// Why the store could not be opened (then nothing else works).
     pub store_error: Option<AppError>,
     /// `nl` or `en` from the OS locale (LC_ALL, LC_MESSAGES, LANG).
+    #[ts(type = r#""nl" | "en""#)]
     pub os_language: &'static str,
 }
 
 /// A pathway file loaded: the new pathway and the members it names that the learner does not hold.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct PathwayImported {
     pub pathway: backpack::app::pathways::PathwayView,
     pub not_held: Vec<backpack::pathway::AchievementRef>,
 }
 
 /// "Add a share location" in Settings: a WebDAV folder (Nextcloud, SURFdrive, a static host with PUT).
-#[derive(Debug, Clone, Deserialize)]
-pub struct LocationForm {
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LocationDraft {
     pub name: String,
     pub url: String,
     #[serde(default)]
@@ -121,7 +134,7 @@ pub struct LocationForm {
     pub public_url: Option<String>,
 }
 
-impl LocationForm {
+impl LocationDraft {
     /// The core's draft, and the password.
     pub fn into_parts(self) -> (backpack::app::shares::LocationDraft, Option<String>) {
         let kind = backpack::share::host::LocationKind::Webdav { url: self.url, user: self.user };

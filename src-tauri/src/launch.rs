@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 /// One thing to import, as the UI receives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum LaunchItem {
     Path { path: String },
@@ -17,7 +17,7 @@ pub enum LaunchItem {
 }
 
 /// Why a launch argument was not usable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct LaunchProblem {
     pub arg: String,
     pub code: &'static str,

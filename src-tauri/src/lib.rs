@@ -4,6 +4,8 @@
 //! its results into [`dto`]s. All behaviour is in the core; the web UI in
 //! `ui/` matches on the error codes of [`error::AppError`].
 
+#[cfg(test)]
+mod bindings;
 pub mod commands;
 pub mod dto;
 pub mod error;
@@ -54,7 +56,7 @@ pub fn run() {
     let (items, problems) = launch::parse_args(std::env::args().skip(1));
     state.set_launch(items, problems);
 
-    tauri::Builder::default()
+    let builder = tauri::Builder::default()
         // First: a second launch ("open with", a backpack:// link) hands its
         // arguments to the running window and exits, instead of opening the
         // same encrypted store twice.
@@ -68,7 +70,17 @@ pub fn run() {
             if !items.is_empty() || !problems.is_empty() {
                 let _ = app.emit("launch", dto::LaunchItems { items, problems });
             }
-        }))
+        }));
+    app(builder, state)
+        .run(tauri::generate_context!())
+        .expect("error while running the Backpack app");
+}
+
+/// The app on any runtime: the state, the start-up timing hooks and every
+/// command. [`run`] gives it the real runtime (and the single-instance
+/// plugin); the IPC test below gives it `tauri::test::mock_builder()`.
+pub fn app<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder
         .manage(state)
         // BACKPACK_TIMING=1: where the start goes before the UI's own marks.
         .setup(|app| {
@@ -123,8 +135,6 @@ pub fn run() {
             commands::remove_share_location,
             commands::present_credentials,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running the Backpack app");
 }
 
 #[cfg(test)]
@@ -175,5 +185,78 @@ mod command_lists {
         handled.sort();
         handled.dedup();
         assert_eq!(handled, commands, "generate_handler! in lib.rs");
+    }
+}
+
+/// The app through real IPC, as the web view reaches it (Tauri's `test`
+/// runtime, as in Tauri's own `examples/api`): [`app`] on
+/// `tauri::test::mock_builder()`, a window, and commands invoked by name with
+/// JSON arguments; the answers are the JSON the UI gets.
+#[cfg(test)]
+mod ipc {
+    use super::*;
+    use serde_json::{json, Value};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY, MockRuntime};
+    use tauri::webview::InvokeRequest;
+    use tauri::WebviewWindow;
+
+    fn window(dir: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+        // A passphrase store in a temporary data folder, opened as `run` opens one.
+        let opts = KeyOptions { passphrase: Some("ipc test passphrase".into()), keyring_off: true };
+        let state = AppState::open(dir.join("data"), Some(dir.join("config")), &opts);
+        let app = app(mock_builder(), state).build(mock_context(noop_assets())).expect("the app builds");
+        let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("the main window");
+        (app, w)
+    }
+
+    fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(w, request).map(|b| b.deserialize::<Value>().expect("a JSON answer"))
+    }
+
+    #[test]
+    fn commands_answer_over_ipc_with_the_json_the_ui_expects() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = window(dir.path());
+
+        // An empty store: the list (JSON made on the Rust side) and its first page.
+        assert_eq!(invoke(&w, "list_credentials", json!({})), Ok(json!([])));
+        assert_eq!(invoke(&w, "list_head", json!({ "limit": 20 })), Ok(json!({ "total": 0, "items": [] })));
+
+        let info = invoke(&w, "app_info", json!({})).unwrap();
+        assert_eq!(info["name"], "Backpack");
+        assert_eq!(info["key"], "passphrase");
+        assert_eq!(info["store_error"], Value::Null);
+        assert_eq!(info["data_dir"], dir.path().join("data").display().to_string());
+
+        // Errors arrive as {code, message}, with the core's stable code.
+        let e = invoke(&w, "credential_detail", json!({ "id": "0123456789abcdef" })).unwrap_err();
+        assert_eq!(e["code"], "not-found", "{e}");
+        assert!(e["message"].as_str().unwrap().contains("0123456789abcdef"), "{e}");
+        assert_eq!(e.as_object().unwrap().len(), 2, "{e}");
+
+        // Arguments are read as the UI sends them (camelCase keys for pathway drafts' goals).
+        let draft = json!({ "name": "  ", "description": null, "goal": { "ects": 30, "hours": null, "minEqf": null, "deadline": null, "requiredCredentials": [], "requiredOutcomes": [] } });
+        let e = invoke(&w, "create_pathway", json!({ "draft": draft, "members": [] })).unwrap_err();
+        assert_eq!(e["code"], "invalid-pathway", "{e}");
+        assert_eq!(invoke(&w, "list_pathways", json!({})), Ok(json!([])));
+
+        // Settings live in the config folder given to the state; a bad value is refused by code.
+        let s = invoke(&w, "get_settings", json!({})).unwrap();
+        assert_eq!(s, json!({ "language": "system", "theme": "system", "data_dir": null, "verifier_url": "" }));
+        let e = invoke(&w, "set_settings", json!({ "settings": { "language": "fr", "theme": "system", "data_dir": null, "verifier_url": "" } })).unwrap_err();
+        assert_eq!(e["code"], "invalid-language", "{e}");
+
+        // A command the app does not have is refused, not answered.
+        assert!(invoke(&w, "no_such_command", json!({})).is_err());
     }
 }

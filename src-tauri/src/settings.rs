@@ -11,12 +11,14 @@ use crate::error::{AppError, AppResult};
 
 pub const SETTINGS_FILE: &str = "app-settings.json";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct Settings {
     /// `system` (follow the OS), `nl` or `en`.
+    #[ts(type = r#""system" | "nl" | "en""#)]
     pub language: String,
     /// `system`, `light` or `dark`.
+    #[ts(type = r#""system" | "light" | "dark""#)]
     pub theme: String,
     /// Data folder chosen in the app (`None`: the OS default). Used from the next start.
     pub data_dir: Option<String>,

@@ -13,7 +13,7 @@ use backpack::keys::{self, KeyOptions};
 use backpack::store::{Store, StoreKey, Summary};
 use serde::Serialize;
 
-use crate::dto::AppInfo;
+use crate::dto::{AppInfo, ListHead};
 use crate::error::{AppError, AppResult};
 use crate::launch::{LaunchItem, LaunchProblem};
 
@@ -32,13 +32,6 @@ pub struct AppState {
 enum Prefetched {
     Pending(Receiver<AppResult<Vec<Summary>>>),
     Ready(Vec<Summary>),
-}
-
-/// The first page of the list and its length: what the first screen needs.
-#[derive(Serialize)]
-struct ListHead<'a> {
-    total: usize,
-    items: &'a [Summary],
 }
 
 fn to_json<T: Serialize + ?Sized>(v: &T) -> AppResult<String> {

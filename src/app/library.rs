@@ -18,6 +18,7 @@ use crate::verify::{Check, Verdict};
 use super::{images, Error};
 
 /// A verification report with the moment it was made.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ReportView {
     /// The overall verdict.
@@ -29,6 +30,7 @@ pub struct ReportView {
 }
 
 /// Everything the detail of a credential shows (`show`, the detail screen).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Detail {
     /// The wallet id.

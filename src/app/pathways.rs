@@ -67,6 +67,7 @@ pub fn import_file(store: &mut Store, file: &Path) -> Result<Imported, Error> {
 }
 
 /// A pathway with its progress (`pathway show`, the Pathways screen).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PathwayView {
     /// The pathway's id.
@@ -104,6 +105,7 @@ pub fn views(store: &Store) -> Result<Vec<PathwayView>, Error> {
 }
 
 /// What the learner fills in to make or change a pathway.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct PathwayDraft {
     /// Its name (trimmed; not empty).
@@ -149,6 +151,7 @@ pub fn export_file(store: &Store, id: &str) -> Result<(Vec<u8>, String), Error> 
 }
 
 /// An exemption request: which credentials go to the Board of Examiners.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct ExemptionRequest {
     /// A pathway whose members go in (its name becomes the dossier's subject)…
@@ -172,6 +175,7 @@ pub struct ExemptionRequest {
 }
 
 /// Where a dossier went.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DossierWritten {
     /// The folder the files are in.

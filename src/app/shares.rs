@@ -14,6 +14,7 @@ use crate::store::Store;
 use super::Error;
 
 /// A share with its state and the credential's title.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ShareRow {
     /// The record as stored.
@@ -126,6 +127,7 @@ pub fn prune(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<Pruned>, Error
 
 /// A share location as it is listed: its stored settings (never its
 /// secret, which is in the keyring) and where objects go.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct LocationView {
     /// Id, name, kind (`webdav`/`s3`) and its settings, public URL, created.
@@ -286,6 +288,7 @@ pub fn share(store: &mut crate::store::Store, id: &str, req: &ShareRequest, base
 }
 
 /// The QR code of the best link that fits, as an SVG `data:` URL.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct QrView {
     /// Issuer, short or self-contained.
@@ -299,6 +302,7 @@ pub struct QrView {
 /// Everything the app's Share dialog shows for one credential: its links
 /// (the one payload choice of [`super::links::links`]), its QR code, its
 /// shares (newest first) and the share locations' names.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ShareView {
     /// The wallet id.

@@ -17,6 +17,7 @@ use crate::store::{Store, StoreError};
 
 /// The state of a share at some moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ShareState {
     /// Online and not expired.

@@ -6,6 +6,7 @@ use super::*;
 
 /// What a restore did.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RestoreReport {
     /// Credentials from the backup that were not here and were added.
     pub added: usize,

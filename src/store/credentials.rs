@@ -15,6 +15,7 @@ pub enum Stored {
 
 /// One row of `list`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     /// Wallet id (16 hex digits).
     pub id: String,
@@ -28,13 +29,16 @@ pub struct Summary {
     pub format: Format,
     /// ECTS as assessed by [`crate::rules::assess`] (stated, or hours / 28); `None` when neither is stated.
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub ects: Option<rust_decimal::Decimal>,
     /// Study hours as assessed (stated, or ECTS × 28); `None` when neither is stated.
     #[serde(with = "rust_decimal::serde::float_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub hours: Option<rust_decimal::Decimal>,
     /// EQF level (stated, or from NLQF); `None` when neither is stated.
     pub eqf_level: Option<u8>,
     /// `micro-credential`, `edubadge` or `unknown` (see [`crate::rules`]).
+    #[cfg_attr(feature = "ts", ts(as = "crate::rules::Class"))]
     pub class: String,
     /// The verdict of the latest verification, if any.
     pub verdict: Option<crate::verify::Verdict>,

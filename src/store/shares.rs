@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::*;
 
 /// How objects reach a location.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum LocationKind {
@@ -33,6 +34,7 @@ pub enum LocationKind {
 }
 
 /// A configured share location.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// Random, stable id (names the keyring entry).
@@ -51,6 +53,7 @@ pub struct Location {
 
 /// One share, as kept in the store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ShareRecord {
     /// Random share id (16 hex digits); `backpack shares revoke` takes it or a prefix.
     pub id: String,

@@ -36,8 +36,17 @@ pub const DOMAIN: &str = "domain";
 /// Presentations only: every embedded credential verified (each has its own entry).
 pub const CREDENTIALS: &str = "credentials";
 
+/// Every check id a report can carry (the constants above), in the order a
+/// credential's checks run, then the presentation-only ones. The one list of
+/// them: the desktop app's UI and the employer page name checks from it (it
+/// is exported to TypeScript as `CHECK_IDS` in `ui/src/lib/generated/ids.ts`),
+/// and a test below holds every check the verifier builds to it.
+pub const CHECK_IDS: &[&str] =
+    &[FORMAT, SCHEMA, CONTEXTS, PROOF, ISSUER_BINDING, JWT_CLAIMS, NOT_BEFORE, NOT_EXPIRED, STATUS, HOLDER_BINDING, CHALLENGE, DOMAIN, CREDENTIALS];
+
 /// The result of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     /// Checked, and it holds.
@@ -52,6 +61,7 @@ pub enum Outcome {
 
 /// The overall result of verifying a credential or presentation, derived from its checks by [`Report::from_checks`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// Every needed check passed.
@@ -64,6 +74,7 @@ pub enum Verdict {
 
 /// One check in a report: a stable id, its outcome and a sentence for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Check {
     /// The stable check id: one of the constants of this module ([`PROOF`], [`STATUS`], ...).
     pub check: String,
@@ -218,5 +229,74 @@ mod tests {
         let j = serde_json::to_string(&Check::error(NOT_EXPIRED, "x")).unwrap();
         assert_eq!(j, r#"{"check":"not-expired","outcome":"error","detail":"x"}"#);
         assert_eq!(Check::pass(PROOF, "").label("nl-NL"), "Handtekening");
+    }
+
+    /// `pub const NAME: &str = "id";` in this file: the check id constants by name.
+    fn declared_ids() -> Vec<(String, String)> {
+        include_str!("report.rs")
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub const ")?.split_once(": &str = \""))
+            .map(|(name, rest)| (name.to_string(), rest.trim_end_matches("\";").to_string()))
+            .collect()
+    }
+
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                rust_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn check_ids_lists_every_declared_id_once_and_each_has_words() {
+        let declared = declared_ids();
+        let mut values: Vec<&str> = declared.iter().map(|(_, v)| v.as_str()).collect();
+        values.sort();
+        let mut listed = CHECK_IDS.to_vec();
+        listed.sort();
+        assert_eq!(listed, values, "CHECK_IDS must list every check id constant, once");
+        for id in CHECK_IDS {
+            assert_ne!(Check::pass(id, "").label("en"), "Other check", "{id} has no label");
+            assert_ne!(Check::pass(id, "").label("nl"), "Andere controle", "{id} has no Dutch label");
+        }
+    }
+
+    /// Every check the core builds (`Check::pass/fail/skip/error/new(...)`
+    /// anywhere under src/) names its id by one of this module's constants,
+    /// or forwards a parameter whose callers do; so the verifier can emit no
+    /// id outside [`CHECK_IDS`].
+    #[test]
+    fn every_check_the_verifier_builds_uses_a_listed_id() {
+        let declared = declared_ids();
+        let known = |name: &str| declared.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+        let mut files = Vec::new();
+        rust_files(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut seen = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let ctors = ["pass", "fail", "skip", "error", "new"].map(|k| format!("Check::{k}(")).into_iter().chain([format!("{}(", "bound_value")]);
+            for ctor in ctors {
+                for (at, _) in text.match_indices(&ctor) {
+                    let before = &text[..at];
+                    if before.ends_with("fn ") || before.ends_with('"') {
+                        continue;
+                    }
+                    let arg = text[at + ctor.len()..].split([',', ')']).next().unwrap().trim();
+                    let name = arg.rsplit("::").next().unwrap_or(arg);
+                    // The forwarding helpers: `Check::new(check, ..)` in this file and `bound_value(check, ..)`.
+                    if name == "check" || name == "id" {
+                        continue;
+                    }
+                    let id = known(name).unwrap_or_else(|| panic!("{}: {ctor}{arg}, ..) does not name a check id constant", f.display()));
+                    assert!(CHECK_IDS.contains(&id.as_str()), "{id} is not in CHECK_IDS");
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 50, "the scan found only {seen} checks");
     }
 }

@@ -38,7 +38,7 @@ export function detailOf(s: Summary): Detail {
         id: null, name: s.title, description: "A course.", achievement_type: "ext:MicroCredential", criteria: { url: null, narrative: "Pass the final assessment." },
         image: null, learning_outcomes: [{ text: "Explain bias and variance.", description: null, url: null, framework: null, code: null, source: "alignment" }],
         ects: s.ects, study_hours: null, study_hours_source: null, eqf_level: s.eqf_level, nlqf_level: null, language: "en",
-        programme_identifiers: ["60207"], participation: "online", assessment_type: "testing", assessment_supervised: null,
+        programme_identifiers: ["60207"], alignments: [], participation: "online", assessment_type: "testing", assessment_supervised: null,
         quality_assurance: null, stackable: true, badge_class_type: null, tags: [],
       },
       recipient: { identity: "sha256$abc", hashed: true, salt: "s1", identity_type: "emailAddress", name: null },

@@ -169,3 +169,6 @@ export function checkLabel(lang: Lang, id: string): string {
 }
 
 export type { Key };
+
+/** Both tables (for the test that their check labels are the core's check ids). */
+export const messages = { en, nl };

@@ -66,7 +66,7 @@ export function isCompactJws(t: string): boolean {
 const strings = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === "string");
 
 /** The `challenge` or `domain` check for the verified proof, as bound_value. */
-function boundValue(check: string, member: "challenge" | "domain", proof: Obj | undefined, expected: string | undefined): R.Check {
+function boundValue(check: R.CheckId, member: "challenge" | "domain", proof: Obj | undefined, expected: string | undefined): R.Check {
   if (!proof) return R.skip(check, "no valid proof");
   const got = strings(proof[member]);
   if (expected === undefined) {

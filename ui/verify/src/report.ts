@@ -1,24 +1,30 @@
 // The verification report, as src/verify/report.rs: stable check ids,
-// outcomes pass/fail/skip/error, and the verdict derived from them.
+// outcomes pass/fail/skip/error, and the verdict derived from them. The ids
+// are the core's (`CheckId`, generated from backpack::verify::report::CHECK_IDS
+// into ui/src/lib/generated/ids.ts): the page may use a subset, never an id
+// of its own (the type says so, and ids.test.ts checks the labels).
 
-export const FORMAT = "format";
-export const PROOF = "proof";
-export const ISSUER_BINDING = "issuer-binding";
-export const NOT_BEFORE = "not-before";
-export const NOT_EXPIRED = "not-expired";
-export const STATUS = "status";
-export const CONTEXTS = "contexts";
-export const SCHEMA = "schema";
+import type { CheckId } from "../../src/lib/generated/ids";
+export type { CheckId };
+
+export const FORMAT = "format" satisfies CheckId;
+export const PROOF = "proof" satisfies CheckId;
+export const ISSUER_BINDING = "issuer-binding" satisfies CheckId;
+export const NOT_BEFORE = "not-before" satisfies CheckId;
+export const NOT_EXPIRED = "not-expired" satisfies CheckId;
+export const STATUS = "status" satisfies CheckId;
+export const CONTEXTS = "contexts" satisfies CheckId;
+export const SCHEMA = "schema" satisfies CheckId;
 /** VC-JWT only: the token's registered claims are well-formed and agree with the credential. */
-export const JWT_CLAIMS = "jwt-claims";
+export const JWT_CLAIMS = "jwt-claims" satisfies CheckId;
 /** Presentations only: the proof's key belongs to the `holder`. */
-export const HOLDER_BINDING = "holder-binding";
+export const HOLDER_BINDING = "holder-binding" satisfies CheckId;
 /** Presentations only: the proof carries the challenge the verifier asked for. */
-export const CHALLENGE = "challenge";
+export const CHALLENGE = "challenge" satisfies CheckId;
 /** Presentations only: the proof names the domain the verifier asked for. */
-export const DOMAIN = "domain";
+export const DOMAIN = "domain" satisfies CheckId;
 /** Presentations only: every embedded credential verified (each has its own report). */
-export const CREDENTIALS = "credentials";
+export const CREDENTIALS = "credentials" satisfies CheckId;
 
 export type Outcome = "pass" | "fail" | "skip" | "error";
 export type Verdict = "valid" | "invalid" | "indeterminate";
@@ -29,10 +35,10 @@ export interface Check {
   detail: string;
 }
 
-export const pass = (check: string, detail = ""): Check => ({ check, outcome: "pass", detail });
-export const fail = (check: string, detail = ""): Check => ({ check, outcome: "fail", detail });
-export const skip = (check: string, detail = ""): Check => ({ check, outcome: "skip", detail });
-export const error = (check: string, detail = ""): Check => ({ check, outcome: "error", detail });
+export const pass = (check: CheckId, detail = ""): Check => ({ check, outcome: "pass", detail });
+export const fail = (check: CheckId, detail = ""): Check => ({ check, outcome: "fail", detail });
+export const skip = (check: CheckId, detail = ""): Check => ({ check, outcome: "skip", detail });
+export const error = (check: CheckId, detail = ""): Check => ({ check, outcome: "error", detail });
 
 /** Any fail → invalid; else any error, or nothing checked at all → indeterminate; else valid. */
 export function verdictOf(checks: Check[]): Verdict {
