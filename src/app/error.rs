@@ -6,7 +6,7 @@
 //! `too-large`, `invalid-pathway`); they are never renamed.
 
 /// An error leaving the use-case layer: a stable code and a message.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AppError"))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     code: String,

@@ -189,7 +189,7 @@ export class MemoryBackend implements Backend {
     if (!members.length) throw { code: "nothing-chosen", message: "none" };
     this.dossiers.push(r);
     const folder = `/tmp/Documents/exemption-${this.dossiers.length}`;
-    return { folder, files: ["dossier.html", "dossier.pdf", "clr.json", ...members.map((m) => `credentials/${m}.json`)].map((f) => `${folder}/${f}`), credentials: members.length };
+    return { folder, files: ["dossier.html", "dossier.pdf", "clr.json", ...members.map((m) => `credentials/${m}.json`)].map((f) => `${folder}/${f}`), credentials: members.length, gone: [] };
   }
 
   // Sharing, in miniature: links are made from the summary, short links need a location.
@@ -236,7 +236,8 @@ export class MemoryBackend implements Backend {
   async addShareLocation(d: LocationDraft) {
     if (!/^https?:\/\/[^/]+/.test(d.url)) throw { code: "share-location-config", message: `'${d.url}' is not a URL` };
     if (d.user && !d.password) throw { code: "share-secret-missing", message: "password" };
-    this.locations.push({ name: d.name, kind: "webdav", target: d.url.replace(/\/?$/, "/"), public_url: d.public_url });
+    const url = d.url.replace(/\/?$/, "/");
+    this.locations.push({ id: `loc-${this.locations.length + 1}`, name: d.name, kind: "webdav", url, user: d.user ?? null, target: url, public_url: d.public_url ?? null, created: "2026-01-01T00:00:00Z" });
     return [...this.locations];
   }
   async removeShareLocation(name: string) { this.locations = this.locations.filter((l) => l.name !== name); return [...this.locations]; }

@@ -35,7 +35,7 @@ describe("Share dialog", () => {
 
   it("makes an encrypted short link with an expiry, its QR code, and revokes it", async () => {
     const b = new MemoryBackend(2);
-    b.locations = [{ name: "surfdrive", kind: "webdav", target: "https://dav.example/", public_url: null }];
+    b.locations = [{ id: "loc-1", name: "surfdrive", kind: "webdav", url: "https://dav.example/", user: null, target: "https://dav.example/", public_url: null, created: "2026-01-01T00:00:00Z" }];
     const dialog = await openShare(b);
     await within(dialog).findByText("Encrypt and upload");
     await fireEvent.change(within(dialog).getByLabelText("Ends after"), { target: { value: "7" } });
