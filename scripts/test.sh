@@ -15,6 +15,9 @@ python3 scripts/modcycles.py
 
 echo "== core: build"
 cargo build --locked --tests --benches
+echo "== clippy on every crate and target (workspace lints: clippy::all = deny)"
+cargo clippy --locked --workspace --all-targets --quiet
+
 echo "== core: tests (inside a D-Bus session with an unlocked gnome-keyring)"
 scripts/with-keyring.sh cargo test --locked --quiet
 

@@ -14,7 +14,6 @@ use backpack::app::{import as core_import, verify};
 use backpack::import::{Fetcher, ImportOptions};
 use backpack::pathway::Suggestion;
 use backpack::store::RestoreReport;
-use base64::Engine;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -125,11 +124,7 @@ pub fn launch_items(state: State<'_, AppState>) -> LaunchItems {
 
 #[tauri::command]
 pub async fn verify_credential<R: Runtime>(app: AppHandle<R>, id: String, online: bool) -> AppResult<ReportView> {
-    blocking(app, move |st| {
-        let opts = verify_options(online)?;
-        st.change(|s| verify::verify_stored(s, &id, &opts))
-    })
-    .await
+    blocking(app, move |st| verify_options(online).and_then(|opts| st.change(|s| verify::verify_stored(s, &id, &opts)))).await
 }
 
 #[tauri::command]
@@ -160,10 +155,7 @@ pub async fn export_credential<R: Runtime>(app: AppHandle<R>, id: String, format
 pub async fn create_backup<R: Runtime>(app: AppHandle<R>, passphrase: String) -> AppResult<Written> {
     blocking(app, move |st| {
         library::check_chosen_passphrase(&passphrase)?;
-        let dir = user_dir(|u| u.document_dir(), st);
-        std::fs::create_dir_all(&dir)?;
-        let path = dir.join(library::stamped("backpack-backup", "backpack"));
-        let count = st.with(|s| library::backup(s, &path, &passphrase))?;
+        let (path, count) = st.with(|s| library::backup_into(s, &user_dir(|u| u.document_dir(), st), &passphrase))?;
         Ok(Written { path: path.display().to_string(), count })
     })
     .await
@@ -172,13 +164,7 @@ pub async fn create_backup<R: Runtime>(app: AppHandle<R>, passphrase: String) ->
 /// Restore from a backup file the user picked (base64 bytes), merging unless `replace`.
 #[tauri::command]
 pub async fn restore_backup<R: Runtime>(app: AppHandle<R>, base64: String, passphrase: String, replace: bool) -> AppResult<RestoreReport> {
-    blocking(app, move |st| {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(base64.as_bytes())
-            .map_err(|e| AppError::new("bad-upload", format!("the file did not arrive intact: {e}")))?;
-        st.change(|s| library::restore_bytes(s, &bytes, &passphrase, replace))
-    })
-    .await
+    blocking(app, move |st| crate::dto::upload(&base64).and_then(|bytes| st.change(|s| library::restore_bytes(s, &bytes, &passphrase, replace)))).await
 }
 
 #[tauri::command]
@@ -198,17 +184,11 @@ pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> AppResult
 pub fn first_screen(state: State<'_, AppState>, shown: usize, marks: HashMap<String, f64>) -> u128 {
     let ms = state.started.elapsed().as_millis();
     if std::env::var_os("BACKPACK_TIMING").is_some() {
-        let epoch_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or(0);
+        let epoch_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
         let mut marks: Vec<_> = marks.into_iter().collect();
         marks.sort_by(|a, b| a.1.total_cmp(&b.1));
         let marks: Vec<String> = marks.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        eprintln!(
-            "backpack-timing first-screen ms_since_main={ms} epoch_ms={epoch_ms} cards={shown} page_ms[{}]",
-            marks.join(" ")
-        );
+        eprintln!("backpack-timing first-screen ms_since_main={ms} epoch_ms={epoch_ms} cards={shown} page_ms[{}]", marks.join(" "));
     }
     ms
 }

@@ -13,6 +13,11 @@ use ts_rs::TS;
 use crate::error::AppError;
 use crate::launch::{LaunchItem, LaunchProblem};
 
+/// A file the UI sent as base64 (picked with the file picker).
+pub fn upload(base64: &str) -> Result<Vec<u8>, AppError> {
+    base64::engine::general_purpose::STANDARD.decode(base64.as_bytes()).map_err(|e| AppError::new("bad-upload", format!("the file did not arrive intact: {e}")))
+}
+
 /// One item to import, as the UI sends it.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -31,9 +36,9 @@ impl From<ImportItem> for core_import::Item {
             ImportItem::Path { path } => core_import::Item::Input(Input::Path(path.into())),
             ImportItem::Url { url } => core_import::Item::Input(Input::Url(url)),
             ImportItem::Text { label, text } => core_import::Item::Input(Input::Text { label, text }),
-            ImportItem::File { name, base64 } => match base64::engine::general_purpose::STANDARD.decode(base64.as_bytes()) {
+            ImportItem::File { name, base64 } => match upload(&base64) {
                 Ok(bytes) => core_import::Item::Bytes { name, bytes },
-                Err(e) => core_import::Item::Unreadable { source: name, error: AppError::new("bad-upload", format!("the file did not arrive intact: {e}")) },
+                Err(error) => core_import::Item::Unreadable { source: name, error },
             },
         }
     }

@@ -259,4 +259,153 @@ mod ipc {
         // A command the app does not have is refused, not answered.
         assert!(invoke(&w, "no_such_command", json!({})).is_err());
     }
+
+    /// The command line, as a user runs it, on its own store in `dir`.
+    struct Cli(std::path::PathBuf);
+
+    impl Cli {
+        fn run(&self, args: &[&str]) -> std::process::Output {
+            // The CLI built beside this test (target/debug/backpack): scripts/test.sh builds it first.
+            let exe = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("backpack");
+            assert!(exe.is_file(), "build the CLI first: cargo build --bin backpack ({} missing)", exe.display());
+            std::process::Command::new(exe)
+                .args(["--data-dir", self.0.to_str().unwrap()])
+                .args(args)
+                .env("BACKPACK_KEYRING", "off")
+                .env("BACKPACK_PASSPHRASE", "ipc test passphrase")
+                .env_remove("BACKPACK_VERIFIER_BASE")
+                .output()
+                .unwrap()
+        }
+        fn lines(&self, args: &[&str]) -> (std::process::Output, Vec<Value>) {
+            let o = self.run(args);
+            let v = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+            (o, v)
+        }
+    }
+
+    fn stored(list: &[Value]) -> Vec<(String, Value)> {
+        let mut v: Vec<(String, Value)> = list.iter().map(|c| (c["id"].as_str().unwrap().to_string(), c["verdict"].clone())).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    /// The same scenarios through the command line and through the app's
+    /// commands, on two real stores: the same stored state and the same answers.
+    #[test]
+    fn the_command_line_and_the_app_give_the_same_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = window(dir.path());
+        let cli = Cli(dir.path().join("cli-data"));
+        let input = dir.path().join("in");
+        std::fs::create_dir_all(&input).unwrap();
+        for (name, bytes) in backpack::sample::signed_credentials(None, Some(&backpack::sample::SampleIssuer::fixed())) {
+            std::fs::write(input.join(name), bytes).unwrap();
+        }
+        std::fs::write(input.join("bad.json"), br#"{"hello": 1}"#).unwrap();
+
+        // Import a folder with a bad file: the same per-item statuses, the same stored state (with verdicts).
+        let (o, cli_items) = cli.lines(&["import", "--json", input.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "a rejected item is a failure");
+        let app_items = invoke(&w, "import_items", json!({ "items": [{ "kind": "path", "path": input }], "onProgress": "__CHANNEL__:1" })).unwrap();
+        let statuses = |items: &[Value]| {
+            let mut v: Vec<(String, String)> = items.iter().map(|i| (i["source"].as_str().unwrap().rsplit('/').next().unwrap().to_string(), i["status"].as_str().unwrap().to_string())).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(statuses(&cli_items), statuses(app_items.as_array().unwrap()));
+        let (_, cli_list) = cli.lines(&["list", "--json"]);
+        let app_list = invoke(&w, "list_credentials", json!({})).unwrap();
+        assert_eq!(stored(&cli_list), stored(app_list.as_array().unwrap()));
+        assert!(cli_list.iter().all(|c| c["verdict"] == "valid"), "import verifies offline in both: {cli_list:?}");
+        let ids: Vec<String> = stored(&cli_list).into_iter().map(|(id, _)| id).collect();
+
+        // Verify one again: the same verdict and checks.
+        let (_, v) = cli.lines(&["verify", "--offline", "--json", &ids[0]]);
+        let r = invoke(&w, "verify_credential", json!({ "id": ids[0], "online": false })).unwrap();
+        assert_eq!(v[0]["verdict"], r["verdict"]);
+        assert_eq!(v[0]["checks"], r["checks"]);
+
+        // Links, QR code and LinkedIn: one payload choice.
+        let qr = dir.path().join("qr.svg");
+        let (o, s) = cli.lines(&["share", &ids[1], "--link", "--linkedin", "--qr", qr.to_str().unwrap(), "--json"]);
+        let view = invoke(&w, "share_view", json!({ "id": ids[1] })).unwrap();
+        match view["qr"].as_object() {
+            Some(q) => {
+                assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                assert_eq!((&s[0]["qr"]["kind"], &s[0]["qr"]["payload"]), (&q["kind"], &q["link"]));
+                assert_eq!(s[0]["link"], view["self_contained"]);
+                assert_eq!(s[0]["linkedin"]["add_to_profile"], view["linkedin_add"]);
+                assert_eq!(s[0]["linkedin"]["share"], view["linkedin_share"]);
+            }
+            None => {
+                assert_eq!(view["qr_problem"]["code"], "nothing-fits-qr");
+                assert!(String::from_utf8_lossy(&o.stderr).contains("error[nothing-fits-qr]"));
+            }
+        }
+
+        // The verifier URL policy: refused alike.
+        let o = cli.run(&["share", &ids[1], "--link", "--base", "http://example.org/"]);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("error[invalid-verifier-url]"));
+        let e = invoke(&w, "set_settings", json!({ "settings": { "language": "system", "theme": "system", "data_dir": null, "verifier_url": "http://example.org/" } })).unwrap_err();
+        assert_eq!(e["code"], "invalid-verifier-url");
+
+        // Export every format: the same bytes where they are fixed, the same kind of file otherwise.
+        let out = dir.path().join("exports");
+        std::env::set_var("BACKPACK_EXPORT_DIR", &out);
+        let mut exported = 0;
+        for format in ["original", "json", "png", "pdf"] {
+            let f = dir.path().join(format!("cli.{format}"));
+            for id in &ids {
+                let o = cli.run(&["export", id, "--format", format, "-o", f.to_str().unwrap(), "--lang", "en"]);
+                let written = invoke(&w, "export_credential", json!({ "id": id, "format": format, "lang": "en" }));
+                let written = match (o.status.success(), written) {
+                    (true, Ok(w)) => w,
+                    // A credential without a picture of its own: refused alike, with the same code.
+                    (false, Err(e)) => {
+                        assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("error[{}]", e["code"].as_str().unwrap())), "{e}");
+                        continue;
+                    }
+                    (cli_ok, app) => panic!("{format} {id}: the CLI {} ({}), the app {app:?}", if cli_ok { "exported" } else { "refused" }, String::from_utf8_lossy(&o.stderr)),
+                };
+                let (a, b) = (std::fs::read(&f).unwrap(), std::fs::read(written["path"].as_str().unwrap()).unwrap());
+                match format {
+                    "original" | "json" | "png" => assert_eq!(a, b, "{format}"),
+                    _ => assert_eq!(a[..5], b[..5], "{format}"),
+                }
+                exported += 1;
+            }
+        }
+        assert!(exported > ids.len() * 3, "original, json and pdf for all, png for some: {exported}");
+        let e = invoke(&w, "export_credential", json!({ "id": ids[1], "format": "docx", "lang": "en" })).unwrap_err();
+        assert_eq!(e["code"], "invalid-format");
+        assert_eq!(cli.run(&["export", &ids[1], "--format", "docx"]).status.code(), Some(2));
+
+        // A pathway with a member that has left the backpack, and its dossier.
+        let three = [&ids[2], &ids[3], &ids[4]];
+        let o = cli.run(&["pathway", "new", "Minor", "--add", three[0], "--add", three[1], "--add", three[2]]);
+        let cli_pathway = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        let draft = json!({ "name": "Minor", "description": null, "goal": { "ects": null, "hours": null, "minEqf": null, "deadline": null, "requiredCredentials": [], "requiredOutcomes": [] } });
+        let app_pathway = invoke(&w, "create_pathway", json!({ "draft": draft, "members": three })).unwrap();
+        assert!(cli.run(&["remove", three[1]]).status.success());
+        invoke(&w, "remove_credential", json!({ "id": three[1] })).unwrap();
+        let (_, shown) = cli.lines(&["pathway", "show", &cli_pathway[..cli_pathway.len() - 2], "--json"]);
+        let app_view = invoke(&w, "get_pathway", json!({ "id": app_pathway["id"] })).unwrap();
+        assert_eq!(shown[0]["progress"]["missing"], app_view["progress"]["missing"]);
+        assert_eq!(shown[0]["progress"]["ects"], app_view["progress"]["ects"]);
+        let folder = dir.path().join("dossier-cli");
+        let o = cli.run(&["dossier", "--pathway", &cli_pathway, "--out", folder.to_str().unwrap(), "--verify", "--offline", "--lang", "en"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stderr).contains(three[1].as_str()));
+        let request = json!({ "pathway": app_pathway["id"], "ids": [], "learner": null, "request": null, "lang": "en", "verify": true });
+        let d = invoke(&w, "request_exemption", json!({ "request": request, "online": false })).unwrap();
+        assert_eq!(d["credentials"], 2);
+        assert_eq!(d["gone"], json!([three[1]]));
+        assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), d["files"].as_array().unwrap().len());
+
+        // The same stored state at the end (verdicts included).
+        let (_, cli_list) = cli.lines(&["list", "--json"]);
+        let app_list = invoke(&w, "list_credentials", json!({})).unwrap();
+        assert_eq!(stored(&cli_list), stored(app_list.as_array().unwrap()));
+    }
 }

@@ -38,17 +38,6 @@ fn to_json<T: Serialize + ?Sized>(v: &T) -> AppResult<String> {
     Ok(serde_json::to_string(v)?)
 }
 
-/// `nl` when the OS locale is Dutch, else `en`.
-pub fn os_language() -> &'static str {
-    for var in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] {
-        match std::env::var(var) {
-            Ok(v) if !v.is_empty() => return if v.to_ascii_lowercase().starts_with("nl") { "nl" } else { "en" },
-            _ => {}
-        }
-    }
-    "en"
-}
-
 /// The core's use cases reach the app's one store through its lock; any
 /// change drops the prefetched list first.
 impl StoreAccess for &AppState {
@@ -173,7 +162,7 @@ impl AppState {
             data_dir: self.data_dir.display().to_string(),
             key: keys::describe(&self.data_dir).ok().flatten().map(|m| m.key),
             store_error: self.lock().as_ref().err().cloned(),
-            os_language: os_language(),
+            os_language: backpack::app::text::os_language(),
         }
     }
 }

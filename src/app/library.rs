@@ -204,6 +204,14 @@ pub fn backup(store: &Store, file: &Path, passphrase: &str) -> Result<usize, Err
     Ok(store.backup(file, passphrase)?)
 }
 
+/// Write a backup into folder `dir` (made if missing) as
+/// `backpack-backup-<local time>.backpack`; the file and the count in it.
+pub fn backup_into(store: &Store, dir: &Path, passphrase: &str) -> Result<(PathBuf, usize), Error> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(stamped("backpack-backup", "backpack"));
+    Ok((path.clone(), backup(store, &path, passphrase)?))
+}
+
 /// Restore from a backup file (added to what is there, or replacing it).
 pub fn restore(store: &mut Store, file: &Path, passphrase: &str, replace: bool) -> Result<RestoreReport, Error> {
     Ok(store.restore(file, passphrase, replace)?)

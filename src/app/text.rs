@@ -14,6 +14,18 @@ use crate::verify::{Outcome, Report};
 use super::pathways::PathwayView;
 use super::shares::{LocationView, ShareRow};
 
+/// `nl` when the OS locale is Dutch, else `en` (LC_ALL, LC_MESSAGES, LANG,
+/// LANGUAGE: the first that is set): the language both shells speak unless told.
+pub fn os_language() -> &'static str {
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] {
+        match std::env::var(var) {
+            Ok(v) if !v.is_empty() => return if v.to_ascii_lowercase().starts_with("nl") { "nl" } else { "en" },
+            _ => {}
+        }
+    }
+    "en"
+}
+
 /// The date part of an RFC 3339 text, or dashes.
 fn day(d: Option<&str>) -> &str {
     d.map(|d| d.get(..10).unwrap_or(d)).unwrap_or("----------")

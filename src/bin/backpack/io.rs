@@ -47,9 +47,9 @@ pub fn bytes(to: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// The language for human text: `--lang`, else `LANG`.
+/// The language for human text: `--lang`, else the OS locale's.
 pub fn lang(chosen: Option<String>) -> String {
-    chosen.or_else(|| std::env::var("LANG").ok()).unwrap_or_default()
+    chosen.unwrap_or_else(|| backpack::app::text::os_language().into())
 }
 
 fn usage(msg: String) -> Error {
