@@ -28,7 +28,7 @@ if [ -z "${E2E_INNER:-}" ]; then
   [ -x "$CARGO_TARGET_DIR/debug/backpack" ] || die "backpack CLI missing (cargo build --bin backpack)"
   WORK="$(mktemp -d /tmp/backpack-e2e.XXXXXX)"
   trap 'rm -rf "$WORK"' EXIT
-  # Fixtures: the six sample credentials (OB 3.0 ones signed by a sample key made now) and a non-badge.
+  # Fixtures: the six sample credentials (all signed by the fixed, public sample issuer key: the same ids everywhere) and a non-badge.
   mkdir -p "$WORK/fixtures"
   "$CARGO_TARGET_DIR/debug/backpack" --data-dir "$WORK/issuer" sample --out "$WORK/fixtures" 2>/dev/null
   cp e2e/fixtures/* "$WORK/fixtures/"
