@@ -184,6 +184,46 @@ export async function verifyVcJwt(token: string, vc: unknown, iss?: string): Pro
   return [proof, bindingCheck(issuer, controller, kid)];
 }
 
+/**
+ * A signed OB 2.0 badge whose `verification.creator` is a DID URL: the key is
+ * resolved as a VC-JWT's `kid` is (did:key here; other methods cannot be
+ * looked up from this page), as `verify_ob2_signed` in src/verify/engine.rs.
+ */
+export async function verifyOb2Jws(token: string, creator: string, issuer: string | undefined): Promise<[Check, Check]> {
+  const parts = token.trim().split(".");
+  let header: Obj;
+  let sig: Uint8Array;
+  let key: Key;
+  let controller: string;
+  try {
+    header = decodeJws(token).header;
+    sig = fromBase64url(parts[2].replace(/=+$/, ""));
+  } catch (e) {
+    return [fail(PROOF, (e as Error).message), skip(ISSUER_BINDING)];
+  }
+  try {
+    ({ key, controller } = keyFromKid(creator));
+  } catch (e) {
+    const p = e as KeyProblem;
+    return [p.outcome === "fail" ? fail(PROOF, p.message) : error(PROOF, p.message), skip(ISSUER_BINDING, "no key, nothing to bind")];
+  }
+  const alg = typeof header.alg === "string" ? header.alg : "";
+  if (alg !== key.alg) {
+    return [fail(PROOF, `the badge says alg '${alg}' but the key ${creator} is for ${key.alg}`), skip(ISSUER_BINDING)];
+  }
+  if (header.crit !== undefined) {
+    return [error(PROOF, "the badge has critical header parameters ('crit') we do not understand"), skip(ISSUER_BINDING)];
+  }
+  try {
+    if (!(await signatureMatches(key, `${parts[0]}.${parts[1]}`, sig))) {
+      return [fail(PROOF, `${alg} signature does not match`), skip(ISSUER_BINDING, "the signature did not verify")];
+    }
+  } catch (e) {
+    return [fail(PROOF, (e as Error).message), skip(ISSUER_BINDING)];
+  }
+  return [pass(PROOF, `${alg} signature matches the key ${creator}`), bindingCheck(issuer, controller, creator)];
+}
+
 // ---------------------------------------------------------------------------
 // Registered claims (RFC 7519 §4.1) against the credential
 

@@ -205,3 +205,28 @@ describe("images", () => {
     expect(safeImage("data:image/png;base64," + "A".repeat(2 * 1024 * 1024))).toBeUndefined();
   });
 });
+
+describe("signed OB 2.0 badges with a did:key creator (as the sample's)", () => {
+  const FIXTURE = fileURLToPath(new URL("../../../tests/fixtures/sample-ob2-didkey.jws", import.meta.url));
+  const token = readFileSync(FIXTURE, "utf8").trim();
+  const [h, p, s] = token.split(".");
+  const payload = JSON.parse(Buffer.from(p, "base64url").toString("utf8"));
+  const resign = (obj: unknown) => `${h}.${Buffer.from(JSON.stringify(obj)).toString("base64url")}.${s}`;
+  const check = (r: { checks: { check: string; outcome: string }[] }, id: string) => r.checks.find((c) => c.check === id)?.outcome;
+
+  it("verifies offline, bound to the issuer, as the CLI does", async () => {
+    const r = await verifyText(token, NOW);
+    expect(r.verdict).toBe("valid");
+    expect(check(r, "proof")).toBe("pass");
+    expect(check(r, "issuer-binding")).toBe("pass");
+  });
+
+  it("a changed payload is invalid; a creator the page cannot look up is could-not-check", async () => {
+    const changed = { ...payload, issuedOn: "2020-01-01T00:00:00Z" };
+    expect(check(await verifyText(resign(changed), NOW), "proof")).toBe("fail");
+    const web = { ...payload, verification: { ...payload.verification, creator: "did:web:example.org#key-1" } };
+    const r = await verifyText(resign(web), NOW);
+    expect(check(r, "proof")).toBe("error");
+    expect(r.verdict).toBe("indeterminate");
+  });
+});

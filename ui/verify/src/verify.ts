@@ -11,7 +11,7 @@ import { mergeBindings, bindingCheck } from "./binding";
 import { proofCheck, verifyProofs } from "./di";
 import { hasType, isObj, issuerId, list, strOf, types, type Obj } from "./json";
 import { parseJson, sizeRefusal } from "./limits";
-import { applyClaimTimes, decodeJws, JwtFormatError, readClaims, vcOfPayload, verifyVcJwt } from "./jwt";
+import { applyClaimTimes, decodeJws, JwtFormatError, readClaims, vcOfPayload, verifyOb2Jws, verifyVcJwt } from "./jwt";
 import * as R from "./report";
 import { ob3Problems } from "./schema";
 
@@ -126,12 +126,18 @@ async function verifyJwt(token: string, now: Date): Promise<Result> {
   }
   const vc = vcOfPayload(payload);
   if (isOb2Assertion(payload)) {
+    const a = payload as Obj;
+    const creator = isObj(a.verification) && typeof a.verification.creator === "string" ? a.verification.creator : undefined;
+    // A DID creator is resolved like a VC-JWT's kid (did:key offline); a URL key needs the network.
+    const [proof, binding] = creator?.startsWith("did:")
+      ? await verifyOb2Jws(token, creator, ob2IssuerId(a))
+      : [R.error(R.PROOF, "a signed OB 2.0 badge names its key by URL; this page does not fetch keys"), R.skip(R.ISSUER_BINDING, "no key, nothing to bind")];
     return result([
       R.pass(R.FORMAT, "Open Badges 2.0 (signed)"),
       schemaCheck(ob2Problems(payload)),
-      R.error(R.PROOF, "a signed OB 2.0 badge names its key by URL; this page does not fetch keys"),
-      R.skip(R.ISSUER_BINDING, "no key, nothing to bind"),
-      ...dateChecks(ob2Dates(payload as Obj), now),
+      proof,
+      binding,
+      ...dateChecks(ob2Dates(a), now),
       R.skip(R.STATUS, "not checked on this page"),
     ], payload as Obj, "ob2");
   }
@@ -189,6 +195,12 @@ function datesOf(vc: Obj, claims?: Obj): Dates {
   const issued = firstStr(vc, ["awardedDate", "validFrom", "issuanceDate"]) ?? claim("nbf") ?? claim("iat");
   const until = firstStr(vc, ["validUntil", "expirationDate"]) ?? claim("exp");
   return { from: validFrom ?? issued, until };
+}
+
+/** The issuer's id of an OB 2.0 assertion: its badge's issuer (an id, or an embedded profile's id). */
+function ob2IssuerId(a: Obj): string | undefined {
+  const issuer = isObj(a.badge) ? a.badge.issuer : undefined;
+  return typeof issuer === "string" ? issuer : strOf(issuer, "id");
 }
 
 const ob2Dates = (a: Obj): Dates => ({ from: strOf(a, "issuedOn"), until: strOf(a, "expires") });
