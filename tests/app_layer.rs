@@ -341,3 +341,20 @@ fn links_make_one_payload_choice_for_qr_and_linkedin() {
     assert_eq!(shares::share(&mut st, &id, &req, None, now).unwrap_err().code(), "no-share-location");
     assert!(shares::list(&st, None, &now).unwrap().is_empty());
 }
+
+#[test]
+fn import_parses_on_many_threads_and_stores_in_item_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut st = store(&tmp.path().join("store"));
+    // More items than the parsing threads may run ahead of the store.
+    let items = backpack::app::library::sample_items(Some(150));
+    let labels: Vec<String> = items.iter().map(Item::label).collect();
+    let mut order = Vec::new();
+    let results = import::import(&mut st, items, &ImportOptions::default(), |p| order.push((p.done, p.result.source.clone())));
+    assert_eq!(results.iter().map(|r| r.source.clone()).collect::<Vec<_>>(), labels);
+    assert_eq!(order, labels.iter().enumerate().map(|(i, l)| (i + 1, l.clone())).collect::<Vec<_>>());
+    assert!(results.iter().all(|r| r.status() == "imported"));
+    // Each new credential was stored with its report, in the same step.
+    assert_eq!(st.verdicts().unwrap().len(), st.count().unwrap());
+    assert_eq!(st.count().unwrap(), 150);
+}

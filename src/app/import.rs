@@ -121,23 +121,57 @@ pub fn expand(items: Vec<Item>) -> Vec<Item> {
     out
 }
 
-/// Import `items` (folders expanded first) into the store: parse, verify
-/// offline, store, save the reports of new credentials; `progress` is called
-/// after each item. Results come back in item order.
+/// How far the parsing threads may run ahead of the store (items), so a slow
+/// disk never makes a large import hold every parsed credential in memory.
+const AHEAD: usize = 64;
+
+/// Import `items` (folders expanded first) into the store: parse and verify
+/// offline on one thread per core, store and save the reports of new
+/// credentials in item order on the caller's thread (one transaction per
+/// item, as before); `progress` is called after each item. Results come back
+/// in item order.
 pub fn import(
     store: &mut impl StoreAccess,
     items: Vec<Item>,
     opts: &ImportOptions,
     mut progress: impl FnMut(Progress<'_>),
 ) -> Vec<ItemResult> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let items = expand(items);
     let total = items.len();
-    let mut results = Vec::with_capacity(total);
-    for (i, item) in items.into_iter().enumerate() {
-        let r = import_one(store, item, opts);
-        progress(Progress { done: i + 1, total, result: &r });
-        results.push(r);
-    }
+    let labels: Vec<String> = items.iter().map(Item::label).collect();
+    let slots: Vec<std::sync::Mutex<Option<Item>>> = items.into_iter().map(|i| std::sync::Mutex::new(Some(i))).collect();
+    let (next, stored) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Ready, Error>)>();
+    let mut results: Vec<ItemResult> = Vec::with_capacity(total);
+    std::thread::scope(|s| {
+        for _ in 0..super::verify::workers(None, total) {
+            let (tx, slots, next, stored) = (tx.clone(), &slots, &next, &stored);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(slot) = slots.get(i) else { break };
+                while i > stored.load(Ordering::Acquire) + AHEAD {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                let item = slot.lock().unwrap_or_else(|e| e.into_inner()).take().expect("each item is taken once");
+                if tx.send((i, prepare(item, opts))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&results.len()) {
+                let source = labels[results.len()].clone();
+                let r = ItemResult { source, outcome: r.and_then(|ready| store_ready(store, &ready)) };
+                progress(Progress { done: results.len() + 1, total, result: &r });
+                results.push(r);
+                stored.store(results.len(), Ordering::Release);
+            }
+        }
+    });
     results
 }
 
@@ -145,27 +179,35 @@ pub fn import(
 /// store, then store and save the reports in one step.
 pub fn import_one(store: &mut impl StoreAccess, item: Item, opts: &ImportOptions) -> ItemResult {
     let source = item.label();
-    let parsed = match item {
+    ItemResult { source, outcome: prepare(item, opts).and_then(|ready| store_ready(store, &ready)) }
+}
+
+/// An item parsed and verified, ready to store.
+struct Ready {
+    bundle: Bundle,
+    reports: Vec<verify::Report>,
+}
+
+/// Parse an item and verify what it holds, offline (import never reaches the
+/// network to verify).
+fn prepare(item: Item, opts: &ImportOptions) -> Result<Ready, Error> {
+    let bundle = match item {
         Item::Input(i) => parse::parse_input(&i, opts).map_err(Error::from),
         Item::Bytes { name, bytes } => parse::parse_bytes(&name, &bytes, opts).map_err(Error::from),
         Item::Unreadable { error, .. } => Err(error),
-    };
-    let outcome = parsed.and_then(|bundle| store_bundle(store, &bundle));
-    ItemResult { source, outcome }
+    }?;
+    let vopts = VerifyOptions { fetcher: None, now: chrono::Utc::now() };
+    let reports = bundle.items.iter().map(|p| verify::verify_parsed(p, &vopts)).collect();
+    Ok(Ready { bundle, reports })
 }
 
-fn store_bundle(store: &mut impl StoreAccess, bundle: &Bundle) -> Result<Vec<Entry>, Error> {
-    // Offline: import never reaches the network to verify.
-    let vopts = VerifyOptions { fetcher: None, now: chrono::Utc::now() };
-    let reports: Vec<_> = bundle.items.iter().map(|p| verify::verify_parsed(p, &vopts)).collect();
+/// Store a bundle and the reports of its new credentials, in one step.
+fn store_ready(store: &mut impl StoreAccess, ready: &Ready) -> Result<Vec<Entry>, Error> {
     let at = super::now_text();
     store.with_store(|s| {
-        let stored = s.import_bundle(bundle)?;
+        let stored = s.import_bundle_reported(&ready.bundle, Some((&ready.reports, &at)))?;
         let mut out = Vec::with_capacity(stored.len());
-        for ((p, (id, how)), report) in bundle.items.iter().zip(stored).zip(&reports) {
-            if how == Stored::Imported {
-                s.save_report(&id, report, &at)?;
-            }
+        for ((p, (id, how)), report) in ready.bundle.items.iter().zip(stored).zip(&ready.reports) {
             out.push(Entry {
                 id,
                 stored: how,

@@ -96,6 +96,18 @@ impl Store {
     /// Store a bundle in one transaction. Items already present are reported
     /// as duplicates and left untouched.
     pub fn import_bundle(&mut self, bundle: &Bundle) -> Result<Vec<(String, Stored)>, StoreError> {
+        self.import_bundle_reported(bundle, None)
+    }
+
+    /// Store a bundle and, for each newly imported item, its verification
+    /// report (`reports[i]` for `bundle.items[i]`, checked at `checked_at`),
+    /// all in one transaction: a killed import never leaves a credential
+    /// without the report it was imported with.
+    pub fn import_bundle_reported(
+        &mut self,
+        bundle: &Bundle,
+        reports: Option<(&[crate::verify::Report], &str)>,
+    ) -> Result<Vec<(String, Stored)>, StoreError> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let tx = self.conn.transaction()?;
         let mut out = Vec::with_capacity(bundle.items.len());
@@ -111,7 +123,11 @@ impl Store {
             let mut link = tx.prepare_cached(
                 "INSERT OR IGNORE INTO linked_documents(credential, url, body) VALUES (?1, ?2, ?3)",
             )?;
-            for p in &bundle.items {
+            let mut report = tx.prepare_cached(
+                "INSERT INTO verifications(credential, verdict, report, checked_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(credential) DO UPDATE SET verdict = ?2, report = ?3, checked_at = ?4",
+            )?;
+            for (i, p) in bundle.items.iter().enumerate() {
                 let c = &p.credential;
                 let model = serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 let (ects, hours, eqf, class) = summary_columns(c);
@@ -137,6 +153,11 @@ impl Store {
                 if n == 1 {
                     for d in &p.linked {
                         link.execute(params![c.id, d.url, d.body])?;
+                    }
+                    if let Some((r, at)) = reports.and_then(|(rs, at)| rs.get(i).map(|r| (r, at))) {
+                        let verdict = serde_json::to_value(r.verdict).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        let body = serde_json::to_string(r).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        report.execute(params![c.id, verdict.as_str(), body, at])?;
                     }
                     out.push((c.id.clone(), Stored::Imported));
                 } else {
