@@ -145,7 +145,7 @@ pub fn import(
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Ready, Error>)>();
     let mut results: Vec<ItemResult> = Vec::with_capacity(total);
     std::thread::scope(|s| {
-        for _ in 0..super::verify::workers(None, total) {
+        for _ in 0..super::workers(None, total) {
             let (tx, slots, next, stored) = (tx.clone(), &slots, &next, &stored);
             s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);

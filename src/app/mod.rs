@@ -76,6 +76,12 @@ impl StoreAccess for Store {
     }
 }
 
+/// How many worker threads: `jobs` when given (at least 1), else the cores
+/// this process may use; never more than there are items.
+pub fn workers(jobs: Option<usize>, items: usize) -> usize {
+    jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).clamp(1, items.max(1))
+}
+
 /// Now as the store writes it (RFC 3339, seconds, `Z`).
 pub(crate) fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

@@ -64,12 +64,6 @@ pub fn targets(args: &[String], mut open: impl FnMut() -> Result<Store, Error>) 
     Ok((out, store))
 }
 
-/// How many worker threads: `jobs` when given (at least 1), else the cores
-/// this process may use; never more than there are items.
-pub fn workers(jobs: Option<usize>, items: usize) -> usize {
-    jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).clamp(1, items.max(1))
-}
-
 /// Verify every target on `workers` threads; `each(index, source, report)`
 /// is called in input order, as soon as each next result is ready. Returns
 /// the reports of stored targets (id, report), for [`save_reports`].

@@ -80,7 +80,7 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
             let (targets, store) = verify::targets(&inputs, || Ok(open(dir)?.store))?;
             let (lang, mut all_valid) = (out::lang(lang), true);
             let expect = backpack::verify::Expect { challenge, domain };
-            let saved = verify::verify_many(&targets, &opts, &expect, verify::workers(jobs.map(usize::from), targets.len()), |_, source, r| {
+            let saved = verify::verify_many(&targets, &opts, &expect, app::workers(jobs.map(usize::from), targets.len()), |_, source, r| {
                 all_valid &= r.verdict == backpack::verify::Verdict::Valid;
                 out.either(json, &verify::report_json(source, r), || text::report(source, r, &lang))
             })?;
