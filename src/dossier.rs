@@ -398,22 +398,36 @@ fn uuid_like(a: &str, b: &str) -> String {
     format!("{}-{}-4{}-8{}-{}", &x[..8], &x[8..12], &x[13..16], &x[17..20], &x[20..32])
 }
 
-/// The wallet ids a dossier covers: `ids` (full ids or unique prefixes), then
-/// the members of `pathway` that are still in the backpack; and the pathway's
-/// name when there is one.
-pub fn select(store: &Store, ids: &[String], pathway: Option<&str>) -> Result<(Vec<String>, Option<String>), StoreError> {
-    let mut members: Vec<String> = ids.iter().map(|i| store.resolve_id(i)).collect::<Result<_, _>>()?;
-    let mut name = None;
+/// What a dossier covers: `members`, the wallet ids of `ids` (full ids or
+/// unique prefixes) then the members of the pathway that are still in the
+/// backpack; the pathway's name; its members that are not (`gone`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// The credentials that go in, in order.
+    pub members: Vec<String>,
+    /// The pathway's name, when a pathway was chosen.
+    pub subject: Option<String>,
+    /// The pathway's members no longer in the backpack.
+    pub gone: Vec<String>,
+}
+
+/// The credentials a dossier covers: `ids`, then the members of `pathway`.
+pub fn select(store: &Store, ids: &[String], pathway: Option<&str>) -> Result<Selection, StoreError> {
+    let mut s = Selection { members: ids.iter().map(|i| store.resolve_id(i)).collect::<Result<_, _>>()?, ..Default::default() };
     if let Some(p) = pathway {
         let p = store.pathway(p)?;
-        name = Some(p.name.clone());
+        s.subject = Some(p.name.clone());
         for m in p.members {
-            if !members.contains(&m) && store.resolve_id(&m).is_ok() {
-                members.push(m);
+            if s.members.contains(&m) {
+                continue;
+            }
+            match store.resolve_id(&m) {
+                Ok(_) => s.members.push(m),
+                Err(_) => s.gone.push(m),
             }
         }
     }
-    Ok((members, name))
+    Ok(s)
 }
 
 /// Read the chosen credentials, with their latest reports, into a dossier

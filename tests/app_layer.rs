@@ -306,9 +306,10 @@ fn pathway_views_edits_and_a_dossier_with_a_member_gone() {
     // Nothing chosen is refused in words.
     let none = ExemptionRequest { lang: "en".into(), ..Default::default() };
     assert_eq!(pathways::dossier(&mut st, none, DossierPlace::Folder(out), &opts).unwrap_err().code(), "nothing-chosen");
-    let (body, name) = pathways::export_file(&st, &pid).unwrap();
-    assert_eq!(name, format!("{pid}.pathway.json"));
-    assert!(String::from_utf8(body).unwrap().contains("BackpackPathway"));
+    let (file, members) = pathways::export_file(&st, &pid).unwrap();
+    assert_eq!(file.file_name, format!("{pid}.pathway.json"));
+    assert_eq!(members, 3, "the pathway still names the member that is gone");
+    assert!(String::from_utf8(file.bytes).unwrap().contains("BackpackPathway"));
 }
 
 #[test]

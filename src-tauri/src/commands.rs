@@ -260,9 +260,8 @@ pub async fn import_pathway<R: Runtime>(app: AppHandle<R>, text: String) -> AppR
 #[tauri::command]
 pub async fn export_pathway<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<Written> {
     blocking(app, move |st| {
-        let (body, name) = st.with(|s| pathways::export_file(s, &id))?;
-        let members = st.with(|s| Ok(s.pathway(&id)?.members.len()))?;
-        written(&user_dir(|u| u.document_dir(), st), &name, &body, members)
+        let (file, members) = st.with(|s| pathways::export_file(s, &id))?;
+        written(&user_dir(|u| u.document_dir(), st), &file.file_name, &file.bytes, members)
     })
     .await
 }

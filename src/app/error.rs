@@ -5,9 +5,10 @@
 //! `ImportError::code`, …) or the layer's (`invalid-verifier-url`,
 //! `too-large`, `invalid-pathway`); they are never renamed.
 
-/// An error leaving the use-case layer: a stable code and a message.
+/// An error leaving the use-case layer: a stable code and a message
+/// (serialised as `{"code", "message"}`, the app's `AppError`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AppError"))]
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Error {
     code: String,
     message: String,
@@ -106,17 +107,6 @@ impl From<crate::present::PresentError> for Error {
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
         Error::new("internal", e.to_string())
-    }
-}
-
-/// Serialised as `{"code", "message"}` (the app's `AppError` shape).
-impl serde::Serialize for Error {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Error", 2)?;
-        st.serialize_field("code", self.code())?;
-        st.serialize_field("message", self.message())?;
-        st.end()
     }
 }
 

@@ -141,13 +141,14 @@ pub fn update(store: &mut Store, id: &str, draft: PathwayDraft) -> Result<(), Er
     Ok(store.update_pathway(&p)?)
 }
 
-/// The pathway's exchange file (pretty JSON) and its file name `<id>.pathway.json`.
-pub fn export_file(store: &Store, id: &str) -> Result<(Vec<u8>, String), Error> {
+/// The pathway's exchange file (pretty JSON, named `<id>.pathway.json`) and
+/// how many members it names.
+pub fn export_file(store: &Store, id: &str) -> Result<(super::library::Exported, usize), Error> {
     let p = store.pathway(id)?;
     let creds: HashMap<String, Credential> = p.members.iter().filter_map(|m| store.get(m).ok().map(|c| (m.clone(), c.credential))).collect();
     let mut body = serde_json::to_vec_pretty(&pathway::to_file(&p, &creds))?;
     body.push(b'\n');
-    Ok((body, format!("{}.pathway.json", p.id)))
+    Ok((super::library::Exported { bytes: body, file_name: format!("{}.pathway.json", p.id) }, p.members.len()))
 }
 
 /// An exemption request: which credentials go to the Board of Examiners.
@@ -202,11 +203,7 @@ pub enum DossierPlace {
 /// shells); with `verify`, every member is verified first (`opts`) and its
 /// report kept.
 pub fn dossier(store: &mut Store, req: ExemptionRequest, place: DossierPlace, opts: &crate::verify::VerifyOptions) -> Result<DossierWritten, Error> {
-    let (members, subject) = crate::dossier::select(store, &req.ids, req.pathway.as_deref())?;
-    let gone = match &req.pathway {
-        Some(p) => store.pathway(p)?.members.into_iter().filter(|m| !members.contains(m)).collect(),
-        None => Vec::new(),
-    };
+    let crate::dossier::Selection { members, subject, gone } = crate::dossier::select(store, &req.ids, req.pathway.as_deref())?;
     if members.is_empty() {
         return Err(Error::new("nothing-chosen", "no credentials for the dossier: choose credentials or a pathway that has some"));
     }

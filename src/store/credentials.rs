@@ -123,10 +123,6 @@ impl Store {
             let mut link = tx.prepare_cached(
                 "INSERT OR IGNORE INTO linked_documents(credential, url, body) VALUES (?1, ?2, ?3)",
             )?;
-            let mut report = tx.prepare_cached(
-                "INSERT INTO verifications(credential, verdict, report, checked_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(credential) DO UPDATE SET verdict = ?2, report = ?3, checked_at = ?4",
-            )?;
             for (i, p) in bundle.items.iter().enumerate() {
                 let c = &p.credential;
                 let model = serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -155,9 +151,7 @@ impl Store {
                         link.execute(params![c.id, d.url, d.body])?;
                     }
                     if let Some((r, at)) = reports.and_then(|(rs, at)| rs.get(i).map(|r| (r, at))) {
-                        let verdict = serde_json::to_value(r.verdict).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                        let body = serde_json::to_string(r).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                        report.execute(params![c.id, verdict.as_str(), body, at])?;
+                        super::reports::put_report(&tx, &c.id, r, at)?;
                     }
                     out.push((c.id.clone(), Stored::Imported));
                 } else {

@@ -6,14 +6,7 @@ impl Store {
     /// Keep the latest verification report of a credential.
     pub fn save_report(&mut self, id: &str, report: &crate::verify::Report, checked_at: &str) -> Result<(), StoreError> {
         let id = self.resolve_id(id)?;
-        let verdict = serde_json::to_value(report.verdict).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.conn.execute(
-            "INSERT INTO verifications(credential, verdict, report, checked_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(credential) DO UPDATE SET verdict = ?2, report = ?3, checked_at = ?4",
-            params![id, verdict.as_str(), body, checked_at],
-        )?;
-        Ok(())
+        put_report(&self.conn, &id, report, checked_at)
     }
 
     /// The latest verification report of a credential and when it was made.
@@ -42,4 +35,18 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Write (or replace) the report of the credential with full id `id`: the one
+/// place reports are written, by [`Store::save_report`] and by
+/// [`Store::import_bundle_reported`] inside its transaction.
+pub(super) fn put_report(conn: &rusqlite::Connection, id: &str, report: &crate::verify::Report, checked_at: &str) -> Result<(), StoreError> {
+    let verdict = serde_json::to_value(report.verdict).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO verifications(credential, verdict, report, checked_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(credential) DO UPDATE SET verdict = ?2, report = ?3, checked_at = ?4",
+    )?
+    .execute(params![id, verdict.as_str(), body, checked_at])?;
+    Ok(())
 }

@@ -198,7 +198,7 @@ fn pathway(b: &mut Backpack, cmd: PathwayCmd, out: &mut Out) -> Result<ExitCode>
                 out.either(json, &v, || format!("{}  {}  ({} credentials)", p.id, backpack::display::safe_text(&p.name), p.members.len()))?;
             }
         }
-        PathwayCmd::Export { pathway, output } => out::bytes(output.as_deref(), &pathways::export_file(st, &pathway)?.0)?,
+        PathwayCmd::Export { pathway, output } => out::bytes(output.as_deref(), &pathways::export_file(st, &pathway)?.0.bytes)?,
         PathwayCmd::Import { file } => {
             let got = pathways::import_file(st, &file).map_err(|e| Error::new(e.code(), format!("{}: {e}", file.display())))?;
             out.line(&got.pathway.id)?;
