@@ -15,6 +15,7 @@
 //! - [`rules`]: the micro-credential rules (ECTS, EQF, outcomes, EU elements).
 //! - [`verify`]: verification of signatures, keys, dates and status.
 //! - [`share`]: LinkedIn links, self-contained verification links, QR codes.
+//! - [`receive`]: receiving from issuers: OpenID4VCI offers, VC-API exchanges, DCC requests.
 //! - [`present`]: the holder key and holder-signed Verifiable Presentations.
 //! - [`sample`]: the bundled sample backpack (generated, never a real issuer).
 
@@ -30,6 +31,7 @@ pub mod model;
 pub mod pathway;
 mod pdf;
 pub mod present;
+pub mod receive;
 pub mod rules;
 pub mod sample;
 pub mod secrets;

@@ -142,25 +142,35 @@ fn store_meta(store: &Store) -> Result<keys::StoreMeta, PresentError> {
 /// The holder of the store: its key, made on first use and kept where the
 /// store keeps its own key (see the module documentation).
 pub fn holder(store: &mut Store, opts: &KeyOptions) -> Result<Holder, PresentError> {
+    let (secret, place) = kept_secret(store, opts, "holder", HOLDER_KEY_META)?;
+    Ok(Holder::from_secret(secret, place))
+}
+
+/// A 32-byte secret of this store named `name`, made on first use and kept
+/// where the store keeps its own key: in the OS keyring as account
+/// `<name>-<store id>` for a keyring store, in the encrypted store's `meta`
+/// table under `meta_key` for a passphrase store. The holder key and the
+/// per-issuer keys of [`crate::receive`] are such secrets.
+pub fn kept_secret(store: &mut Store, opts: &KeyOptions, name: &str, meta_key: &str) -> Result<([u8; 32], KeyPlace), PresentError> {
     let meta = store_meta(store)?;
     match meta.key {
         KeyKind::Passphrase => {
-            let h = store.meta_value_or_insert(HOLDER_KEY_META, &hex::encode(random32()))?;
-            Ok(Holder::from_secret(decode_secret(&h)?, KeyPlace::Store))
+            let h = store.meta_value_or_insert(meta_key, &hex::encode(random32()))?;
+            Ok((decode_secret(&h)?, KeyPlace::Store))
         }
         KeyKind::Keyring => {
             if opts.keyring_off {
                 return Err(PresentError::Keyring("the keyring is turned off (BACKPACK_KEYRING=off)".into()));
             }
             let kr = |e: secrets::SecretError| PresentError::Keyring(e.to_string());
-            let account = keyring_account(&meta.store_id);
+            let account = format!("{name}-{}", meta.store_id);
             match secrets::get(&account).map_err(kr)? {
-                Some(h) => Ok(Holder::from_secret(decode_secret(&h)?, KeyPlace::Keyring)),
+                Some(h) => Ok((decode_secret(&h)?, KeyPlace::Keyring)),
                 None => {
                     let secret = random32();
                     // Read back by `set_checked`: a keyring that accepts but does not keep is no keyring.
                     secrets::set_checked(&account, &hex::encode(secret)).map_err(kr)?;
-                    Ok(Holder::from_secret(secret, KeyPlace::Keyring))
+                    Ok((secret, KeyPlace::Keyring))
                 }
             }
         }
@@ -237,6 +247,17 @@ pub fn presentation(credentials: &[StoredCredential], holder: &Holder, opts: &Pr
         return Err(PresentError::Empty);
     }
     let members = credentials.iter().map(member).collect::<Result<Vec<_>, _>>()?;
+    signed(Some(members), holder, opts)
+}
+
+/// A DID Authentication presentation: no credentials, only the holder's
+/// proof of control of its DID over the verifier's (or issuer's) `challenge`
+/// and `domain` (VC-API exchanges, DCC credential requests).
+pub fn did_auth(holder: &Holder, opts: &PresentOptions) -> Result<Value, PresentError> {
+    signed(None, holder, opts)
+}
+
+fn signed(members: Option<Vec<Value>>, holder: &Holder, opts: &PresentOptions) -> Result<Value, PresentError> {
     let r = random32();
     let uuid = format!(
         "{}-{}-4{}-8{}-{}",
@@ -246,13 +267,15 @@ pub fn presentation(credentials: &[StoredCredential], holder: &Holder, opts: &Pr
         &hex::encode(&r[8..10])[1..],
         hex::encode(&r[10..16])
     );
-    let vp = json!({
+    let mut vp = json!({
         "@context": [VC2_CONTEXT],
         "id": format!("urn:uuid:{uuid}"),
         "type": ["VerifiablePresentation"],
         "holder": holder.did,
-        "verifiableCredential": members,
     });
+    if let Some(m) = members {
+        vp["verifiableCredential"] = json!(m);
+    }
     let created = opts
         .created
         .clone()

@@ -10,6 +10,7 @@
 //! - [`import`]: import files, folders, URLs and text: parse, verify offline, store, save the report.
 //! - [`verify`]: what an argument names, verify many in order on `--jobs` threads, verify stored, `check`.
 //! - [`library`]: detail, pictures, export in every format, presentations, backup/restore, sample, info.
+//! - [`receive`]: receive from issuers (OpenID4VCI, VC-API, DCC): offer shown first, verify, bind, store, deferred.
 //! - [`shares`]: encrypted short shares, revoke, prune, share locations.
 //! - [`text`]: plain text for terminals (detail, reports, rules, pathways, shares, info).
 //! - [`images`]: credential pictures made safe to show (sniffed, size-capped `data:` URLs).
@@ -23,6 +24,7 @@ pub mod import;
 pub mod library;
 pub mod links;
 pub mod pathways;
+pub mod receive;
 pub mod shares;
 pub mod text;
 pub mod verify;

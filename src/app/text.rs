@@ -206,3 +206,39 @@ pub fn info(i: &super::library::Info) -> String {
         i.schema_version
     )
 }
+
+/// Who offers what, before anything is sent.
+pub fn offer(v: &super::receive::OfferView) -> String {
+    let mut s = String::new();
+    let name = v.issuer_name.as_deref().map(safe).unwrap_or_else(|| safe(&v.issuer));
+    let _ = writeln!(s, "Offer from {name} ({}), {}", safe(&v.issuer), v.protocol);
+    for c in &v.credentials {
+        let n = c.name.as_deref().map(safe).unwrap_or_else(|| safe(&c.id));
+        let note = if c.supported { String::new() } else { format!("  (format {} cannot be received)", safe(&c.format)) };
+        let _ = writeln!(s, "  - {n}{note}");
+    }
+    s.trim_end().to_string()
+}
+
+/// The PIN prompt: the issuer's description and the length it gave.
+pub fn tx_code_prompt(p: &crate::receive::offer::TxCode) -> String {
+    let what = p.description.as_deref().map(safe).unwrap_or_else(|| "The issuer sent you a transaction code".into());
+    match (p.length, p.input_mode.as_deref()) {
+        (Some(n), Some("text")) => format!("{what} ({n} characters)"),
+        (Some(n), _) => format!("{what} ({n} digits)"),
+        _ => what.to_string(),
+    }
+}
+
+/// A receive's progress step.
+pub fn receive_step(s: &super::receive::Step) -> &'static str {
+    use super::receive::Step;
+    match s {
+        Step::Discovering => "reading the offer and the issuer's metadata",
+        Step::Browser => "waiting for you to sign in at the issuer in your browser",
+        Step::Token => "getting an access token",
+        Step::Requesting => "requesting the credential",
+        Step::Storing => "verifying and storing",
+        Step::Polling => "asking the issuer again for a deferred credential",
+    }
+}

@@ -112,6 +112,8 @@ pub struct Fetcher {
     content: reqwest::blocking::Client,
     /// For URLs the user chose.
     direct: reqwest::blocking::Client,
+    /// For protocol POSTs ([`Fetcher::exchange`]): no redirects.
+    posts: std::sync::OnceLock<reqwest::blocking::Client>,
     opts: FetchOptions,
     /// URL prefix rewrites (`from`, `to`): fetch `to…` when asked for `from…`
     /// (mirrors, local copies, tests). The answer is reported under the URL
@@ -150,7 +152,7 @@ impl Fetcher {
         };
         let direct = client(Redirects::Any).map_err(start)?;
         let content = if opts.allow_private_network { direct.clone() } else { client(Redirects::PublicOnly).map_err(start)? };
-        Ok(Fetcher { content, direct, opts, map: Vec::new() })
+        Ok(Fetcher { content, direct, posts: std::sync::OnceLock::new(), opts, map: Vec::new() })
     }
 
     /// Fetch URLs starting with `from` from `to` instead.
@@ -219,38 +221,133 @@ impl Fetcher {
             return Err(fail(format!("server answered HTTP {status}")));
         }
         let final_url = if mapped.is_some() { url.to_string() } else { resp.url().to_string() };
-        let content_type = resp
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        // The request's timeout ends a stalled read at the deadline; the
-        // clock is also checked after every chunk, so a server trickling
-        // bytes cannot stretch the request past it.
-        let mut body = Vec::new();
-        let mut buf = [0u8; 16 * 1024];
-        loop {
-            if started.elapsed() >= deadline {
-                return Err(too_long());
-            }
-            let n = match resp.read(&mut buf) {
-                Ok(n) => n,
-                Err(_) if started.elapsed() + Duration::from_millis(50) >= deadline => return Err(too_long()),
-                Err(e) => return Err(fail(format!("reading the response failed: {e}"))),
-            };
-            if n == 0 {
-                break;
-            }
-            body.extend_from_slice(&buf[..n]);
-            if body.len() as u64 > MAX_FETCH_BYTES {
-                return Err(fail(format!("response is larger than {} MiB", MAX_FETCH_BYTES / (1024 * 1024))));
-            }
-        }
+        let content_type = header(&resp, reqwest::header::CONTENT_TYPE);
+        let body = read_body(&mut resp, url, started, deadline)?;
         Ok(Fetched {
             url: final_url,
             content_type,
             body,
         })
+    }
+}
+
+/// A header's value as text, if present and readable.
+fn header(resp: &reqwest::blocking::Response, name: reqwest::header::HeaderName) -> Option<String> {
+    resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+/// Read a response body up to [`MAX_FETCH_BYTES`], within the request's deadline.
+fn read_body(resp: &mut reqwest::blocking::Response, url: &str, started: Instant, deadline: Duration) -> Result<Vec<u8>, ImportError> {
+    let fail = |reason: String| ImportError::Fetch { url: url.to_string(), reason };
+    let too_long = || ImportError::Deadline { url: url.to_string(), secs: deadline.as_secs().max(1) };
+    // The request's timeout ends a stalled read at the deadline; the
+    // clock is also checked after every chunk, so a server trickling
+    // bytes cannot stretch the request past it.
+    let mut body = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        if started.elapsed() >= deadline {
+            return Err(too_long());
+        }
+        let n = match resp.read(&mut buf) {
+            Ok(n) => n,
+            Err(_) if started.elapsed() + Duration::from_millis(50) >= deadline => return Err(too_long()),
+            Err(e) => return Err(fail(format!("reading the response failed: {e}"))),
+        };
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&buf[..n]);
+        if body.len() as u64 > MAX_FETCH_BYTES {
+            return Err(fail(format!("response is larger than {} MiB", MAX_FETCH_BYTES / (1024 * 1024))));
+        }
+    }
+    Ok(body)
+}
+
+/// The body of a protocol request ([`Fetcher::exchange`]).
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// No body (GET).
+    None,
+    /// `application/x-www-form-urlencoded` (OAuth token and PAR requests).
+    Form(Vec<(String, String)>),
+    /// `application/json`.
+    Json(serde_json::Value),
+}
+
+/// A protocol request to an endpoint the user chose by accepting an offer
+/// (issuer metadata, token, credential, VC-API exchange): any address, as
+/// for [`Fetcher::get_requested`]. GETs follow up to 5 redirects; POSTs
+/// follow none (a redirected POST would silently become a GET).
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// The URL.
+    pub url: String,
+    /// GET when the body is [`Body::None`], else POST.
+    pub body: Body,
+    /// An OAuth access token sent as `Authorization: Bearer`.
+    pub bearer: Option<String>,
+    /// The `Accept` header.
+    pub accept: &'static str,
+}
+
+/// The answer to an [`Exchange`]: every status is an answer (the protocol
+/// decides what a 400 means); only transport failures are errors.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The final URL, after redirects.
+    pub url: String,
+    /// The `Content-Type` header as sent.
+    pub content_type: Option<String>,
+    /// The body (at most [`MAX_FETCH_BYTES`]).
+    pub body: Vec<u8>,
+}
+
+impl Fetcher {
+    /// Send a protocol request ([`Exchange`]) and read the answer, whatever its status.
+    pub fn exchange(&self, req: &Exchange) -> Result<Answer, ImportError> {
+        let url = req.url.as_str();
+        let fail = |reason: String| ImportError::Fetch { url: url.to_string(), reason };
+        let parsed = url::Url::parse(url).map_err(|e| fail(format!("not a valid URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(fail(format!("scheme '{}' is not allowed (only http and https)", parsed.scheme())));
+        }
+        let deadline = self.opts.deadline;
+        let started = Instant::now();
+        let posts = || -> Result<&reqwest::blocking::Client, ImportError> {
+            if let Some(c) = self.posts.get() {
+                return Ok(c);
+            }
+            let c = client(Redirects::None).map_err(|e| fail(format!("cannot start HTTP client: {e}")))?;
+            Ok(self.posts.get_or_init(|| c))
+        };
+        let rb = match &req.body {
+            Body::None => self.direct.get(parsed),
+            Body::Form(pairs) => posts()?.post(parsed).form(pairs),
+            Body::Json(v) => posts()?
+                .post(parsed)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(serde_json::to_vec(v).unwrap_or_default()),
+        };
+        let rb = match &req.bearer {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        };
+        let mut resp = rb.timeout(deadline).header(reqwest::header::ACCEPT, req.accept).send().map_err(|e| {
+            if e.is_timeout() || started.elapsed() >= deadline {
+                ImportError::Deadline { url: url.to_string(), secs: deadline.as_secs().max(1) }
+            } else {
+                fail(describe_reqwest(&e))
+            }
+        })?;
+        let status = resp.status().as_u16();
+        let final_url = resp.url().to_string();
+        let content_type = header(&resp, reqwest::header::CONTENT_TYPE);
+        let body = read_body(&mut resp, url, started, deadline)?;
+        Ok(Answer { status, url: final_url, content_type, body })
     }
 }
 

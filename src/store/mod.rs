@@ -28,6 +28,7 @@ mod backup;
 mod credentials;
 mod files;
 mod pathways;
+mod receiving;
 mod reports;
 mod shares;
 
@@ -36,6 +37,7 @@ use credentials::summary_columns;
 pub use credentials::{Stored, StoredCredential, Summary};
 use files::{random_tag, remove_if_there, sync_dir};
 pub use files::{create_private_dir, create_private_file, tighten, write_private};
+pub use receiving::PendingRow;
 pub use shares::{Location, LocationKind, ShareRecord};
 
 
@@ -273,6 +275,28 @@ const MIGRATIONS: &[&str] = &[
         revoked_at TEXT
      );
      CREATE INDEX shares_credential ON shares(credential);",
+    // 6: receiving from issuers. Deferred credentials (what is needed to ask
+    // the issuer again survives a restart; the access token stays inside the
+    // encrypted store) and the issuer's own display of received credentials.
+    "CREATE TABLE pending_credentials(
+        id TEXT PRIMARY KEY,
+        issuer TEXT NOT NULL,
+        issuer_name TEXT,
+        credential_name TEXT,
+        state TEXT NOT NULL,
+        request TEXT NOT NULL,
+        interval_secs INTEGER NOT NULL,
+        next_at TEXT NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+     );
+     CREATE TABLE issuer_display(
+        credential TEXT PRIMARY KEY REFERENCES credentials(id) ON DELETE CASCADE,
+        issuer TEXT NOT NULL,
+        display TEXT NOT NULL,
+        received_at TEXT NOT NULL
+     );",
 ];
 
 /// An open backpack: the encrypted database in its folder. All reads and writes of credentials,

@@ -104,6 +104,19 @@ pub enum Command {
     /// Your shares: list, revoke, delete expired ones, and share locations
     #[command(subcommand)]
     Shares(SharesCmd),
+    /// Receive credentials from an issuer: an OpenID4VCI offer (openid-credential-offer://, a link with credential_offer[_uri]), a DCC request (dccrequest://), a VC-API interaction URL, a picture of its QR code (PNG), or - for stdin
+    Receive {
+        /// The offer, link or URL; a PNG file with its QR code or a text file holding it; - for stdin
+        #[arg(value_name = "OFFER|URL|FILE|-", required_unless_present = "pending", conflicts_with = "pending")] offer: Option<String>,
+        /// The transaction code (PIN) the issuer sent you, when the offer asks for one (asked at the terminal otherwise)
+        #[arg(long, value_name = "CODE")] tx_code: Option<String>,
+        /// Ask again for credentials the issuer said it would deliver later
+        #[arg(long)] pending: bool,
+        /// One JSON line per credential: {"source","id","status","error"?,"code"?,"verdict"?}
+        #[arg(long)] json: bool,
+        /// Language of the issuer's names (nl or en; default from LANG)
+        #[arg(long)] lang: Option<String>,
+    },
     /// Show where the data lives, how it is keyed, and how much it holds
     Info { #[arg(long)] json: bool },
     /// Write the sample backpack's credentials into a folder (or import them with --load)

@@ -127,6 +127,34 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
             _ => Err(usage("links and QR codes are made for one credential at a time (--present takes several)")),
         },
         Command::Shares(cmd) => shares_cmd(&mut open(dir)?, cmd, now, &mut out),
+        Command::Receive { offer, tx_code, pending, json, lang } => {
+            let mut b = open(dir)?;
+            let ui = Terminal { quiet: json };
+            let results = match offer {
+                Some(_) if pending => return Err(usage("give an offer or --pending, not both")),
+                Some(o) => {
+                    let text = app::receive::offer_text(&o, std::io::stdin().lock())?;
+                    let opts = app::receive::ReceiveOptions { tx_code, lang: out::lang(lang), ..Default::default() };
+                    let keys = b.keys.clone();
+                    app::receive::receive(&mut b, &keys, &text, &opts, &ui)
+                }
+                None => {
+                    let keys = b.keys.clone();
+                    app::receive::receive_pending(&mut b, &keys, true, &ui)
+                }
+            };
+            if results.is_empty() && !json {
+                eprintln!("Nothing is pending.");
+            }
+            for r in &results {
+                match (json, r.ok()) {
+                    (true, _) => out.json(&r.json())?,
+                    (false, true) => out.line(r.text())?,
+                    (false, false) => eprintln!("{}", r.text()),
+                }
+            }
+            Ok(code(results.iter().any(|r| !r.ok())))
+        }
         Command::Info { json } => {
             let i = open(dir).and_then(|b| library::info(&b.store, &b.keys))?;
             out.either(json, &i, || text::info(&i)).map(|()| ExitCode::SUCCESS)
@@ -139,6 +167,39 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
                 return import(&mut open(dir)?, library::sample_items(count), &ImportOptions::default(), false, &mut out);
             }
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Receiving at a terminal: who offers what and progress on stderr, the PIN asked when a person is there.
+struct Terminal {
+    quiet: bool,
+}
+
+impl app::receive::Ui for Terminal {
+    fn offered(&self, v: &app::receive::OfferView) -> bool {
+        if !self.quiet {
+            eprintln!("{}", text::offer(v));
+        }
+        true
+    }
+
+    fn tx_code(&self, p: &backpack::receive::offer::TxCode, error: Option<&str>) -> Option<String> {
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return None;
+        }
+        if let Some(e) = error {
+            eprintln!("{e}");
+        }
+        eprint!("{}: ", text::tx_code_prompt(p));
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).ok()?;
+        Some(answer.trim().to_string()).filter(|a| !a.is_empty())
+    }
+
+    fn step(&self, step: app::receive::Step) {
+        if !self.quiet && std::io::stderr().is_terminal() {
+            eprintln!("… {}", text::receive_step(&step));
         }
     }
 }
