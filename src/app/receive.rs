@@ -84,6 +84,9 @@ pub struct OfferView {
     pub tx_code: Option<TxCode>,
     /// `v1` or `draft13` when known before the token.
     pub version: Option<String>,
+    /// The offer to pass to [`receive`] once the user accepts: an offer given
+    /// by reference comes back by value, so it is not fetched twice.
+    pub offer: String,
 }
 
 /// Where a receive is.
@@ -205,6 +208,8 @@ struct Ctx<'a> {
     keys: &'a KeyOptions,
     opts: &'a ReceiveOptions,
     ui: &'a dyn Ui,
+    /// The offer text as given.
+    text: &'a str,
 }
 
 /// Receive what `text` offers. Never fails as a whole: a refusal is a
@@ -214,13 +219,52 @@ pub fn receive(store: &mut impl StoreAccess, keys: &KeyOptions, text: &str, opts
         Ok(f) => f,
         Err(e) => return vec![Received::rejected("offer", Error::from(e))],
     };
-    let cx = Ctx { http: Http::new(&fetcher), fetcher: &fetcher, keys, opts, ui };
+    let cx = Ctx { http: Http::new(&fetcher), fetcher: &fetcher, keys, opts, ui, text };
     ui.step(Step::Discovering);
     let request = match offer::parse(text) {
         Ok(r) => r,
         Err(e) => return vec![Received::rejected("offer", e)],
     };
     run(store, &cx, request, 0)
+}
+
+/// Who offers what, without sending anything but the requests that read
+/// the offer and the issuer's metadata (and an interaction URL's protocols):
+/// for the app's offer screen before the user accepts. Pass `view.offer` to
+/// [`receive`] afterwards.
+pub fn preview(text: &str, lang: &str) -> Result<OfferView, Error> {
+    let fetcher = Fetcher::new()?;
+    let http = Http::new(&fetcher);
+    let did_auth = |protocol: &str, issuer: String, text: String| OfferView {
+        protocol: protocol.into(),
+        issuer,
+        issuer_name: None,
+        logo: None,
+        credentials: Vec::new(),
+        grant: "did-auth".into(),
+        tx_code: None,
+        version: None,
+        offer: text,
+    };
+    match offer::parse(text)? {
+        Request::Oid4vci(source) => {
+            let o = offer::resolve(&source, &http)?;
+            let m = metadata::issuer(&http, &o.credential_issuer)?;
+            Ok(view_of(&o, &m, &fetcher, lang))
+        }
+        Request::Dcc { vc_request_url, issuer, .. } => Ok(did_auth("dcc", issuer.unwrap_or_else(|| origin(&vc_request_url)), text.trim().to_string())),
+        Request::Interaction(url) => {
+            let p = vcapi::protocols(&http, &url)?;
+            match (p.vcapi, p.oid4vci) {
+                (Some(ex), _) => Ok(did_auth("vcapi", origin(&ex), text.trim().to_string())),
+                (None, Some(o)) => match offer::parse(&o)? {
+                    Request::Oid4vci(_) => preview(&o, lang),
+                    _ => Err(Error::new("bad-offer", "the interaction's OID4VCI protocol is not an OpenID4VCI offer")),
+                },
+                (None, None) => Err(Error::new("unsupported", "the interaction offers no protocol Backpack speaks")),
+            }
+        }
+    }
 }
 
 fn run(store: &mut impl StoreAccess, cx: &Ctx<'_>, request: Request, depth: u8) -> Vec<Received> {
@@ -245,6 +289,7 @@ fn run(store: &mut impl StoreAccess, cx: &Ctx<'_>, request: Request, depth: u8) 
                 grant: "did-auth".into(),
                 tx_code: None,
                 version: None,
+                offer: cx.text.to_string(),
             };
             if !cx.ui.offered(&view) {
                 return vec![Received::rejected(&vc_request_url, cancelled())];
@@ -275,6 +320,7 @@ fn run(store: &mut impl StoreAccess, cx: &Ctx<'_>, request: Request, depth: u8) 
                         grant: "did-auth".into(),
                         tx_code: None,
                         version: None,
+                        offer: cx.text.to_string(),
                     };
                     if !cx.ui.offered(&view) {
                         return vec![Received::rejected(&url, cancelled())];
@@ -337,6 +383,7 @@ fn view_of(o: &CredentialOffer, m: &IssuerMetadata, fetcher: &Fetcher, lang: &st
         grant: if o.pre_authorized.is_some() { "pre-authorized_code" } else { "authorization_code" }.into(),
         tx_code: o.pre_authorized.as_ref().and_then(|p| p.tx_code.clone()),
         version: Some(if m.nonce_endpoint.is_some() { "v1" } else if m.appended { "draft13" } else { "unknown" }.into()),
+        offer: o.json.to_string(),
     }
 }
 
@@ -674,7 +721,7 @@ pub fn receive_pending(store: &mut impl StoreAccess, keys: &KeyOptions, force: b
         Err(e) => return vec![Received::rejected("pending", Error::from(e))],
     };
     let opts = ReceiveOptions::default();
-    let cx = Ctx { http: Http::new(&fetcher), fetcher: &fetcher, keys, opts: &opts, ui };
+    let cx = Ctx { http: Http::new(&fetcher), fetcher: &fetcher, keys, opts: &opts, ui, text: "" };
     let rows = match store.with_store(|s| s.pending().map_err(Error::from)) {
         Ok(r) => r,
         Err(e) => return vec![Received::rejected("pending", e)],

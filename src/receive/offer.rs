@@ -56,6 +56,8 @@ pub struct CredentialOffer {
     pub pre_authorized: Option<PreAuthorized>,
     /// The authorization code grant, when offered.
     pub authorization_code: Option<AuthorizationCode>,
+    /// The offer's JSON as read.
+    pub json: Value,
 }
 
 /// The pre-authorized code grant.
@@ -215,7 +217,7 @@ pub fn read(v: &Value) -> Result<CredentialOffer, ReceiveError> {
         issuer_state: a.get("issuer_state").and_then(Value::as_str).map(str::to_string),
         authorization_server: a.get("authorization_server").and_then(Value::as_str).map(str::to_string),
     });
-    Ok(CredentialOffer { credential_issuer: issuer.to_string(), configuration_ids, pre_authorized, authorization_code })
+    Ok(CredentialOffer { credential_issuer: issuer.to_string(), configuration_ids, pre_authorized, authorization_code, json: v.clone() })
 }
 
 #[cfg(test)]
