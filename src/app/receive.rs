@@ -833,8 +833,15 @@ pub fn offer_text(arg: &str, stdin: impl std::io::Read) -> Result<String, Error>
         return Err(Error::new("too-large", format!("{arg} is larger than {max} bytes")));
     }
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        let found = crate::receive::qr::decode(&bytes)?;
-        return Ok(found.into_iter().next().unwrap_or_default());
+        return offer_from_picture(&bytes);
     }
     String::from_utf8(bytes).map_err(|_| Error::new("bad-offer", format!("{arg} is neither text nor a PNG picture of a QR code")))
+}
+
+/// The offer in a picture of its QR code (a PNG screenshot or file): the
+/// first QR code that reads as an offer, else the first QR code's text.
+pub fn offer_from_picture(bytes: &[u8]) -> Result<String, Error> {
+    let found = crate::receive::qr::decode(bytes)?;
+    let first = found.first().cloned().unwrap_or_default();
+    Ok(found.into_iter().find(|t| offer::parse(t).is_ok()).unwrap_or(first))
 }
