@@ -18,6 +18,7 @@ mod network;
 mod page_limits;
 mod pathways;
 mod present;
+mod receive;
 mod safe_mode;
 mod share;
 mod share_links;

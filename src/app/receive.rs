@@ -549,8 +549,13 @@ fn random_id() -> String {
     hex::encode(b)
 }
 
+/// A moment `secs` from now, in milliseconds (so a 1 s interval is not cut short by rounding).
 fn after(secs: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::seconds(secs)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    stamp(chrono::Utc::now() + chrono::Duration::seconds(secs))
+}
+
+fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 fn keep_pending(store: &mut impl StoreAccess, asked: &Asked, issuer_name: Option<String>, credential_name: Option<String>, interval: i64) -> Received {
@@ -726,7 +731,7 @@ pub fn receive_pending(store: &mut impl StoreAccess, keys: &KeyOptions, force: b
         Ok(r) => r,
         Err(e) => return vec![Received::rejected("pending", e)],
     };
-    let now = super::now_text();
+    let now = stamp(chrono::Utc::now());
     let mut out = Vec::new();
     for row in rows {
         if row.state == "denied" {

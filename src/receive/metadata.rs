@@ -173,7 +173,10 @@ pub fn issuer(http: &Http<'_>, offered_issuer: &str) -> Result<IssuerMetadata, R
         }
         return Ok(m);
     }
-    err("metadata-unreachable", format!("the issuer's metadata could not be read ({})", tried.join("; ")))
+    err(
+        "metadata-unreachable",
+        format!("the issuer {offered_issuer} has no metadata Backpack can read, so nothing was requested ({})", tried.join("; ")),
+    )
 }
 
 /// Read issuer metadata JSON.

@@ -108,3 +108,83 @@ impl Drop for S3 {
         let _ = self.child.wait();
     }
 }
+
+/// The test issuer (`tests/issuer/`, built by `cargo test` as the example
+/// `test-issuer`): OpenID4VCI 1.0 and draft 13, VC-API and DCC on 127.0.0.1.
+pub struct Issuer {
+    pub base: String,
+    child: Child,
+}
+
+impl Issuer {
+    pub fn start() -> Issuer {
+        use std::io::BufRead;
+        // target/<profile>/deps/integration-… → target/<profile>/examples/test-issuer
+        let exe = std::env::current_exe().unwrap();
+        let bin = exe.parent().unwrap().parent().unwrap().join("examples").join("test-issuer");
+        assert!(bin.exists(), "{} is missing: cargo test builds it (cargo build --example test-issuer)", bin.display());
+        let mut child = Command::new(&bin).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let base = line.trim().strip_prefix("listening ").unwrap_or_else(|| panic!("test issuer said {line:?}")).to_string();
+        Issuer { base, child }
+    }
+
+    /// A fresh offer of `profile`: `{by_value, by_reference, https, tx_code}`.
+    pub fn offer(&self, profile: &str) -> serde_json::Value {
+        get_json(&format!("{}/{profile}/offer", self.base))
+    }
+
+    /// Every request the issuer received so far.
+    pub fn log(&self) -> Vec<serde_json::Value> {
+        get_json(&format!("{}/_log", self.base)).as_array().cloned().unwrap_or_default()
+    }
+
+    /// The logged requests whose path ends with `suffix`.
+    pub fn hits(&self, suffix: &str) -> Vec<serde_json::Value> {
+        self.log().into_iter().filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with(suffix))).collect()
+    }
+
+    /// GET a text resource of the issuer (e.g. the DCC request link).
+    pub fn text(&self, path: &str) -> String {
+        http_get(&format!("{}{path}", self.base))
+    }
+}
+
+impl Drop for Issuer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn http_get(url: &str) -> String {
+    use std::io::{Read, Write};
+    let u = url.strip_prefix("http://").unwrap();
+    let (host, path) = u.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((u, "/".into()));
+    let mut s = TcpStream::connect(host).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        // De-chunk.
+        let mut rest = body;
+        let mut acc = String::new();
+        while let Some((size, tail)) = rest.split_once("\r\n") {
+            let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            acc.push_str(&tail[..n]);
+            rest = &tail[n + 2..];
+        }
+        return acc;
+    }
+    body.to_string()
+}
+
+fn get_json(url: &str) -> serde_json::Value {
+    serde_json::from_str(&http_get(url)).unwrap()
+}

@@ -110,7 +110,7 @@ pub enum Command {
         #[arg(value_name = "OFFER|URL|FILE|-", required_unless_present = "pending", conflicts_with = "pending")] offer: Option<String>,
         /// The transaction code (PIN) the issuer sent you, when the offer asks for one (asked at the terminal otherwise)
         #[arg(long, value_name = "CODE")] tx_code: Option<String>,
-        /// Ask again for credentials the issuer said it would deliver later
+        /// Ask again for credentials the issuer said it would deliver later (each no sooner than the wait the issuer asked for)
         #[arg(long)] pending: bool,
         /// One JSON line per credential: {"source","id","status","error"?,"code"?,"verdict"?}
         #[arg(long)] json: bool,

@@ -140,7 +140,7 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
                 }
                 None => {
                     let keys = b.keys.clone();
-                    app::receive::receive_pending(&mut b, &keys, true, &ui)
+                    app::receive::receive_pending(&mut b, &keys, false, &ui)
                 }
             };
             if results.is_empty() && !json {
