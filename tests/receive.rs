@@ -397,3 +397,116 @@ fn receive_usage_errors_exit_2() {
     let out = cli.run(&["receive", "--pending", "openid-credential-offer://?x=1"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+/// The use case in process, as the app calls it: the offer screen comes
+/// first, and declining it sends nothing to the token or credential endpoints.
+mod in_process {
+    use std::cell::RefCell;
+
+    use backpack::app::receive::{self, OfferView, ReceiveOptions, Status, Step, Ui};
+    use backpack::keys::{self, KeyOptions};
+    use backpack::receive::offer::TxCode;
+    use backpack::store::Store;
+
+    use crate::common::servers::Issuer;
+
+    struct Screen {
+        accept: bool,
+        pin: Option<String>,
+        seen: RefCell<Vec<OfferView>>,
+        prompts: RefCell<Vec<(TxCode, Option<String>)>>,
+        steps: RefCell<Vec<Step>>,
+    }
+
+    impl Ui for Screen {
+        fn offered(&self, v: &OfferView) -> bool {
+            self.seen.borrow_mut().push(v.clone());
+            self.accept
+        }
+        fn tx_code(&self, p: &TxCode, error: Option<&str>) -> Option<String> {
+            self.prompts.borrow_mut().push((p.clone(), error.map(str::to_string)));
+            // Wrong first, then right: the wallet asks again and says why.
+            if self.prompts.borrow().len() == 1 { Some("000000".into()) } else { self.pin.clone() }
+        }
+        fn step(&self, s: Step) {
+            self.steps.borrow_mut().push(s);
+        }
+    }
+
+    fn screen(accept: bool, pin: Option<&str>) -> Screen {
+        Screen { accept, pin: pin.map(str::to_string), seen: Default::default(), prompts: Default::default(), steps: Default::default() }
+    }
+
+    fn store(dir: &std::path::Path) -> (Store, KeyOptions) {
+        let opts = KeyOptions { passphrase: Some("correct horse".into()), keyring_off: true };
+        let (key, _) = keys::resolve(dir, &opts).unwrap();
+        (Store::open(dir, &key).unwrap(), opts)
+    }
+
+    #[test]
+    fn the_offer_is_shown_first_and_declining_sends_nothing() {
+        let issuer = Issuer::start();
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut st, keys) = store(&tmp.path().join("s"));
+        let offer = issuer.offer("pin");
+        let text = offer["by_reference"].as_str().unwrap();
+        // The preview in Dutch: the issuer's Dutch name, the credential, the PIN's description and length.
+        let v = receive::preview(text, "nl").unwrap();
+        assert_eq!(v.protocol, "oid4vci");
+        assert_eq!(v.issuer, format!("{}/pin", issuer.base));
+        assert!(v.issuer_name.is_some());
+        assert_eq!(v.credentials.len(), 1);
+        assert!(v.credentials[0].supported && v.credentials[0].name.is_some());
+        let tx = v.tx_code.clone().unwrap();
+        assert_eq!(tx.length, Some(6));
+        assert!(tx.description.is_some());
+        assert!(v.logo.as_deref().is_none_or(|l| l.starts_with("data:image/")));
+        let en = receive::preview(text, "en").unwrap();
+        assert_ne!(en.issuer_name, v.issuer_name, "display names follow the language");
+        // Declined: nothing past the metadata.
+        let ui = screen(false, None);
+        let r = receive::receive(&mut st, &keys, &v.offer, &ReceiveOptions::default(), &ui);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].status, Status::Rejected);
+        assert_eq!(r[0].error.as_ref().unwrap().code(), "cancelled");
+        assert!(issuer.hits("/token").is_empty() && issuer.hits("/credential").is_empty() && issuer.hits("/nonce").is_empty());
+        // The offer by value from the preview: the by-reference offer was fetched by the two previews only.
+        assert_eq!(issuer.log().iter().filter(|r| r["path"].as_str().unwrap().contains("/offers/")).count(), 2);
+        // Accepted, a wrong PIN first: asked again with the reason, then received.
+        let ui = screen(true, Some("493536"));
+        let r = receive::receive(&mut st, &keys, &v.offer, &ReceiveOptions { lang: "nl".into(), ..Default::default() }, &ui);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].status, Status::Imported, "{r:?}");
+        let prompts = ui.prompts.borrow();
+        assert_eq!(prompts.len(), 2);
+        assert!(prompts[0].1.is_none() && prompts[1].1.as_deref().is_some_and(|e| e.contains("wrong")));
+        assert!(ui.steps.borrow().contains(&Step::Storing));
+        // The issuer's display is kept with the credential.
+        let d = receive::issuer_display(&st, r[0].id.as_deref().unwrap()).unwrap().unwrap();
+        assert_eq!(d["issuer"], serde_json::json!(v.issuer_name));
+        assert_eq!(st.count().unwrap(), 1);
+    }
+
+    #[test]
+    fn per_issuer_holder_keys_live_in_the_os_keyring_for_a_keyring_store() {
+        let issuer = Issuer::start();
+        let cli = crate::common::Cli::keyring();
+        let (out, lines) = cli.json_lines(&["receive", "--json", issuer.offer("plain")["by_value"].as_str().unwrap()]);
+        assert!(out.status.success(), "{}", crate::common::stderr(&out));
+        assert_eq!(lines[0]["status"], "imported");
+        // The key is the keyring's: a second store (new keyring entries) proves with another DID,
+        // the same store again with the same one.
+        let kid = |i: &Issuer| {
+            let p = super::proofs(i, "plain").pop().unwrap();
+            super::header(&p)["kid"].as_str().unwrap().to_string()
+        };
+        let first = kid(&issuer);
+        cli.json_lines(&["receive", "--json", issuer.offer("plain")["by_value"].as_str().unwrap()]);
+        assert_eq!(kid(&issuer), first);
+        let other = crate::common::Cli::keyring();
+        other.json_lines(&["receive", "--json", issuer.offer("plain")["by_value"].as_str().unwrap()]);
+        assert_ne!(kid(&issuer), first);
+        let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(cli.dir().join("store.json")).unwrap()).unwrap();
+        assert_eq!(meta["key"], "keyring", "{meta}");
+    }
+}
