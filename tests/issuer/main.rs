@@ -13,6 +13,25 @@
 //! `listening http://127.0.0.1:PORT`), or `--self-test DIR` to play the
 //! wallet against a fresh server and write every issued credential to DIR.
 //!
+//! URL layout (BASE = `http://127.0.0.1:PORT`, P = a profile, see `profiles.rs`):
+//!
+//! | URL | what |
+//! |-----|------|
+//! | `GET BASE/.well-known/openid-credential-issuer/P` | 1.0 issuer metadata (404 for Draft 13 profiles) |
+//! | `GET BASE/P/.well-known/openid-credential-issuer` | Draft 13 issuer metadata (404 for 1.0 profiles) |
+//! | `GET BASE/.well-known/oauth-authorization-server/P` | AS metadata (`.../auth` for `tenant/a`'s external AS) |
+//! | `GET BASE/P/offer` | a fresh offer: `{by_value, by_reference, https, tx_code, offer}` |
+//! | `GET BASE/P/offers/ID` | an offer by reference |
+//! | `POST BASE/P/token` (`BASE/auth/token` for `tenant/a`) | token endpoint |
+//! | `POST BASE/P/par`, `GET BASE/P/authorize` | PAR and authorization (`authcode`, `authcode-deny`) |
+//! | `POST BASE/P/nonce` | nonce endpoint (1.0) |
+//! | `POST BASE/P/credential`, `POST BASE/P/deferred` | credential and deferred credential endpoints |
+//! | `POST BASE/P/notification` | notification endpoint (1.0) |
+//! | `GET BASE/vcapi/interaction?iuv=1`, `GET BASE/vcapi/interaction-oid4vci?iuv=1` | VC-API interaction URLs |
+//! | `POST BASE/vcapi/exchanges/ID` | a VC-API exchange |
+//! | `GET BASE/dcc/offer`, `POST BASE/dcc/request/ID` | a DCC credential request |
+//! | `GET BASE/_log`, `DELETE BASE/_log` | the request log (requests to `/_log` are not logged) |
+//!
 //! Modules: [`http`] (requests, responses, helpers), [`profiles`] (what each
 //! issuer under `BASE/<profile>` is), [`oid4vci`] (metadata, offers, token,
 //! credential, nonce, deferred, notification, PAR and authorization

@@ -168,9 +168,10 @@ fn s<'a>(v: &'a Value, k: &str) -> R<&'a str> {
 
 /// The OpenID4VCI 1.0 well-known URL: inserted between host and path, a terminating `/` removed.
 fn well_known(issuer: &str, which: &str) -> R<String> {
-    let u = url::Url::parse(issuer).map_err(|e| e.to_string())?;
-    let path = u.path().trim_end_matches('/');
-    Ok(format!("{}://{}/.well-known/{which}{path}", u.scheme(), u.host_str().unwrap_or("") .to_string() + &u.port().map(|p| format!(":{p}")).unwrap_or_default()))
+    let mut u = url::Url::parse(issuer).map_err(|e| e.to_string())?;
+    let path = format!("/.well-known/{which}{}", u.path().trim_end_matches('/'));
+    u.set_path(&path);
+    Ok(u.to_string())
 }
 
 /// The offer JSON inside an `openid-credential-offer://` URL (by value or by reference).
@@ -249,7 +250,7 @@ fn v1_pre_auth(w: &Wallet, profile: &str, holder: &Holder, by_reference: bool) -
     // The nonce was used up.
     expect_error(&w.json(&cred_url, Some(&at), &request(&nonce))?, 400, "invalid_nonce", "reused nonce")?;
     let nid = s(&got.body, "notification_id")?;
-    let note = w.json(&md.body["notification_endpoint"].as_str().unwrap_or_default().to_string(), Some(&at), &json!({"notification_id": nid, "event": "credential_accepted"}))?;
+    let note = w.json(md.body["notification_endpoint"].as_str().unwrap_or_default(), Some(&at), &json!({"notification_id": nid, "event": "credential_accepted"}))?;
     expect(&note, 204, "notification")?;
     Ok(got.body["credentials"][0]["credential"].clone())
 }
@@ -350,6 +351,60 @@ fn d13(w: &Wallet, profile: &str, holder: &Holder) -> R<Value> {
     }
     expect(&got, 200, "Draft 13 credential")?;
     Ok(got.body["credential"].clone())
+}
+
+/// An access token (and the issuer id and endpoints) for a fresh `plain`-style offer of `profile`.
+fn token_for(w: &Wallet, profile: &str) -> R<(String, String, Value)> {
+    let offer = w.get(&format!("{}/{profile}/offer", w.base))?.body["offer"].clone();
+    let issuer = s(&offer, "credential_issuer")?.to_string();
+    let md = w.get(&well_known(&issuer, "openid-credential-issuer")?)?.body;
+    let code = s(&offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"], "pre-authorized_code")?;
+    let tok = w.form(&format!("{}/{profile}/token", w.base), &[("grant_type", "urn:ietf:params:oauth:grant-type:pre-authorized_code"), ("pre-authorized_code", code)])?;
+    expect(&tok, 200, "token")?;
+    Ok((s(&tok.body, "access_token")?.to_string(), issuer, md))
+}
+
+/// What a wallet must not do is refused with the spec's error code.
+fn refusals(w: &Wallet) -> R<()> {
+    let (at, issuer, md) = token_for(w, "plain")?;
+    let cred = s(&md, "credential_endpoint")?;
+    let nonce = || -> R<String> { Ok(s(&w.json(s(&md, "nonce_endpoint")?, None, &json!({}))?.body, "c_nonce")?.to_string()) };
+    let h = Holder::ed();
+    let req = |jwt: String| json!({"credential_identifier": "OpenBadgeCredential-1", "proofs": {"jwt": [jwt]}});
+    let n = nonce()?;
+    expect_error(&w.json(cred, None, &req(h.proof(&issuer, Some(&n))))?, 401, "invalid_token", "no access token")?;
+    let by_config = json!({"credential_configuration_id": "OpenBadgeCredential", "proofs": {"jwt": [h.proof(&issuer, Some(&n))]}});
+    expect_error(&w.json(cred, Some(&at), &by_config)?, 400, "invalid_credential_request", "configuration id after credential_identifiers")?;
+    expect_error(&w.json(cred, Some(&at), &req(h.proof("https://elsewhere.example", Some(&n))))?, 400, "invalid_proof", "wrong aud")?;
+    let wrong_typ = h.sign_jwt(json!({"typ": "JWT", "alg": "EdDSA", "kid": h.kid()}), json!({"aud": issuer, "iat": now_secs(), "nonce": n}));
+    expect_error(&w.json(cred, Some(&at), &req(wrong_typ))?, 400, "invalid_proof", "wrong typ")?;
+    let p = Holder::p256();
+    let mut private = p.jwk();
+    if let Key::P256(k) = &p.key {
+        private["d"] = json!(b64(&k.to_bytes()));
+    }
+    let leaked = p.sign_jwt(
+        json!({"typ": "openid4vci-proof+jwt", "alg": "ES256", "kid": format!("did:jwk:{}#0", b64(private.to_string().as_bytes()))}),
+        json!({"aud": issuer, "iat": now_secs(), "nonce": n}),
+    );
+    expect_error(&w.json(cred, Some(&at), &req(leaked))?, 400, "invalid_proof", "did:jwk with a private key")?;
+    expect_error(&w.json(cred, Some(&at), &req(h.proof(&issuer, Some("made-up"))))?, 400, "invalid_nonce", "unknown nonce")?;
+    let nurl = s(&md, "notification_endpoint")?;
+    expect_error(&w.json(nurl, Some(&at), &json!({"notification_id": "nope", "event": "credential_accepted"}))?, 400, "invalid_notification_id", "unknown notification")?;
+    expect_error(&w.json(s(&md, "deferred_credential_endpoint")?, Some(&at), &json!({"transaction_id": "nope"}))?, 400, "invalid_transaction_id", "unknown transaction")?;
+
+    // es256 takes only ES256 proofs from did:jwk keys.
+    let (at, issuer, md) = token_for(w, "es256")?;
+    let n = s(&w.json(s(&md, "nonce_endpoint")?, None, &json!({}))?.body, "c_nonce")?.to_string();
+    expect_error(&w.json(s(&md, "credential_endpoint")?, Some(&at), &req(h.proof(&issuer, Some(&n))))?, 400, "invalid_proof", "es256 with an EdDSA did:key proof")?;
+
+    // deferred-denied: accepted, then refused.
+    let (at, issuer, md) = token_for(w, "deferred-denied")?;
+    let n = s(&w.json(s(&md, "nonce_endpoint")?, None, &json!({}))?.body, "c_nonce")?.to_string();
+    let got = w.json(s(&md, "credential_endpoint")?, Some(&at), &req(h.proof(&issuer, Some(&n))))?;
+    expect(&got, 202, "deferred-denied credential")?;
+    let poll = w.json(s(&md, "deferred_credential_endpoint")?, Some(&at), &json!({"transaction_id": s(&got.body, "transaction_id")?}))?;
+    expect_error(&poll, 400, "credential_request_denied", "deferred-denied poll")
 }
 
 /// A DIDAuthentication presentation signed by `key` for `challenge` and `domain`.
@@ -476,6 +531,7 @@ pub fn run(base: &str, dir: &Path) -> bool {
         let offer = read_offer(&w, s(&w.get(&format!("{base}/unreachable/offer"))?.body, "by_reference")?)?;
         if s(&offer, "credential_issuer")? == "http://127.0.0.1:1/unreachable" { Ok(()) } else { Err(format!("offer {offer}")) }
     })());
+    report("refusals", refusals(&w));
     report("vcapi", vcapi(&w).and_then(|c| check(dir, "vcapi", &c, Verdict::Valid, None, &mut lines)));
     report("dcc", dcc(&w).and_then(|c| check(dir, "dcc", &c, Verdict::Valid, None, &mut lines)));
     report("log", (|| {
