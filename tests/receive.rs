@@ -510,3 +510,12 @@ mod in_process {
         assert_eq!(meta["key"], "keyring", "{meta}");
     }
 }
+
+#[test]
+fn a_credential_issued_to_another_key_is_not_stored() {
+    let issuer = Issuer::start();
+    let cli = cli();
+    let l = rejected(&cli, &[issuer.offer("otherholder")["by_value"].as_str().unwrap()], "holder-mismatch");
+    assert!(l["error"].as_str().unwrap().contains("did:key:"), "{l}");
+    assert_eq!(cli.count(), 0);
+}

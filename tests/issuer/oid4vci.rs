@@ -513,7 +513,7 @@ fn credential_v1(app: &mut App, r: &Req, p: &Profile, token: &str) -> Answer {
     if p.bad_nonce && tok.requests == 1 {
         return Err(bad_nonce("badnonce profile: the first request of every access token is refused; get a fresh nonce and retry"));
     }
-    let credential = app.issuer.issue(p.shape, &checked.holder, p.tampered);
+    let credential = app.issuer.issue(p.shape, &issued_to(&p, &checked.holder), p.tampered);
     match p.deferral {
         Deferral::Immediate => {
             let nid = random_token(12);
@@ -591,7 +591,7 @@ fn credential_d13(app: &mut App, r: &Req, p: &Profile, token: &str) -> Answer {
         return Err(Resp::error_with(400, "invalid_proof", "the proof's nonce is not the current c_nonce", extra));
     }
     let next = fresh(app);
-    let credential = app.issuer.issue(p.shape, &checked.holder, p.tampered);
+    let credential = app.issuer.issue(p.shape, &issued_to(&p, &checked.holder), p.tampered);
     let mut out = match p.deferral {
         Deferral::Immediate => json!({"credential": credential}),
         _ => defer(app, p, token, credential),
@@ -755,4 +755,16 @@ fn authorize(app: &mut App, r: &Req, p: &Profile) -> Answer {
     }
     to.query_pairs_mut().append_pair("iss", &p.as_issuer(&app.base));
     Ok(Resp::redirect(to.as_str()))
+}
+
+/// Whom the credential is issued to: the proof's holder, or (profile `otherholder`) someone else.
+fn issued_to(p: &Profile, holder: &proof::Holder) -> proof::Holder {
+    if p.other_holder {
+        // The did:key of an all-zero Ed25519 seed: not the wallet's key.
+        let other = ed25519_dalek::SigningKey::from_bytes(&[0u8; 32]);
+        let (did, _) = backpack::verify::sign::did_key_of(&other);
+        proof::Holder { did: Some(did), jwk: None }
+    } else {
+        proof::Holder { did: holder.did.clone(), jwk: holder.jwk.clone() }
+    }
 }

@@ -51,6 +51,8 @@ pub struct Profile {
     pub bad_nonce: bool,
     /// The token endpoint belongs to an external authorization server at `BASE/auth`.
     pub external_as: bool,
+    /// The credential is issued to another DID than the one the proof named.
+    pub other_holder: bool,
 }
 
 /// The fixed transaction code of the `pin` and `d13` profiles.
@@ -59,7 +61,7 @@ pub const PIN: &str = "493536";
 /// Every profile name; a path belongs to the longest name it starts with.
 pub const NAMES: &[&str] = &[
     "pin", "plain", "authcode", "authcode-deny", "deferred", "deferred-denied", "tampered", "mismatch", "slash", "tenant/a",
-    "ldp", "es256", "jwk", "vc11", "badnonce", "unreachable", "d13", "d13-deferred",
+    "ldp", "es256", "jwk", "vc11", "badnonce", "unreachable", "d13", "d13-deferred", "otherholder",
 ];
 
 pub fn get(name: &str) -> Option<Profile> {
@@ -77,6 +79,7 @@ pub fn get(name: &str) -> Option<Profile> {
         tampered: false,
         bad_nonce: false,
         external_as: false,
+        other_holder: false,
     };
     match name {
         "pin" => p.grant = Grant::PreAuth { pin: Some(PIN) },
@@ -85,6 +88,7 @@ pub fn get(name: &str) -> Option<Profile> {
         "deferred" => p.deferral = Deferral::Pending,
         "deferred-denied" => p.deferral = Deferral::Denied,
         "tampered" => p.tampered = true,
+        "otherholder" => p.other_holder = true,
         "tenant/a" => p.external_as = true,
         "ldp" => {
             p.shape = Shape::Ldp;
