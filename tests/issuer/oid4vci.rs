@@ -513,7 +513,7 @@ fn credential_v1(app: &mut App, r: &Req, p: &Profile, token: &str) -> Answer {
     if p.bad_nonce && tok.requests == 1 {
         return Err(bad_nonce("badnonce profile: the first request of every access token is refused; get a fresh nonce and retry"));
     }
-    let credential = app.issuer.issue(p.shape, &issued_to(&p, &checked.holder), p.tampered);
+    let credential = app.issuer.issue(p.shape, &issued_to(p, &checked.holder), p.tampered);
     match p.deferral {
         Deferral::Immediate => {
             let nid = random_token(12);
@@ -591,7 +591,7 @@ fn credential_d13(app: &mut App, r: &Req, p: &Profile, token: &str) -> Answer {
         return Err(Resp::error_with(400, "invalid_proof", "the proof's nonce is not the current c_nonce", extra));
     }
     let next = fresh(app);
-    let credential = app.issuer.issue(p.shape, &issued_to(&p, &checked.holder), p.tampered);
+    let credential = app.issuer.issue(p.shape, &issued_to(p, &checked.holder), p.tampered);
     let mut out = match p.deferral {
         Deferral::Immediate => json!({"credential": credential}),
         _ => defer(app, p, token, credential),
