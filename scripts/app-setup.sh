@@ -36,6 +36,18 @@ else
   echo "app-setup: node_modules up to date"
 fi
 
+# The third-party OpenID4VCI issuer the receive tests interoperate with
+# (tests/interop: Sphereon's issuer server), in its own node_modules.
+ISTAMP=tests/interop/node_modules/.app-setup-lock.sha256
+iwant="$(sha256sum tests/interop/package-lock.json | cut -d' ' -f1)"
+if [ ! -f "$ISTAMP" ] || [ "$(cat "$ISTAMP")" != "$iwant" ]; then
+  echo "app-setup: npm ci --prefix tests/interop"
+  npm ci --prefix tests/interop --no-audit --no-fund
+  echo "$iwant" > "$ISTAMP"
+else
+  echo "app-setup: tests/interop/node_modules up to date"
+fi
+
 # tauri-driver (the WebDriver bridge of the e2e tests), pinned; installed once.
 TAURI_DRIVER_VERSION=2.1.0
 if ! { command -v tauri-driver >/dev/null || [ -x "$HOME/.cargo/bin/tauri-driver" ]; } ||

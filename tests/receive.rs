@@ -519,3 +519,26 @@ fn a_credential_issued_to_another_key_is_not_stored() {
     assert!(l["error"].as_str().unwrap().contains("did:key:"), "{l}");
     assert_eq!(cli.count(), 0);
 }
+
+/// Interoperability with an issuer we did not write: Sphereon's
+/// `@sphereon/oid4vci-issuer-server` 0.20.1 (OpenID4VCI 1.0 request shapes,
+/// issuer under a path, no `authorization_servers`, `c_nonce` in the token
+/// response as well as a nonce endpoint, `bearer` in lower case).
+#[test]
+fn interop_sphereon_issuer_pre_authorized_with_and_without_pin() {
+    let issuer = crate::common::servers::Sphereon::start();
+    let cli = cli();
+    let plain = issuer.offer(false);
+    let l = imported(&cli, &[plain["offer"].as_str().unwrap()]);
+    assert_eq!(l["source"], format!("{}/issuer", issuer.base));
+    // Sphereon set credentialSubject.id (and sub) from the proof's kid: the wallet's holder DID.
+    let claims = stored_claims(&cli, l["id"].as_str().unwrap());
+    assert!(subject_id(&claims).starts_with("did:key:z6Mk"), "{claims}");
+    assert_eq!(claims["sub"], subject_id(&claims));
+    let pin = issuer.offer(true);
+    let code = pin["tx_code"].as_str().unwrap();
+    let wrong: String = code.chars().map(|c| if c == '0' { '1' } else { '0' }).collect();
+    rejected(&cli, &["--tx-code", &wrong, pin["offer"].as_str().unwrap()], "tx-code-wrong");
+    imported(&cli, &["--tx-code", code, pin["offer"].as_str().unwrap()]);
+    assert_eq!(cli.count(), 2);
+}

@@ -188,3 +188,38 @@ fn http_get(url: &str) -> String {
 fn get_json(url: &str) -> serde_json::Value {
     serde_json::from_str(&http_get(url)).unwrap()
 }
+
+/// A credential issuer we did not write: Sphereon's OpenID4VCI issuer server
+/// (`tests/interop/`, installed by `scripts/app-setup.sh`) on 127.0.0.1.
+pub struct Sphereon {
+    pub base: String,
+    child: Child,
+}
+
+impl Sphereon {
+    pub fn start() -> Sphereon {
+        use std::io::BufRead;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop");
+        assert!(
+            dir.join("node_modules/@sphereon/oid4vci-issuer-server").exists(),
+            "tests/interop/node_modules is missing: run scripts/app-setup.sh (npm ci --prefix tests/interop)"
+        );
+        let mut child = Command::new("node").arg(dir.join("issuer.mjs")).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let base = line.trim().strip_prefix("listening ").unwrap_or_else(|| panic!("Sphereon issuer said {line:?}")).to_string();
+        Sphereon { base, child }
+    }
+
+    /// A fresh pre-authorized offer: `{offer, tx_code}`.
+    pub fn offer(&self, pin: bool) -> serde_json::Value {
+        get_json(&format!("{}/offer?pin={}", self.base, u8::from(pin)))
+    }
+}
+
+impl Drop for Sphereon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
