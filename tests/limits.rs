@@ -78,10 +78,44 @@ fn png_text_bomb(gib: usize) -> Vec<u8> {
 /// Run a command with a hard wait: a hang fails the test instead of hanging it.
 // The child is reaped with wait4 (below), which clippy cannot see.
 #[allow(clippy::zombie_processes)]
-fn run_within(mut cmd: Command, limit: Duration) -> (std::process::Output, Duration) {
+fn run_within(cmd: Command, limit: Duration) -> (std::process::Output, Duration) {
+    run_within_stdin(cmd, None, limit)
+}
+
+/// [`run_within`] with this standard input (a `Command`'s own stdin setting cannot be read back to pass it on).
+// The child is reaped with wait4 (below), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
+fn run_within_stdin(cmd: Command, stdin: Option<Stdio>, limit: Duration) -> (std::process::Output, Duration) {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
     let t = Instant::now();
+    // The command runs under a small Python parent that reports its peak RSS:
+    // a child spawned straight from this test binary (vfork + exec) inherits
+    // the binary's own high-water mark in ru_maxrss (Linux keeps the old mm's
+    // peak at exec), so with many tests running its figure was this process's.
+    let rss_file = tempfile::NamedTempFile::new().unwrap();
+    let mut wrapped = Command::new("python3");
+    wrapped.args([
+        "-c",
+        "import resource, subprocess, sys\n\
+         r = subprocess.run(sys.argv[2:])\n\
+         open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n\
+         sys.exit(r.returncode if r.returncode >= 0 else 128 - r.returncode)",
+    ]);
+    wrapped.arg(rss_file.path()).arg(cmd.get_program()).args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => wrapped.env(k, v),
+            None => wrapped.env_remove(k),
+        };
+    }
+    if let Some(d) = cmd.get_current_dir() {
+        wrapped.current_dir(d);
+    }
+    if let Some(i) = stdin {
+        wrapped.stdin(i);
+    }
+    let mut cmd = wrapped;
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let read = |mut r: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
@@ -108,7 +142,9 @@ fn run_within(mut cmd: Command, limit: Duration) -> (std::process::Output, Durat
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    PEAK_RSS_KIB.with(|p| p.set(p.get().max(usage.ru_maxrss as u64)));
+    let _ = usage;
+    let peak: u64 = std::fs::read_to_string(rss_file.path()).ok().and_then(|t| t.trim().parse().ok()).unwrap_or(0);
+    PEAK_RSS_KIB.with(|p| p.set(p.get().max(peak)));
     let output = std::process::Output { status: std::process::ExitStatus::from_raw(status), stdout: out.join().unwrap(), stderr: err.join().unwrap() };
     (output, t.elapsed())
 }
@@ -314,8 +350,8 @@ fn dev_zero_fifos_and_stdin_end_promptly_with_an_error() {
     assert!(stderr(&out).contains("not a regular file"), "{}", stderr(&out));
     // Standard input that never ends stops at the limit.
     let mut cmd = cli.cmd();
-    cmd.args(["import", "--offline", "-"]).stdin(std::fs::File::open("/dev/zero").unwrap());
-    let (out, took) = run_within(cmd, Duration::from_secs(30));
+    cmd.args(["import", "--offline", "-"]);
+    let (out, took) = run_within_stdin(cmd, Some(std::fs::File::open("/dev/zero").unwrap().into()), Duration::from_secs(30));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("standard input is more than 16777216 bytes"), "{}", stderr(&out));
     assert!(took < Duration::from_secs(20), "took {took:?}");
