@@ -3,7 +3,8 @@
 // 127.0.0.1 as E2E_ISSUER) makes a fresh `pin` offer; the offer is pasted,
 // shown before anything is sent (issuer name, credentials, the PIN prompt), a
 // wrong PIN is refused and retyped, and the credential is received, verified,
-// stored and listed.
+// stored and listed. Then the app is opened with an offer link: the offer
+// screen, nothing sent until Accept.
 import { $, $$, browser, expect } from "@wdio/globals";
 import { screenshot } from "./helpers.ts";
 
@@ -70,5 +71,23 @@ describe("Receiving from an issuer", () => {
     await browser.waitUntil(async () => (await $$("#cards .title").map((t) => t.getText())).includes(title), { timeout: 15_000 });
     await screenshot("receive-04-in-list");
     await $("#search").clearValue();
+  });
+
+  it("opens an openid-credential-offer:// link on the offer screen, and receives only on Accept", async () => {
+    const base = issuer();
+    const offer = (await getJson(`${base}/plain/offer`)) as { by_value: string };
+    await fetch(`${base}/_log`, { method: "DELETE" });
+    const application = (browser.requestedCapabilities as { "tauri:options": { application: string } })["tauri:options"].application;
+    await browser.reloadSession({ "tauri:options": { application, args: [offer.by_value] } } as WebdriverIO.Capabilities);
+    await $("#receive-offer").waitForDisplayed({ timeout: 30_000 });
+    await expect($("#receive-issuer")).toHaveText(`${base}/plain`);
+    expect(await $("#receive-pin").isExisting()).toBe(false);
+    await screenshot("receive-05-opened-with-link");
+    const seen = ((await fetch(`${base}/_log`).then((r) => r.json())) as { path: string }[]).map((e) => e.path);
+    expect(seen.filter((p) => /\/(token|credential)$/.test(p))).toEqual([]);
+    await $("#receive-accept").click();
+    const row = $(".receive-result");
+    await row.waitForDisplayed({ timeout: 60_000 });
+    await expect(row).toHaveAttribute("data-status", "imported");
   });
 });
