@@ -5,7 +5,10 @@
 //! notification endpoints, for 1.0 Final and Draft 13.
 //!
 //! Every code, token, nonce and transaction lives in [`State`] for the whole
-//! life of the process; codes and nonces are single use.
+//! life of the process; codes and nonces are single use. A nonce is used up
+//! by the first credential request whose proof is otherwise valid (a request
+//! refused for a bad signature, `aud` or `typ` leaves it usable); a wrong PIN
+//! leaves the pre-authorized code usable.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};

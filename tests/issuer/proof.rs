@@ -77,7 +77,8 @@ pub fn check(jwt: &str, p: &Profile, aud: &str) -> Result<Checked, String> {
         Some(Value::String(a)) if a == aud => {}
         other => return Err(format!("the proof's aud must be the credential issuer '{aud}', not {}", show(other))),
     }
-    match claims.get("iat").and_then(Value::as_i64) {
+    // A NumericDate may have a fraction.
+    match claims.get("iat").and_then(Value::as_f64).map(|t| t as i64) {
         Some(t) if (t - now_secs()).abs() <= IAT_LEEWAY => {}
         Some(t) => return Err(format!("the proof's iat {t} is more than {IAT_LEEWAY} s from now ({})", now_secs())),
         None => return Err("the proof has no iat (a NumericDate) claim".into()),

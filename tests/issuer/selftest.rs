@@ -168,9 +168,10 @@ fn s<'a>(v: &'a Value, k: &str) -> R<&'a str> {
 
 /// The OpenID4VCI 1.0 well-known URL: inserted between host and path, a terminating `/` removed.
 fn well_known(issuer: &str, which: &str) -> R<String> {
-    let u = url::Url::parse(issuer).map_err(|e| e.to_string())?;
-    let path = u.path().trim_end_matches('/');
-    Ok(format!("{}://{}/.well-known/{which}{path}", u.scheme(), u.host_str().unwrap_or("") .to_string() + &u.port().map(|p| format!(":{p}")).unwrap_or_default()))
+    let mut u = url::Url::parse(issuer).map_err(|e| e.to_string())?;
+    let path = format!("/.well-known/{which}{}", u.path().trim_end_matches('/'));
+    u.set_path(&path);
+    Ok(u.to_string())
 }
 
 /// The offer JSON inside an `openid-credential-offer://` URL (by value or by reference).
@@ -249,7 +250,7 @@ fn v1_pre_auth(w: &Wallet, profile: &str, holder: &Holder, by_reference: bool) -
     // The nonce was used up.
     expect_error(&w.json(&cred_url, Some(&at), &request(&nonce))?, 400, "invalid_nonce", "reused nonce")?;
     let nid = s(&got.body, "notification_id")?;
-    let note = w.json(&md.body["notification_endpoint"].as_str().unwrap_or_default().to_string(), Some(&at), &json!({"notification_id": nid, "event": "credential_accepted"}))?;
+    let note = w.json(md.body["notification_endpoint"].as_str().unwrap_or_default(), Some(&at), &json!({"notification_id": nid, "event": "credential_accepted"}))?;
     expect(&note, 204, "notification")?;
     Ok(got.body["credentials"][0]["credential"].clone())
 }
