@@ -22,10 +22,11 @@ if [ -z "${E2E_INNER:-}" ]; then
     CARGO_PROFILE_DEV_DEBUG=false npx tauri build --debug --no-bundle >/tmp/backpack-e2e-build.$$.log 2>&1 \
       || { tail -n 40 /tmp/backpack-e2e-build.$$.log; rm -f /tmp/backpack-e2e-build.$$.log; die "app build failed"; }
     rm -f /tmp/backpack-e2e-build.$$.log
-    cargo build --quiet --locked --bin backpack
+    cargo build --quiet --locked --bin backpack --example test-issuer
   fi
   [ -x "$TAURI_APP" ] || die "app binary missing: $TAURI_APP"
   [ -x "$CARGO_TARGET_DIR/debug/backpack" ] || die "backpack CLI missing (cargo build --bin backpack)"
+  [ -x "$CARGO_TARGET_DIR/debug/examples/test-issuer" ] || die "test issuer missing (cargo build --example test-issuer)"
   WORK="$(mktemp -d /tmp/backpack-e2e.XXXXXX)"
   trap 'rm -rf "$WORK"' EXIT
   # Fixtures: the six sample credentials (all signed by the fixed, public sample issuer key: the same ids everywhere) and a non-badge.
@@ -50,10 +51,10 @@ LOG_DIR="$PWD/e2e/logs"; mkdir -p "$LOG_DIR"
 for p in "$TAURI_DRIVER_PORT" "$NATIVE_PORT"; do
   ! curl -s -o /dev/null "http://127.0.0.1:$p/status" || die "port $p already in use (set TAURI_DRIVER_PORT / TAURI_NATIVE_PORT)"
 done
-XVFB_PID=""; DRIVER_PID=""; WDIO_PID=""; DAV_PID=""
+XVFB_PID=""; DRIVER_PID=""; WDIO_PID=""; DAV_PID=""; ISSUER_PID=""
 cleanup() {  # stop what this script started, by PID; tauri-driver takes WebKitWebDriver + app with it
   [ -n "$WDIO_PID" ] && kill -- "-$WDIO_PID" 2>/dev/null
-  for pid in $WDIO_PID $DRIVER_PID $XVFB_PID $DAV_PID; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
+  for pid in $WDIO_PID $DRIVER_PID $XVFB_PID $DAV_PID $ISSUER_PID; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
   return 0
 }
 trap cleanup EXIT
@@ -80,6 +81,15 @@ scripts/webdav-server.sh "$DAV_PORT" "$(mktemp -d /tmp/backpack-e2e-dav.XXXXXX)"
 DAV_PID=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$DAV_PORT/pub/" && break; sleep 0.1; done
 export E2E_WEBDAV="http://127.0.0.1:$DAV_PORT" E2E_WEBDAV_USER=sam E2E_WEBDAV_PASSWORD=dav-token-123
+# The test issuer (tests/issuer) on 127.0.0.1 for e2e/receive.e2e.ts; its first line names its address.
+ISSUER_OUT="$LOG_DIR/test-issuer.out"; : >"$ISSUER_OUT"
+"$CARGO_TARGET_DIR/debug/examples/test-issuer" >"$ISSUER_OUT" 2>"$LOG_DIR/test-issuer.log" &
+ISSUER_PID=$!
+for _ in $(seq 100); do [ -s "$ISSUER_OUT" ] && break; sleep 0.1; done
+E2E_ISSUER=$(sed -n '1s/^listening //p' "$ISSUER_OUT")
+[ -n "$E2E_ISSUER" ] || die "the test issuer did not start: $(cat "$LOG_DIR/test-issuer.log")"
+# The app may reach it: credential content from 127.0.0.1 (refused outside tests).
+export E2E_ISSUER BACKPACK_ALLOW_PRIVATE_NETWORK=1
 # setsid + background + wait: TERM/INT reaches the trap at once, and the trap can kill wdio's group.
 setsid node_modules/.bin/wdio run wdio.conf.ts "$@" &
 WDIO_PID=$!

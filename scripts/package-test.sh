@@ -52,7 +52,7 @@ done
 file "$bin" | grep -q "not stripped" && die "the packed binary is not stripped"
 desktop-file-validate "$desktop" || die "the .desktop entry does not validate"
 mimes=$(sed -n 's/^MimeType=//p' "$desktop")
-for m in x-scheme-handler/backpack application/json application/ld+json image/png image/svg+xml application/jwt; do
+for m in x-scheme-handler/backpack x-scheme-handler/openid-credential-offer x-scheme-handler/dccrequest x-scheme-handler/org.dcconsortium application/json application/ld+json image/png image/svg+xml application/jwt; do
   case ";$mimes" in *";$m;"*) ;; *) die ".desktop MimeType lacks $m" ;; esac
 done
 grep -qE '^Exec=backpack-app %U$' "$desktop" || die ".desktop Exec is not 'backpack-app %U'"

@@ -40,6 +40,13 @@ const COMMANDS: &[&str] = &[
     "add_share_location",
     "remove_share_location",
     "present_credentials",
+    "receive_preview",
+    "receive_picture",
+    "receive_file",
+    "receive_start",
+    "receive_cancel",
+    "list_pending",
+    "poll_pending",
 ];
 
 fn main() {

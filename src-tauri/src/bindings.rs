@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use ts_rs::{Config, TS};
 
 use backpack::app::library::{Detail, ReportView};
+use backpack::app::receive::{OfferView, Received, Step};
 use backpack::app::pathways::{DossierWritten, ExemptionRequest, PathwayDraft, PathwayView};
 use backpack::app::shares::{LocationView, ShareRow, ShareView};
 
@@ -45,10 +46,14 @@ fn export_types(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     ShareView::export_all(cfg)?;
     LocationView::export_all(cfg)?;
     LocationDraft::export_all(cfg)?;
+    OfferView::export_all(cfg)?;
+    Received::export_all(cfg)?;
+    Step::export_all(cfg)?;
     // The core's that commands return directly (the rest come in through the types above).
     backpack::store::Summary::export_all(cfg)?;
     backpack::store::RestoreReport::export_all(cfg)?;
     backpack::pathway::Suggestion::export_all(cfg)?;
+    backpack::store::PendingRow::export_all(cfg)?;
     Ok(())
 }
 

@@ -6,14 +6,17 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use backpack::app::library::{self, Detail, ExportFormat, ReportView};
+use backpack::app::receive::{self, OfferView, Received, ReceiveOptions, Step};
 use backpack::app::pathways::{self, DossierPlace, DossierWritten, ExemptionRequest, PathwayDraft, PathwayView};
 use backpack::app::shares::{self, LocationView, ShareRow, ShareView};
 use backpack::app::{import as core_import, verify};
 use backpack::import::{Fetcher, ImportOptions};
 use backpack::pathway::Suggestion;
-use backpack::store::RestoreReport;
+use backpack::receive::offer::TxCode;
+use backpack::store::{PendingRow, RestoreReport};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -353,6 +356,93 @@ pub async fn present_credentials<R: Runtime>(app: AppHandle<R>, ids: Vec<String>
         let keys = backpack::keys::KeyOptions::from_env();
         let p = st.with(|s| library::present(s, &ids, challenge, domain, &keys))?;
         written(&user_dir(|u| u.download_dir(), st), &library::stamped("backpack-presentation", "json"), &p.body, p.count)
+    })
+    .await
+}
+
+// Receiving from an issuer (`backpack::app::receive`): the offer screen first
+// (`receive_preview`), then `receive_start` once the user accepted it.
+
+/// The app's part of a receive: the offer was accepted on the offer screen
+/// already, the PIN was asked for before starting (a wrong one comes back as
+/// `tx-code-wrong` and the screen asks again), the browser is the default
+/// one, Cancel sets the flag, and progress goes to the screen's channel.
+struct AppUi<'a> {
+    cancel: &'a AtomicBool,
+    progress: Option<&'a Channel<Step>>,
+}
+
+impl receive::Ui for AppUi<'_> {
+    fn offered(&self, _view: &OfferView) -> bool {
+        true
+    }
+    fn tx_code(&self, _prompt: &TxCode, _error: Option<&str>) -> Option<String> {
+        None
+    }
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+    fn step(&self, step: Step) {
+        if let Some(p) = self.progress {
+            let _ = p.send(step);
+        }
+    }
+}
+
+fn receive_lang(lang: Option<String>) -> String {
+    backpack::model::Lang::parse(lang.as_deref().unwrap_or("en")).code().to_string()
+}
+
+/// Who offers what (the offer screen), before anything is sent to the issuer.
+#[tauri::command]
+pub async fn receive_preview<R: Runtime>(app: AppHandle<R>, text: String, lang: Option<String>) -> AppResult<OfferView> {
+    blocking(app, move |_| receive::preview(&text, &receive_lang(lang))).await
+}
+
+/// The offer in a pasted or dropped picture of its QR code (base64 PNG bytes).
+#[tauri::command]
+pub async fn receive_picture<R: Runtime>(app: AppHandle<R>, base64: String) -> AppResult<String> {
+    blocking(app, move |_| crate::dto::upload(&base64).and_then(|bytes| receive::offer_from_picture(&bytes))).await
+}
+
+/// The offer in a file dropped on the Receive screen: a PNG picture of its QR code, else its text.
+#[tauri::command]
+pub async fn receive_file<R: Runtime>(app: AppHandle<R>, path: String) -> AppResult<String> {
+    blocking(app, move |_| receive::offer_text(&path, std::io::empty())).await
+}
+
+/// Receive what the accepted offer (`OfferView::offer`) offers, with the PIN the screen asked for.
+#[tauri::command]
+pub async fn receive_start<R: Runtime>(app: AppHandle<R>, offer: String, tx_code: Option<String>, lang: Option<String>, on_progress: Channel<Step>) -> AppResult<Vec<Received>> {
+    blocking(app, move |st| {
+        st.receive_cancel.store(false, Ordering::SeqCst);
+        let opts = ReceiveOptions { tx_code: tx_code.filter(|c| !c.is_empty()), lang: receive_lang(lang), ..Default::default() };
+        let ui = AppUi { cancel: &st.receive_cancel, progress: Some(&on_progress) };
+        let mut access = st;
+        Ok(receive::receive(&mut access, &backpack::keys::KeyOptions::from_env(), &offer, &opts, &ui))
+    })
+    .await
+}
+
+/// Stop a running receive (the wait for the browser sign-in).
+#[tauri::command]
+pub fn receive_cancel(state: State<'_, AppState>) {
+    state.receive_cancel.store(true, Ordering::SeqCst);
+}
+
+/// The credentials an issuer will deliver later.
+#[tauri::command]
+pub async fn list_pending<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<PendingRow>> {
+    blocking(app, |st| st.with(|s| receive::pending(s))).await
+}
+
+/// "Check again": ask the issuers for every pending credential now.
+#[tauri::command]
+pub async fn poll_pending<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<Received>> {
+    blocking(app, |st| {
+        let ui = AppUi { cancel: &st.receive_cancel, progress: None };
+        let mut access = st;
+        Ok(receive::receive_pending(&mut access, &backpack::keys::KeyOptions::from_env(), true, &ui))
     })
     .await
 }

@@ -44,12 +44,16 @@ impl From<ImportItem> for core_import::Item {
     }
 }
 
-impl From<LaunchItem> for ImportItem {
-    fn from(i: LaunchItem) -> Self {
+impl TryFrom<LaunchItem> for ImportItem {
+    type Error = LaunchItem;
+
+    /// An import input; an offer ([`LaunchItem::Receive`]) is not one (it goes to the Receive screen).
+    fn try_from(i: LaunchItem) -> Result<Self, LaunchItem> {
         match i {
-            LaunchItem::Path { path } => ImportItem::Path { path },
-            LaunchItem::Url { url } => ImportItem::Url { url },
-            LaunchItem::Text { label, text } => ImportItem::Text { label, text },
+            LaunchItem::Path { path } => Ok(ImportItem::Path { path }),
+            LaunchItem::Url { url } => Ok(ImportItem::Url { url }),
+            LaunchItem::Text { label, text } => Ok(ImportItem::Text { label, text }),
+            offer @ LaunchItem::Receive { .. } => Err(offer),
         }
     }
 }

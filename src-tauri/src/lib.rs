@@ -134,6 +134,13 @@ pub fn app<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> ta
             commands::add_share_location,
             commands::remove_share_location,
             commands::present_credentials,
+            commands::receive_preview,
+            commands::receive_picture,
+            commands::receive_file,
+            commands::receive_start,
+            commands::receive_cancel,
+            commands::list_pending,
+            commands::poll_pending,
         ])
 }
 
@@ -258,6 +265,35 @@ mod ipc {
 
         // A command the app does not have is refused, not answered.
         assert!(invoke(&w, "no_such_command", json!({})).is_err());
+    }
+
+    #[test]
+    fn receive_commands_answer_over_ipc() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = window(dir.path());
+
+        // Not an offer: refused by the core's parser before anything is sent, with its code.
+        let e = invoke(&w, "receive_preview", json!({ "text": "hello, not an offer", "lang": "nl" })).unwrap_err();
+        assert_eq!(e["code"], "bad-offer", "{e}");
+        let e = invoke(&w, "receive_preview", json!({ "text": "openid-credential-offer://?nothing=1" })).unwrap_err();
+        assert_eq!(e["code"], "bad-offer", "{e}");
+
+        // A picture that is not a PNG, and one that does not arrive as base64.
+        let e = invoke(&w, "receive_picture", json!({ "base64": "aGVsbG8=" })).unwrap_err();
+        assert!(e["code"].is_string() && e["code"] != "bad-upload", "{e}");
+        let e = invoke(&w, "receive_picture", json!({ "base64": "%%%" })).unwrap_err();
+        assert_eq!(e["code"], "bad-upload", "{e}");
+
+        // A bad offer accepted anyway: one rejected line, never an error of the command.
+        let got = invoke(&w, "receive_start", json!({ "offer": "nope", "txCode": null, "onProgress": "__CHANNEL__:1" })).unwrap();
+        assert_eq!(got.as_array().unwrap().len(), 1, "{got}");
+        assert_eq!(got[0]["status"], "rejected");
+        assert_eq!(got[0]["error"]["code"], "bad-offer", "{got}");
+        assert_eq!(invoke(&w, "receive_cancel", json!({})), Ok(Value::Null));
+
+        // An empty store: nothing pending, nothing to ask for.
+        assert_eq!(invoke(&w, "list_pending", json!({})), Ok(json!([])));
+        assert_eq!(invoke(&w, "poll_pending", json!({})), Ok(json!([])));
     }
 
     /// The command line, as a user runs it, on its own store in `dir`.

@@ -4,6 +4,7 @@
 //! are the core's (`backpack::app`); [`AppState::with`] lends them the store.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
@@ -26,6 +27,8 @@ pub struct AppState {
     /// The list, read on a second connection while the web view starts.
     prefetch: Mutex<Option<Prefetched>>,
     pub started: Instant,
+    /// Set by `receive_cancel`, read by a running receive (the browser sign-in wait); cleared at each start.
+    pub receive_cancel: AtomicBool,
 }
 
 /// The list read ahead: still being read, or read (and not yet handed out whole).
@@ -73,7 +76,15 @@ impl AppState {
 
     fn with_store(data_dir: PathBuf, config_dir: Option<PathBuf>, store: Result<Store, AppError>) -> AppState {
         let launch = Mutex::new((Vec::new(), Vec::new()));
-        AppState { data_dir, config_dir, store: Mutex::new(store), launch, prefetch: Mutex::new(None), started: Instant::now() }
+        AppState {
+            data_dir,
+            config_dir,
+            store: Mutex::new(store),
+            launch,
+            prefetch: Mutex::new(None),
+            started: Instant::now(),
+            receive_cancel: AtomicBool::new(false),
+        }
     }
 
     /// Read the list on its own connection (WAL readers do not block the

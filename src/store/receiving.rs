@@ -25,6 +25,7 @@ pub struct PendingRow {
     #[serde(skip)]
     pub request: String,
     /// Seconds the issuer asked the wallet to wait between asks.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub interval_secs: i64,
     /// Not to be asked before this time (RFC 3339, UTC).
     pub next_at: String,

@@ -3,7 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppError, AppInfo, Detail, DossierWritten, ExemptionRequest, ImportItem, ImportProgress, ItemResult,
-  LaunchItems, ListHead, LocationDraft, LocationView, PathwayDraft, ShareRow, ShareView, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
+  LaunchItems, ListHead, LocationDraft, LocationView, OfferView, PathwayDraft, PendingRow, Received, ShareRow, Step, ShareView, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
   Summary, Written,
 } from "./types";
 
@@ -46,6 +46,17 @@ export interface Backend {
   addShareLocation(location: LocationDraft): Promise<LocationView[]>;
   removeShareLocation(name: string): Promise<LocationView[]>;
   presentCredentials(ids: string[], challenge: string | null, domain: string | null): Promise<Written>;
+  /** Who offers what (the offer screen); nothing is sent to the issuer but the reads of the offer and its metadata. */
+  receivePreview(text: string, lang: string): Promise<OfferView>;
+  /** The offer text in a picture (base64 PNG) of its QR code. */
+  receivePicture(base64: string): Promise<string>;
+  /** The offer in a file dropped on the window (a QR picture, or text). */
+  receiveFile(path: string): Promise<string>;
+  /** Receive an accepted offer (`OfferView.offer`), with the PIN when the issuer asks for one. */
+  receiveStart(offer: string, txCode: string | null, lang: string, onStep: (s: Step) => void): Promise<Received[]>;
+  receiveCancel(): Promise<void>;
+  listPending(): Promise<PendingRow[]>;
+  pollPending(): Promise<Received[]>;
 }
 
 export type ExportFormat = "original" | "json" | "png" | "svg" | "pdf";
@@ -61,8 +72,8 @@ export function toAppError(e: unknown): AppError {
   return { code: "ipc", message: e instanceof Error ? e.message : String(e) };
 }
 
-function channel(onProgress: (p: ImportProgress) => void): Channel<ImportProgress> {
-  const ch = new Channel<ImportProgress>();
+function channel<T = ImportProgress>(onProgress: (p: T) => void): Channel<T> {
+  const ch = new Channel<T>();
   ch.onmessage = onProgress;
   return ch;
 }
@@ -105,10 +116,17 @@ export const tauriBackend: Backend = {
   addShareLocation: (location) => invoke("add_share_location", { location }),
   removeShareLocation: (name) => invoke("remove_share_location", { name }),
   presentCredentials: (ids, challenge, domain) => invoke("present_credentials", { ids, challenge, domain }),
+  receivePreview: (text, lang) => invoke("receive_preview", { text, lang }),
+  receivePicture: (base64) => invoke("receive_picture", { base64 }),
+  receiveFile: (path) => invoke("receive_file", { path }),
+  receiveStart: (offer, txCode, lang, onStep) => invoke("receive_start", { offer, txCode, lang, onProgress: channel<Step>(onStep) }),
+  receiveCancel: () => invoke("receive_cancel"),
+  listPending: () => invoke("list_pending"),
+  pollPending: () => invoke("poll_pending"),
 };
 
-/** Read a picked File as base64 (for the file picker and restore). */
-export async function fileToBase64(file: File): Promise<string> {
+/** Read a picked File (or a pasted image Blob) as base64 (for the file picker, restore and QR pictures). */
+export async function fileToBase64(file: Blob): Promise<string> {
   const buf = new Uint8Array(await file.arrayBuffer());
   let bin = "";
   const step = 0x8000;

@@ -6,11 +6,13 @@ import { getContext, setContext } from "svelte";
 import { toAppError, type Backend } from "./api";
 import { apply, emptyFilters, facets, index, type Filters } from "./filter";
 import { errorText, pickLanguage, setLanguage, t } from "./i18n.svelte";
-import type { AppError, AppInfo, ImportItem, ImportProgress, ItemResult, LaunchItems, Settings, Summary } from "./types";
+import type { AppError, AppInfo, ImportItem, ImportProgress, ItemResult, LaunchItem, LaunchItems, Settings, Summary } from "./types";
 
 export type View =
   | { name: "backpack" }
   | { name: "add" }
+  /** `offer`: an offer the app was opened with (a link), shown on the offer screen first; `n` tells two apart. */
+  | { name: "receive"; offer?: string; n?: number }
   | { name: "detail"; id: string }
   | { name: "settings" }
   | { name: "pathways" }
@@ -31,6 +33,7 @@ export const FIRST_PAGE = 30;
 export const defaultSettings = (): Settings => ({ language: "system", theme: "system", data_dir: null, verifier_url: "" });
 
 let toastSeq = 0;
+let launchSeq = 0;
 
 export class AppStore {
   readonly backend: Backend;
@@ -48,6 +51,8 @@ export class AppStore {
   importing = $state<{ done: number; total: number } | null>(null);
   results = $state<ItemResult[]>([]);
   pictures = $state<Record<string, string>>({});
+  /** A screen that takes files dropped on the window itself (Receive: a QR picture) instead of importing them. */
+  dropTarget: ((paths: string[]) => void) | null = null;
   /** Milliseconds since the page started, at each step of the first load (logged with BACKPACK_TIMING). */
   marks: Record<string, number> = {};
 
@@ -102,10 +107,16 @@ export class AppStore {
   /** What the app was opened with, at start or by a second launch ("open with", backpack:// links). */
   async opened(launch: LaunchItems): Promise<void> {
     for (const p of launch.problems) this.toast(`${t("error.bad-link")} (${p.arg})`, "error");
-    if (launch.items.length && !this.fatal) {
+    if (this.fatal) return;
+    const imports = launch.items.filter((i): i is Exclude<LaunchItem, { kind: "receive" }> => i.kind !== "receive");
+    const offers = launch.items.filter((i): i is Extract<LaunchItem, { kind: "receive" }> => i.kind === "receive");
+    if (imports.length) {
       this.view = { name: "add" };
-      await this.importItems(launch.items);
+      await this.importItems(imports);
     }
+    // An offer opens the offer screen (never accepted by the link alone); the last one given wins.
+    const offer = offers[offers.length - 1];
+    if (offer) this.view = { name: "receive", offer: offer.text, n: ++launchSeq };
   }
 
   applySettings(): void {

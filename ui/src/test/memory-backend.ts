@@ -3,8 +3,8 @@
 // stores and views are exercised against real behaviour, not canned replies.
 import type { Backend } from "../lib/api";
 import type {
-  AppInfo, Detail, ExemptionRequest, Gap, ImportItem, ItemResult, LocationDraft, LocationView, PathwayDraft, PathwayView,
-  Settings, ShareRow, ShareView, Suggestion, Summary,
+  AppInfo, Detail, ExemptionRequest, Gap, ImportItem, ItemResult, LaunchItems, LocationDraft, LocationView, OfferView, PathwayDraft, PathwayView,
+  PendingRow, Received, Settings, ShareRow, ShareView, Step, Suggestion, Summary,
 } from "../lib/types";
 
 interface StoredPathway { id: string; draft: PathwayDraft; members: string[] }
@@ -105,7 +105,7 @@ export class MemoryBackend implements Backend {
     const items = [0, 1, 2].map((i) => ({ kind: "text" as const, label: `sample/${i}`, text: JSON.stringify({ id: `00000000000000a${i}`, name: `Sample ${i}` }) }));
     return this.importItems(items, onProgress);
   }
-  async launchItems() { return { items: [], problems: [] }; }
+  async launchItems(): Promise<LaunchItems> { return { items: [], problems: [] }; }
   async verify() { return { verdict: "valid" as const, checks: [{ check: "proof", outcome: "pass" as const, detail: "ok" }], checked_at: "2026-02-02T00:00:00Z" }; }
   async remove(id: string) {
     const i = this.items.findIndex((x) => x.id === id);
@@ -242,4 +242,59 @@ export class MemoryBackend implements Backend {
   }
   async removeShareLocation(name: string) { this.locations = this.locations.filter((l) => l.name !== name); return [...this.locations]; }
   async presentCredentials(ids: string[]) { return { path: "/tmp/backpack-presentation.json", count: ids.length }; }
+
+  // Receiving, in miniature: offers are openid-credential-offer:// links; one with "pin" asks for
+  // PIN 493536, one with "tampered" delivers a credential that does not verify, one with "later" is deferred.
+  pending: PendingRow[] = [];
+  receiveCancelled = 0;
+  started: { offer: string; txCode: string | null }[] = [];
+  async receivePreview(text: string): Promise<OfferView> {
+    if (!text.startsWith("openid-credential-offer://")) throw { code: "bad-offer", message: "this is not an offer" };
+    return {
+      protocol: "oid4vci", issuer: "https://issuer.example/pin", issuer_name: "Hogeschool Proefstad", logo: "data:image/png;base64,iVBORw0KGgo=",
+      credentials: [
+        { id: "DataLiteracy", name: "Data Literacy", format: "jwt_vc_json", supported: true },
+        { id: "Licence", name: "Driving Licence", format: "mso_mdoc", supported: false },
+      ],
+      grant: text.includes("auth") ? "authorization_code" : "pre-authorized_code",
+      tx_code: text.includes("pin") ? { input_mode: "numeric", length: 6, description: "Sent to you by e-mail" } : null,
+      version: "v1", offer: `{"from":"${text}"}`,
+    };
+  }
+  async receivePicture(base64: string) {
+    if (!base64) throw { code: "no-qr-code", message: "no QR code" };
+    return "openid-credential-offer://?credential_offer=picture";
+  }
+  async receiveFile(path: string) { return `openid-credential-offer://?credential_offer=${path}`; }
+  async receiveStart(offer: string, txCode: string | null, _lang: string, onStep: (s: Step) => void): Promise<Received[]> {
+    this.started.push({ offer, txCode });
+    onStep("discovering");
+    onStep("token");
+    const source = "https://issuer.example/pin";
+    if (offer.includes("pin") && txCode !== "493536") {
+      return [{ source, id: null, status: "rejected", title: null, verdict: null, error: { code: "tx-code-wrong", message: "invalid_grant: wrong tx_code" } }];
+    }
+    onStep("requesting");
+    if (offer.includes("tampered")) {
+      return [{ source, id: null, status: "rejected", title: null, verdict: null, error: { code: "credential-invalid", message: "proof: signature does not verify" } }];
+    }
+    if (offer.includes("later")) {
+      this.pending.push({ id: "p1", issuer: source, issuer_name: "Hogeschool Proefstad", credential_name: "Data Literacy", state: "pending", interval_secs: 5, next_at: "2026-01-01T00:00:05Z", last_error: null, created: "2026-01-01T00:00:00Z", updated: "2026-01-01T00:00:00Z" });
+      return [{ source, id: "p1", status: "pending", title: "Data Literacy", verdict: null, error: null }];
+    }
+    onStep("storing");
+    const s = summary(this.items.length + 200, { title: "Data Literacy", id: `d0${String(this.items.length).padStart(14, "0")}`, verdict: "valid" });
+    this.items.unshift(s);
+    return [{ source, id: s.id, status: "imported", title: s.title, verdict: "valid", error: null }];
+  }
+  async receiveCancel() { this.receiveCancelled++; }
+  async listPending() { return this.pending.map((p) => ({ ...p })); }
+  async pollPending(): Promise<Received[]> {
+    const done = this.pending.splice(0);
+    return done.map((p) => {
+      const s = summary(this.items.length + 300, { title: p.credential_name ?? "", id: `e0${String(this.items.length).padStart(14, "0")}`, verdict: "valid" });
+      this.items.unshift(s);
+      return { source: p.issuer, id: s.id, status: "imported" as const, title: s.title, verdict: "valid" as const, error: null };
+    });
+  }
 }

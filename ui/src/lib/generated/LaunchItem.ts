@@ -3,4 +3,4 @@
 /**
  * One thing to import, as the UI receives it.
  */
-export type LaunchItem = { "kind": "path", path: string, } | { "kind": "url", url: string, } | { "kind": "text", label: string, text: string, };
+export type LaunchItem = { "kind": "path", path: string, } | { "kind": "url", url: string, } | { "kind": "text", label: string, text: string, } | { "kind": "receive", text: string, };
