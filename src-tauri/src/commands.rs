@@ -436,13 +436,14 @@ pub async fn list_pending<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<Pendin
     blocking(app, |st| st.with(|s| receive::pending(s))).await
 }
 
-/// "Check again": ask the issuers for every pending credential now.
+/// "Check again": ask the issuers for every pending credential that is due
+/// (never sooner than the wait each issuer asked for; the others stay pending).
 #[tauri::command]
 pub async fn poll_pending<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<Received>> {
     blocking(app, |st| {
         let ui = AppUi { cancel: &st.receive_cancel, progress: None };
         let mut access = st;
-        Ok(receive::receive_pending(&mut access, &backpack::keys::KeyOptions::from_env(), true, &ui))
+        Ok(receive::receive_pending(&mut access, &backpack::keys::KeyOptions::from_env(), false, &ui))
     })
     .await
 }
