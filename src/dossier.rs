@@ -143,7 +143,8 @@ fn raw_blocks(d: &Dossier, lang: Lang) -> Vec<Block> {
         let a = rules::assess(c);
         b.push(Block::Heading(format!("{}. {}", n + 1, c.title())));
         let mut f = Vec::new();
-        let issuer = c.issuer.name.clone().or_else(|| c.issuer.institution_name.clone()).or_else(|| c.issuer.id.clone()).unwrap_or_else(|| "—".into());
+        let by = c.awarded_by();
+        let issuer = by.name.clone().or_else(|| by.institution_name.clone()).or_else(|| by.id.clone()).unwrap_or_else(|| "—".into());
         f.push((t(lang, "Issuer", "Uitgever").to_string(), issuer));
         if let Some(brin) = &c.issuer.institution_identifier {
             f.push(("BRIN".to_string(), brin.clone()));

@@ -27,6 +27,8 @@ pub enum Format {
     Ob3Jwt,
     /// Comprehensive Learner Record 2.0 (JSON-LD or JWT) holding other credentials.
     Clr2,
+    /// Europass Digital Credential (ELM 3, W3C VC 1.1), sealed with a JAdES e-seal.
+    Edc,
 }
 
 impl Format {
@@ -38,10 +40,11 @@ impl Format {
             Format::Ob3JsonLd => "ob3-json-ld",
             Format::Ob3Jwt => "ob3-jwt",
             Format::Clr2 => "clr2",
+            Format::Edc => "edc",
         }
     }
 
-    /// The inverse of [`Format::as_str`]; `None` for a name that is not one of the five formats.
+    /// The inverse of [`Format::as_str`]; `None` for a name that is not one of the formats.
     pub fn parse(s: &str) -> Option<Format> {
         Some(match s {
             "ob2-hosted" => Format::Ob2Hosted,
@@ -49,6 +52,7 @@ impl Format {
             "ob3-json-ld" => Format::Ob3JsonLd,
             "ob3-jwt" => Format::Ob3Jwt,
             "clr2" => Format::Clr2,
+            "edc" => Format::Edc,
             _ => return None,
         })
     }
@@ -61,6 +65,7 @@ impl Format {
             Format::Ob3JsonLd => "Open Badges 3.0",
             Format::Ob3Jwt => "Open Badges 3.0 (JWT)",
             Format::Clr2 => "CLR 2.0",
+            Format::Edc => "Europass Digital Credential",
         }
     }
 }
@@ -83,6 +88,11 @@ pub struct Credential {
     pub name: Option<String>,
     /// Who awarded the credential (OB 2.0 `badge.issuer`, OB 3.0/VC `issuer`).
     pub issuer: Issuer,
+    /// The awarding body of the achievement when the credential names one
+    /// apart from its issuer (a Europass credential is sealed by its issuer
+    /// for the awarding body named in `hasClaim.awardedBy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub awarding_body: Option<Issuer>,
     /// What was achieved: the badge class (OB 2.0) or `credentialSubject.achievement` (OB 3.0).
     pub achievement: Achievement,
     /// Who it was awarded to; `None` when the credential names no recipient.
@@ -358,6 +368,7 @@ impl Credential {
             types: vec![],
             name: None,
             issuer: Issuer::default(),
+            awarding_body: None,
             achievement: Achievement::default(),
             recipient: None,
             issued: None,
@@ -370,6 +381,12 @@ impl Credential {
             contains: vec![],
             warnings: vec![],
         }
+    }
+
+    /// Who awarded the achievement: the awarding body when the credential names
+    /// one apart from its issuer (Europass), else the issuer.
+    pub fn awarded_by(&self) -> &Issuer {
+        self.awarding_body.as_ref().unwrap_or(&self.issuer)
     }
 
     /// The best title to show: the achievement's name, then the credential's.

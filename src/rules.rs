@@ -218,10 +218,12 @@ pub fn assess(c: &Credential) -> Assessment {
     if !present(&a.name) && !present(&c.name) {
         missing.push(("title", "titel"));
     }
-    if !present(&c.issuer.country) {
+    // The awarding body, where the credential names one apart from its issuer (Europass).
+    let body = c.awarded_by();
+    if !present(&body.country) {
         missing.push(("country of the awarding body", "land van de uitgever"));
     }
-    if !present(&c.issuer.name) && !present(&c.issuer.institution_name) {
+    if !present(&body.name) && !present(&body.institution_name) {
         missing.push(("awarding body", "uitgever"));
     }
     if !present(&c.issued) {

@@ -52,6 +52,7 @@ pub fn detail(s: &StoredCredential) -> String {
         ("id", Some(c.id.clone())),
         ("format", Some(c.format.label().to_string())),
         ("issuer", c.issuer.name.clone().or(c.issuer.id.clone())),
+        ("awarded by", c.awarding_body.as_ref().and_then(|b| b.name.clone().or(b.id.clone()))),
         ("institution (BRIN)", c.issuer.institution_identifier.clone()),
         ("country", c.issuer.country.clone()),
         ("issued", c.issued.clone()),

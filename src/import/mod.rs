@@ -7,6 +7,7 @@
 //! transaction or not at all. It never writes anything itself.
 
 pub mod baked;
+pub mod edc;
 pub mod fetch;
 pub mod json;
 pub mod ob2;
@@ -377,6 +378,9 @@ fn parse_payload(source: &str, text: &str, opts: &ImportOptions) -> Result<Bundl
         let v: Value = serde_json::from_str(text).map_err(|e| ImportError::Json(e.to_string()))?;
         return parse_json(source, text.as_bytes().to_vec(), v, opts);
     }
+    if let Some(u) = edc::unwrap_compact(text) {
+        return Ok(edc_bundle(source, &u.credential, text.as_bytes().to_vec(), "application/jose", text.as_bytes()));
+    }
     if looks_like_jws(text) {
         return parse_jws(source, text, opts);
     }
@@ -539,6 +543,11 @@ fn not_a_badge(v: &Value) -> ImportError {
 }
 
 fn parse_json(source: &str, original: Vec<u8>, v: Value, opts: &ImportOptions) -> Result<Bundle, ImportError> {
+    // A Europass Digital Credential, sealed (JWS JSON serialization) or bare.
+    let europass = edc::unwrap_json(&v).map(|u| (u.credential, "application/jose+json")).or_else(|| edc::is_edc(&v).then(|| (v.clone(), "application/ld+json")));
+    if let Some((cred, media_type)) = europass {
+        return Ok(edc_bundle(source, &cred, original, media_type, &json_identity(&v)));
+    }
     if ob2::is_assertion(&v) {
         let identity = json_identity(&v);
         let p = ob2_parsed(source, &v, original, &identity, "application/json", Format::Ob2Hosted, opts);
@@ -566,6 +575,15 @@ fn parse_json(source: &str, original: Vec<u8>, v: Value, opts: &ImportOptions) -
             source: source.to_string(),
         }],
     })
+}
+
+/// One Europass credential, kept as given (the sealed JWS or the bare JSON).
+fn edc_bundle(source: &str, cred: &Value, original: Vec<u8>, media_type: &str, identity: &[u8]) -> Bundle {
+    let mut c = edc::map(cred);
+    finish(&mut c, identity);
+    Bundle {
+        items: vec![Parsed { credential: c, original, media_type: media_type.into(), linked: vec![], picture: None, source: source.to_string() }],
+    }
 }
 
 /// Build a CLR bundle: each member parsed on its own (members first), then the CLR.

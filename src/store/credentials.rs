@@ -132,7 +132,7 @@ impl Store {
                     c.credential_id,
                     c.format.as_str(),
                     c.title(),
-                    c.issuer.name,
+                    c.awarded_by().name,
                     c.issued,
                     model,
                     p.original,

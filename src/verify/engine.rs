@@ -112,6 +112,10 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
     let resolver = NetResolver::new(opts.fetcher.clone());
     let mut checks = vec![Check::pass(report::FORMAT, c.format.label())];
     let jwt = p.media_type == "application/jwt";
+    if c.format == Format::Edc {
+        let dates = date_checks(c, opts.now);
+        return super::edc::verify(p, checks, dates, opts);
+    }
     // The JWT payload, whose registered claims are checked against the credential.
     let payload: Option<Value> = if jwt || p.media_type == "application/jose" {
         import::decode_jws(std::str::from_utf8(&p.original).unwrap_or_default()).ok().map(|(_, payload)| payload)
@@ -186,6 +190,8 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
             checks.push(proof);
             checks.push(binding);
         }
+        // Verified by `verify::edc` (returned above).
+        Format::Edc => {}
         Format::Ob2Hosted | Format::Ob3JsonLd => {
             let (proof, binding) = verify_ob2_hosted(&doc, p, &resolver);
             checks.push(proof);

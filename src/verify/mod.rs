@@ -11,6 +11,7 @@
 //!   lists. [`schema`]: the data model's required structure. [`sign`]: signing.
 //! - [`checks`]: what credentials and presentations share (options, contexts,
 //!   dates, a proof's `expires`).
+//! - [`edc`]: Europass Digital Credentials: shape, the JAdES e-seal, dates.
 //! - [`presentation`]: holder-signed Verifiable Presentations and the
 //!   credentials inside them.
 
@@ -18,6 +19,7 @@ pub mod checks;
 pub mod contexts;
 pub mod dataintegrity;
 pub mod didkey;
+pub mod edc;
 pub mod engine;
 pub mod jws;
 pub mod presentation;

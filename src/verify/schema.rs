@@ -25,6 +25,42 @@ fn has(v: &Value, t: &str) -> bool {
     types(v).iter().any(|x| x == t)
 }
 
+/// Problems with a Europass Digital Credential's structure (empty = fine):
+/// the shape the EDC application profile requires of the parts Backpack
+/// reads. Full SHACL validation against `edc-generic-full` is not done (no
+/// SHACL engine in Rust); this is the JSON-shape check.
+pub fn edc_problems(doc: &Value) -> Vec<String> {
+    let mut p = Vec::new();
+    let ctx: Vec<&str> = list(doc.get("@context")).into_iter().filter_map(|c| c.as_str()).collect();
+    if !matches!(ctx.first().copied(), Some(VC_V1 | VC_V2)) {
+        p.push(format!("the first @context must be {VC_V1} (or {VC_V2})"));
+    }
+    if !ctx.contains(&crate::import::edc::EDC_CONTEXT) {
+        p.push(format!("@context must include {}", crate::import::edc::EDC_CONTEXT));
+    }
+    if !has(doc, "VerifiableCredential") || !has(doc, "EuropeanDigitalCredential") {
+        p.push("type must include VerifiableCredential and EuropeanDigitalCredential".into());
+    }
+    match doc.get("issuer") {
+        Some(Value::String(s)) if !s.is_empty() => {}
+        Some(i @ Value::Object(_)) if i.get("id").and_then(Value::as_str).is_some() => {}
+        _ => p.push("the issuer must be an Organisation with an id".into()),
+    }
+    if doc.get("issuanceDate").is_none() && doc.get("validFrom").is_none() {
+        p.push("issuanceDate (or validFrom) is required".into());
+    }
+    if doc.get("credentialSchema").is_none() {
+        p.push("credentialSchema is required".into());
+    }
+    let subjects = list(doc.get("credentialSubject"));
+    match subjects.first() {
+        None => p.push("there is no credentialSubject".into()),
+        Some(s) if list(s.get("hasClaim")).is_empty() => p.push("credentialSubject has no hasClaim".into()),
+        Some(_) => {}
+    }
+    p
+}
+
 /// Problems with an OB 3.0 / CLR 2.0 credential's structure (empty = fine).
 pub fn ob3_problems(doc: &Value) -> Vec<String> {
     let mut p = Vec::new();

@@ -37,6 +37,12 @@ name: string | null,
  */
 issuer: Issuer, 
 /**
+ * The awarding body of the achievement when the credential names one
+ * apart from its issuer (a Europass credential is sealed by its issuer
+ * for the awarding body named in `hasClaim.awardedBy`).
+ */
+awarding_body?: Issuer | null, 
+/**
  * What was achieved: the badge class (OB 2.0) or `credentialSubject.achievement` (OB 3.0).
  */
 achievement: Achievement, 

@@ -3,4 +3,4 @@
 /**
  * The wire format a credential arrived in.
  */
-export type Format = "ob2-hosted" | "ob2-signed" | "ob3-json-ld" | "ob3-jwt" | "clr2";
+export type Format = "ob2-hosted" | "ob2-signed" | "ob3-json-ld" | "ob3-jwt" | "clr2" | "edc";
