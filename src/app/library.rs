@@ -53,6 +53,38 @@ pub struct Detail {
     pub imported_at: String,
     /// A checked `data:` URL (the baked picture, else the achievement's embedded image).
     pub image: Option<String>,
+    /// The issuer's own rendering of the credential (a Europass credential's
+    /// `displayParameter`), page by page as checked `data:` URLs.
+    pub pages: Vec<DisplayPage>,
+}
+
+/// One page of the issuer's own rendering of a credential.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DisplayPage {
+    /// The language code of the rendering (`ENG`, `DEU`, `NLD`, …), when given.
+    pub language: Option<String>,
+    /// The page number (1-based).
+    pub page: u32,
+    /// The page as a checked `data:` URL.
+    pub image: String,
+}
+
+/// The pages of a Europass credential's own rendering (none for other formats).
+fn pages(stored: &crate::store::StoredCredential) -> Vec<DisplayPage> {
+    if stored.credential.format != crate::model::Format::Edc {
+        return Vec::new();
+    }
+    let text = String::from_utf8_lossy(&stored.original);
+    let vc = serde_json::from_str::<serde_json::Value>(text.trim())
+        .ok()
+        .and_then(|v| crate::import::edc::unwrap_json(&v).map(|u| u.credential).or(Some(v)))
+        .or_else(|| crate::import::edc::unwrap_compact(text.trim()).map(|u| u.credential));
+    vc.map(|vc| crate::import::edc::display_pages(&vc))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| Some(DisplayPage { language: p.language, page: p.page, image: images::data_url(&p.bytes)? }))
+        .collect()
 }
 
 /// The detail of credential `id` (a full id or a unique prefix).
@@ -75,6 +107,7 @@ pub fn detail(store: &Store, id: &str) -> Result<Detail, Error> {
         source: stored.source.clone(),
         imported_at: stored.imported_at.clone(),
         image,
+        pages: pages(&stored),
         credential: stored.credential,
     })
 }

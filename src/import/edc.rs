@@ -249,6 +249,44 @@ pub fn map(vc: &Value) -> Credential {
     c
 }
 
+/// One page of the issuer's own rendering (`displayParameter`): its
+/// language (the EU authority code, e.g. `ENG`), page number and image bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The language code of the rendering (`ENG`, `DEU`, `NLD`, …), when given.
+    pub language: Option<String>,
+    /// The page number (1-based).
+    pub page: u32,
+    /// The image bytes as decoded (not yet checked to be an image).
+    pub bytes: Vec<u8>,
+}
+
+/// The most pages read from a credential's own rendering.
+pub const MAX_PAGES: usize = 24;
+
+/// The pages of the issuer's own rendering of the credential, in language
+/// and page order, at most [`MAX_PAGES`]; `primaryLanguage`'s first.
+pub fn display_pages(vc: &Value) -> Vec<Page> {
+    let Some(dp) = vc.get("displayParameter") else { return Vec::new() };
+    let code = |l: Option<&Value>| l.and_then(|l| str_of(l, "id")).and_then(|id| id.rsplit('/').next().map(str::to_string));
+    let primary = code(dp.get("primaryLanguage"));
+    let mut pages = Vec::new();
+    for ind in list(dp.get("individualDisplay")) {
+        let language = code(ind.get("language"));
+        for d in list(ind.get("displayDetail")) {
+            if pages.len() >= MAX_PAGES {
+                break;
+            }
+            let Some(content) = d.get("image").and_then(|i| i.get("content")).and_then(Value::as_str) else { continue };
+            let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(content.trim()) else { continue };
+            let page = d.get("page").and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()).unwrap_or(1);
+            pages.push(Page { language: language.clone(), page, bytes });
+        }
+    }
+    pages.sort_by_key(|p| (p.language != primary, p.language.clone(), p.page));
+    pages
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +314,17 @@ mod tests {
         assert!(!c.achievement.learning_outcomes.is_empty());
         assert_eq!(c.achievement.assessment_supervised.as_deref(), Some("Supervised with ID Verification"));
         assert!(c.achievement.name.is_some());
+    }
+
+    #[test]
+    fn the_issuers_own_pages_are_read_primary_language_first() {
+        let u = unwrap_json(&sample()).unwrap();
+        let pages = display_pages(&u.credential);
+        assert_eq!(pages.len(), 8);
+        assert_eq!(pages[0].language.as_deref(), Some("ENG"));
+        assert_eq!(pages[0].page, 1);
+        assert!(pages[0].bytes.starts_with(b"\x89PNG"));
+        assert_eq!(pages[7].language.as_deref(), Some("DEU"));
     }
 
     #[test]

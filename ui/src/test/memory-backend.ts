@@ -52,6 +52,7 @@ export function detailOf(s: Summary): Detail {
     source: "sample",
     imported_at: "2026-01-01T00:00:00Z",
     image: null,
+    pages: [],
   };
 }
 

@@ -10,6 +10,7 @@ export type { Class } from "./Class";
 export type { Credential } from "./Credential";
 export type { Criteria } from "./Criteria";
 export type { Detail } from "./Detail";
+export type { DisplayPage } from "./DisplayPage";
 export type { DossierWritten } from "./DossierWritten";
 export type { Evidence } from "./Evidence";
 export type { ExemptionRequest } from "./ExemptionRequest";
