@@ -507,6 +507,24 @@ pub(crate) fn first_element(der: &[u8]) -> Option<&[u8]> {
     inner.get(..h2 + len2)
 }
 
+/// The content octets of one DER element (its value, without tag and length).
+pub(crate) fn content_of(element: &[u8]) -> Option<&[u8]> {
+    let (h, len) = tlv(element)?;
+    element.get(h..h + len)
+}
+
+/// The elements (each with tag and length) inside the content octets `content`.
+pub(crate) fn children(mut content: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut out = Vec::new();
+    while !content.is_empty() {
+        let (h, len) = tlv(content)?;
+        let (el, rest) = content.split_at_checked(h + len)?;
+        out.push(el);
+        content = rest;
+    }
+    Some(out)
+}
+
 /// A DER element's header length and content length (definite lengths only).
 pub(crate) fn tlv(b: &[u8]) -> Option<(usize, usize)> {
     let first_len = *b.get(1)?;

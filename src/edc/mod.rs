@@ -147,9 +147,10 @@ pub fn verify_bytes(input: &[u8], opts: &SealOptions) -> Result<(Jws, SealResult
     Ok((jws, result))
 }
 
-/// Check signature `index` of `jws`.
+/// Check signature `index` of `jws` (an index past the last signature checks the last one).
 pub fn verify(jws: &Jws, index: usize, opts: &SealOptions) -> SealResult {
-    let sig = &jws.signatures[index.min(jws.signatures.len().saturating_sub(1))];
+    let index = index.min(jws.signatures.len().saturating_sub(1));
+    let sig = &jws.signatures[index];
     let mut r = SealResult {
         seal_signature: Finding::new(Outcome::CouldNotCheck, ""),
         seal_certificate: Finding::new(Outcome::CouldNotCheck, ""),
@@ -182,7 +183,7 @@ pub fn verify(jws: &Jws, index: usize, opts: &SealOptions) -> SealResult {
         (Ok(()), Ok(c)) => match c[0].public_key() {
             Err(cert::CertError::Unsupported(e)) => Finding::new(Outcome::CouldNotCheck, e),
             Err(e) => Finding::new(Outcome::Fail, format!("the seal certificate's key: {e}")),
-            Ok(key) => match jws.signing_input(index).map_err(|e| HeaderProblem::Invalid(e.to_string())).and_then(|input| sig.verify_with(&key, &input)) {
+            Ok(key) => match jws.signing_input(index).map_err(|e| HeaderProblem::Unsupported(e.to_string())).and_then(|input| sig.verify_with(&key, &input)) {
                 Ok(()) => Finding::new(
                     Outcome::Pass,
                     format!("{} signature by {} verifies ({} payload)", sig.alg().unwrap_or(""), c[0].subject(), if sig.b64() { "base64url" } else { "unencoded" }),
@@ -306,6 +307,8 @@ fn authority_finding(checks: &[TimestampCheck], trusted: &[Vec<u8>]) -> Finding 
             untrusted.push(format!("{}{selfs}", tsa.subject()));
         } else if !tsa.valid_at(at) {
             return Finding::new(Outcome::Fail, format!("the TSA certificate {} was not valid at {at}", tsa.subject()));
+        } else if !tsa.extended_key_usage().is_some_and(|(eku, _)| eku.iter().any(|o| o == cert::OID_KP_TIME_STAMPING)) {
+            return Finding::new(Outcome::Fail, format!("the certificate {} is not for timestamping (no timeStamping extended key usage)", tsa.subject()));
         }
     }
     if untrusted.is_empty() {

@@ -69,6 +69,28 @@ pub struct Token {
     signed_data: SignedData,
     /// The eContent octets (the TSTInfo DER): what messageDigest hashes.
     econtent: Vec<u8>,
+    /// Each SignerInfo exactly as encoded (the parsed ones are re-sorted SETs).
+    raw_signer_infos: Vec<Vec<u8>>,
+}
+
+/// Certificates, then SignerInfos, each as encoded.
+type RawParts<'a> = (Vec<&'a [u8]>, Vec<&'a [u8]>);
+
+/// The certificates and SignerInfos of a ContentInfo(SignedData), exactly as
+/// encoded: `der` sorts SET OF on decoding, so re-encoding the signed
+/// attributes of a token whose sets were not in DER order would not give
+/// the bytes the TSA signed, and a certificate's hash needs its own bytes.
+fn raw_parts(token: &[u8]) -> Option<RawParts<'_>> {
+    use super::cert::{children, content_of};
+    let ci = children(content_of(token)?)?;
+    let signed_data = content_of(ci.get(1)?).and_then(|explicit| children(explicit)?.first().copied())?;
+    let parts = children(content_of(signed_data)?)?;
+    let certs = match parts.iter().find(|p| p.first() == Some(&0xA0)) {
+        Some(set) => children(content_of(set)?)?.into_iter().filter(|c| c.first() == Some(&0x30)).collect(),
+        None => Vec::new(),
+    };
+    let signer_infos = children(content_of(parts.last()?)?)?;
+    Some((certs, signer_infos))
 }
 
 /// The outcome of checking one token against the bytes it should stamp.
@@ -121,16 +143,10 @@ pub fn parse_token(der: &[u8]) -> Result<Token, TimestampError> {
     }
     let econtent = econtent.value().to_vec();
     let info = parse_tst_info(&econtent)?;
-    let mut certificates = Vec::new();
-    if let Some(set) = &signed_data.certificates {
-        for choice in set.0.iter() {
-            if let cms::cert::CertificateChoices::Certificate(c) = choice {
-                let der = c.to_der().map_err(|e| bad(e.to_string()))?;
-                certificates.push(Cert { der, cert: c.clone() });
-            }
-        }
-    }
-    Ok(Token { info, certificates, signed_data, econtent })
+    let (raw_certs, raw_signer_infos) = raw_parts(der).ok_or_else(|| bad("unexpected SignedData layout".into()))?;
+    let certificates = raw_certs.into_iter().map(Cert::from_der).collect::<Result<Vec<_>, _>>().map_err(|e| bad(e.to_string()))?;
+    let raw_signer_infos = raw_signer_infos.into_iter().map(<[u8]>::to_vec).collect();
+    Ok(Token { info, certificates, signed_data, econtent, raw_signer_infos })
 }
 
 /// Read a TSTInfo (RFC 3161 2.4.2). Fields after genTime are skipped except the nonce.
@@ -245,8 +261,12 @@ impl Token {
                     Some(false) => return Err((Some(false), "the messageDigest attribute does not match the TSTInfo".into())),
                     None => return Err((Some(false), "no messageDigest attribute".into())),
                 }
-                // The signature covers the DER of the SET OF attributes (tag 0x31, RFC 5652 5.4).
-                attrs.to_der().map_err(|e| (Some(false), e.to_string()))?
+                // The signature covers the SET OF attributes as encoded, with the
+                // SET tag 0x31 in place of [0] (RFC 5652 5.4).
+                match self.raw_signed_attrs(si) {
+                    Some(raw) => raw,
+                    None => attrs.to_der().map_err(|e| (Some(false), e.to_string()))?,
+                }
             }
         };
         let key = cert.public_key().map_err(|e| (None, e.to_string()))?;
@@ -256,6 +276,19 @@ impl Token {
             Err(super::cert::CertError::Unsupported(e)) => Err((None, e)),
             Err(e) => Err((Some(false), e.to_string())),
         }
+    }
+
+    /// The signed attributes of `si` as encoded, re-tagged as a SET.
+    fn raw_signed_attrs(&self, si: &SignerInfo) -> Option<Vec<u8>> {
+        let sig = si.signature.as_bytes();
+        if sig.is_empty() {
+            return None;
+        }
+        let raw = self.raw_signer_infos.iter().find(|r| r.windows(sig.len()).any(|w| w == sig))?;
+        let fields = super::cert::children(super::cert::content_of(raw)?)?;
+        let mut attrs = fields.iter().find(|f| f.first() == Some(&0xA0))?.to_vec();
+        attrs[0] = 0x31;
+        Some(attrs)
     }
 
     fn find_signer(&self, si: &SignerInfo) -> Option<Cert> {
