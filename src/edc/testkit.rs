@@ -20,7 +20,6 @@ use der::asn1::{Any, GeneralizedTime, ObjectIdentifier, OctetString};
 use der::{Decode, Encode, Tag};
 use p256::ecdsa::{DerSignature, SigningKey as P256Key};
 use serde_json::{json, Map, Value};
-use sha2::Sha256;
 use spki::{AlgorithmIdentifierOwned, EncodePublicKey, SubjectPublicKeyInfoOwned};
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
 use x509_cert::ext::AsExtension;
@@ -181,12 +180,22 @@ impl TestPki {
         }
     }
 
-    /// Sign `input` as a JWS with `key` (RS256 or ES256).
-    pub fn sign(&self, key: SealKey, input: &[u8]) -> Vec<u8> {
-        use sha2::Digest;
+    /// Sign `input` as a JWS with `key`: RS256/384/512 or PS256/384/512 for
+    /// the RSA keys (RS256 for any other `alg`), ES256 for the P-256 key.
+    pub fn sign(&self, key: SealKey, alg: &str, input: &[u8]) -> Vec<u8> {
+        let h = match &alg[2.min(alg.len())..] {
+            "384" => HashAlg::Sha384,
+            "512" => HashAlg::Sha512,
+            _ => HashAlg::Sha256,
+        };
         match key {
+            SealKey::Rsa | SealKey::RsaExpired if alg.starts_with("PS") => self
+                .rsa_key
+                .sign_with_rng(&mut rsa::rand_core::OsRng, super::cert::pss_scheme(h, None), &h.digest(input))
+                .expect("RSA-PSS signature"),
             SealKey::Rsa | SealKey::RsaExpired => {
-                self.rsa_key.sign(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(input)).expect("RSA signature")
+                let h = if alg.starts_with("RS") { h } else { HashAlg::Sha256 };
+                self.rsa_key.sign(super::cert::pkcs1_scheme(h), &h.digest(input)).expect("RSA signature")
             }
             SealKey::Ec => {
                 use p256::ecdsa::signature::Signer;
@@ -196,8 +205,13 @@ impl TestPki {
         }
     }
 
-    /// An RFC 3161 token over `data` (SHA-256 imprint) by the test TSA, at `gen_time`.
+    /// An RFC 3161 token over `data` (SHA-256 imprint) by the test TSA, at `gen_time`, naming its signer by issuer and serial.
     pub fn timestamp_token(&self, data: &[u8], gen_time: DateTime<Utc>) -> Vec<u8> {
+        self.timestamp_token_with(data, gen_time, false)
+    }
+
+    /// As [`TestPki::timestamp_token`]; `by_key_id` names the signer by subject key identifier instead.
+    pub fn timestamp_token_with(&self, data: &[u8], gen_time: DateTime<Utc>, by_key_id: bool) -> Vec<u8> {
         use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
         use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
         let sha256 = AlgorithmIdentifierOwned { oid: ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1"), parameters: None };
@@ -217,10 +231,15 @@ impl TestPki {
             econtent_type: ObjectIdentifier::new_unwrap(super::timestamp::OID_TST_INFO),
             econtent: Some(Any::new(Tag::OctetString, tst).unwrap()),
         };
-        let sid = SignerIdentifier::IssuerAndSerialNumber(cms::cert::IssuerAndSerialNumber {
-            issuer: self.tsa.cert.tbs_certificate.issuer.clone(),
-            serial_number: self.tsa.cert.tbs_certificate.serial_number.clone(),
-        });
+        let sid = if by_key_id {
+            let ski = OctetString::new(self.tsa.subject_key_id().expect("the TSA has a subject key identifier")).unwrap();
+            SignerIdentifier::SubjectKeyIdentifier(x509_cert::ext::pkix::SubjectKeyIdentifier(ski))
+        } else {
+            SignerIdentifier::IssuerAndSerialNumber(cms::cert::IssuerAndSerialNumber {
+                issuer: self.tsa.cert.tbs_certificate.issuer.clone(),
+                serial_number: self.tsa.cert.tbs_certificate.serial_number.clone(),
+            })
+        };
         let sib = SignerInfoBuilder::new(&self.tsa_key, sid, sha256.clone(), &eci, None).unwrap();
         let ci = SignedDataBuilder::new(&eci)
             .add_digest_algorithm(sha256)
@@ -314,7 +333,8 @@ pub fn seal_with(payload: &[u8], spec: &SealSpec, edit: impl FnOnce(&mut Map<Str
     let mut input = protected.clone().into_bytes();
     input.push(b'.');
     input.extend_from_slice(payload_member.as_bytes());
-    let signature = URL_SAFE_NO_PAD.encode(pki().sign(spec.key, &input));
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("RS256");
+    let signature = URL_SAFE_NO_PAD.encode(pki().sign(spec.key, alg, &input));
     let mut sig = json!({"protected": protected, "signature": signature});
     if spec.timestamp {
         let token = pki().timestamp_token(signature.as_bytes(), spec.sig_t);

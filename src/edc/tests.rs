@@ -290,3 +290,31 @@ fn certificate_helpers() {
     assert_eq!(hex::encode(seal.sha256()), hex::encode(URL_SAFE_NO_PAD.decode("BT_F342AAYzQgI2ivqa55DPuF59COKOUqwiDu9CXvCs").unwrap()));
     assert!(r.chain.iter().any(|c| cert::issued_by(&seal, c).is_ok()), "xVals should hold the seal's issuer");
 }
+
+#[test]
+fn generated_other_rsa_algorithms_verify() {
+    let spec = SealSpec { timestamp: false, ..SealSpec::edc() };
+    for alg in ["RS384", "RS512", "PS256", "PS384", "PS512"] {
+        let v = testkit::seal_with(ELM_PAYLOAD.as_bytes(), &spec, |h| {
+            h.insert("alg".into(), json!(alg));
+        });
+        let r = check_value(&v);
+        assert_eq!(r.seal_signature.outcome, Pass, "{alg}: {}", r.seal_signature.detail);
+        // The same signature under another RSA alg does not verify.
+        let mut h: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(v["signatures"][0]["protected"].as_str().unwrap()).unwrap()).unwrap();
+        h["alg"] = json!(if alg == "RS384" { "RS512" } else { "RS384" });
+        let mut w = v.clone();
+        w["signatures"][0]["protected"] = json!(URL_SAFE_NO_PAD.encode(serde_json::to_vec(&h).unwrap()));
+        assert_eq!(check_value(&w).seal_signature.outcome, Fail, "{alg}");
+    }
+}
+
+#[test]
+fn generated_timestamp_signer_named_by_key_identifier() {
+    let v = testkit::seal(ELM_PAYLOAD.as_bytes(), &SealSpec { timestamp: false, ..SealSpec::edc() });
+    let sig = v["signatures"][0]["signature"].as_str().unwrap();
+    let token = pki().timestamp_token_with(sig.as_bytes(), SealSpec::edc().sig_t, true);
+    let t = timestamp::check(&token, sig.as_bytes());
+    assert!(t.verified(), "{:?}", t.notes);
+    assert_eq!(t.tsa.unwrap(), pki().tsa);
+}
