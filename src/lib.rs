@@ -14,6 +14,7 @@
 //! - [`pathway`]: stackable pathways, progress, suggestions, the exchange file.
 //! - [`rules`]: the micro-credential rules (ECTS, EQF, outcomes, EU elements).
 //! - [`verify`]: verification of signatures, keys, dates and status.
+//! - [`edc`]: Europass Digital Credentials: the JAdES e-seal, its certificate and timestamp.
 //! - [`share`]: LinkedIn links, self-contained verification links, QR codes.
 //! - [`receive`]: receiving from issuers: OpenID4VCI offers, VC-API exchanges, DCC requests.
 //! - [`present`]: the holder key and holder-signed Verifiable Presentations.
@@ -24,6 +25,7 @@
 pub mod app;
 pub mod display;
 pub mod dossier;
+pub mod edc;
 pub mod export;
 pub mod import;
 pub mod keys;
