@@ -9,6 +9,7 @@
 //! - [`keys`]: where the store key lives (OS keyring or passphrase).
 //! - [`secrets`]: the one place that touches the OS keyring.
 //! - [`display`]: credential text made safe to show (bidi overrides, invisible and control characters).
+//! - [`edc`]: Europass Digital Credentials: EU trusted lists for their qualified e-seals.
 //! - [`dossier`]: the exemption dossier (HTML, PDF, CLR 2.0) for a Board of Examiners.
 //! - [`export`]: baked PNG/SVG badges and the one-page PDF for a printed CV.
 //! - [`pathway`]: stackable pathways, progress, suggestions, the exchange file.
@@ -24,6 +25,7 @@
 pub mod app;
 pub mod display;
 pub mod dossier;
+pub mod edc;
 pub mod export;
 pub mod import;
 pub mod keys;
