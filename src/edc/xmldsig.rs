@@ -927,4 +927,25 @@ mod tests {
         let inc = String::from_utf8(doc.canonicalize(e1, None, &C14nMode::Inclusive, false)).unwrap();
         assert_eq!(inc, "<e1 xmlns=\"http://a\" xmlns:b=\"http://b\"></e1>");
     }
+
+    /// A trusted list signed by xmlsec1 (libxml2's canonicalization, not ours):
+    /// Canonical XML 1.0 (inclusive), RSA-SHA256, a comment and a processing
+    /// instruction inside; see tests/fixtures/edc/README.md.
+    #[test]
+    fn verifies_a_list_signed_by_xmlsec1() {
+        let xml = include_str!("../../tests/fixtures/edc/xmlsec1-rsa-c14n-tl.xml");
+        let doc = Document::parse(xml.as_bytes()).unwrap();
+        let sig = doc.child(doc.root, DSIG_NS, "Signature").unwrap();
+        let ki = doc.child(sig, DSIG_NS, "KeyInfo").unwrap();
+        let xd = doc.child(ki, DSIG_NS, "X509Data").unwrap();
+        let cert = b64(&doc.text(doc.child(xd, DSIG_NS, "X509Certificate").unwrap())).unwrap();
+        let v = verify_enveloped(&doc, std::slice::from_ref(&cert)).unwrap();
+        assert_eq!(v.signer, cert);
+        // Changed content, and a certificate that is not allowed.
+        let changed = Document::parse(xml.replace("Test QTSP CA<", "Evil CA<").as_bytes()).unwrap();
+        assert!(verify_enveloped(&changed, std::slice::from_ref(&cert)).is_err());
+        let mut other = cert.clone();
+        other.push(0);
+        assert!(verify_enveloped(&doc, &[other]).is_err());
+    }
 }
