@@ -14,7 +14,7 @@
 //! - [`pathway`]: stackable pathways, progress, suggestions, the exchange file.
 //! - [`rules`]: the micro-credential rules (ECTS, EQF, outcomes, EU elements).
 //! - [`verify`]: verification of signatures, keys, dates and status.
-//! - [`edc`]: Europass Digital Credentials: the JAdES e-seal, its certificate and timestamp.
+//! - [`edc`]: Europass Digital Credentials: the JAdES e-seal, its certificate and timestamp, the EU trusted lists.
 //! - [`share`]: LinkedIn links, self-contained verification links, QR codes.
 //! - [`receive`]: receiving from issuers: OpenID4VCI offers, VC-API exchanges, DCC requests.
 //! - [`present`]: the holder key and holder-signed Verifiable Presentations.

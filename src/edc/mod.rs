@@ -15,6 +15,9 @@
 //! - [`jades`]: the three JWS serializations, RFC 7797, `crit`, algorithms, `x5c`/`x5t#S256`/`kid`, `etsiU`.
 //! - [`cert`]: X.509 helpers: names, validity, issued-by, thumbprint, qcStatements, key usage.
 //! - [`timestamp`]: RFC 3161 tokens: TSTInfo, imprint, the CMS signature.
+//! - [`trust`]: the EU trusted lists (LOTL and member-state TLs, ETSI TS 119 612):
+//!   is a seal's or timestamp's issuing CA a qualified trust service, granted at the signing time.
+//! - [`xmldsig`]: the XML tree, canonicalization and XML-DSig verification the trusted lists need.
 //! - `testkit` (unit tests, or feature `testkit`): a test CA, seal and TSA certificates and JAdES seals made at run time.
 
 pub mod cert;
@@ -22,6 +25,8 @@ pub mod jades;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod timestamp;
+pub mod trust;
+pub mod xmldsig;
 
 use chrono::{DateTime, Utc};
 
