@@ -10,6 +10,7 @@ mod common;
 mod app_layer;
 mod cli;
 mod dossier;
+mod edc;
 mod export;
 mod fuzz_regressions;
 mod import_formats;

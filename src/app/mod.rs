@@ -12,6 +12,7 @@
 //! - [`library`]: detail, pictures, export in every format, presentations, backup/restore, sample, info.
 //! - [`receive`]: receive from issuers (OpenID4VCI, VC-API, DCC): offer shown first, verify, bind, store, deferred.
 //! - [`shares`]: encrypted short shares, revoke, prune, share locations.
+//! - [`trust`]: the EU trusted lists' snapshot: status and refresh (Europass e-seals).
 //! - [`text`]: plain text for terminals (detail, reports, rules, pathways, shares, info).
 //! - [`images`]: credential pictures made safe to show (sniffed, size-capped `data:` URLs).
 //!
@@ -27,6 +28,7 @@ pub mod pathways;
 pub mod receive;
 pub mod shares;
 pub mod text;
+pub mod trust;
 pub mod verify;
 
 pub use error::Error;

@@ -243,3 +243,20 @@ pub fn receive_step(s: &super::receive::Step) -> &'static str {
         Step::Polling => "asking the issuer again for a deferred credential",
     }
 }
+
+/// The trusted-list snapshot in use.
+pub fn trust(s: &super::trust::TrustStatus) -> String {
+    let mut o = String::new();
+    match &s.fetched {
+        Some(f) => {
+            let _ = writeln!(o, "snapshot fetched {f}, {} member-state lists", s.lists);
+            let _ = writeln!(o, "next update due {}", s.next_update.as_deref().unwrap_or("-"));
+        }
+        None => {
+            let _ = writeln!(o, "no verified snapshot of the EU trusted lists: Europass seals show 'could not check' for their trust");
+        }
+    }
+    let _ = writeln!(o, "pinned LOTL signing certificates: {}", s.pinned_signers);
+    let _ = write!(o, "looked for in: {}", s.roots.join(", "));
+    o
+}

@@ -30,18 +30,17 @@ pub mod xmldsig;
 
 use chrono::{DateTime, Utc};
 
-use crate::verify::report::{self, Check};
 use cert::{Cert, QcStatements};
 use jades::{HeaderProblem, Jws};
 use timestamp::TimestampCheck;
 
-/// Proposed check id: the JWS signature over the payload and protected header verifies with the `x5c` certificate's key (header rules included).
+/// Check id: the JWS signature over the payload and protected header verifies with the `x5c` certificate's key (header rules included).
 pub const SEAL_SIGNATURE: &str = "seal-signature";
-/// Proposed check id: the seal certificate is bound to the signature (`x5t#S256`, `kid`), valid at `sigT`, with key usage for signing; the detail names the qualified statements.
+/// Check id: the seal certificate is bound to the signature (`x5t#S256`, `kid`), valid at `sigT`, with key usage for signing; the detail names the qualified statements.
 pub const SEAL_CERTIFICATE: &str = "seal-certificate";
-/// Proposed check id: the JAdES B-T timestamp's imprint is the hash of the signature and the token's CMS signature verifies.
+/// Check id: the JAdES B-T timestamp's imprint is the hash of the signature and the token's CMS signature verifies.
 pub const TIMESTAMP: &str = "timestamp";
-/// Proposed check id: the timestamp's authority is one the caller trusts (could not check otherwise).
+/// Check id: the timestamp's authority is one the caller trusts (could not check otherwise).
 pub const TIMESTAMP_AUTHORITY: &str = "timestamp-authority";
 
 /// How one check came out.
@@ -75,16 +74,6 @@ impl Finding {
             HeaderProblem::Invalid(s) => Finding::new(Outcome::Fail, s),
             HeaderProblem::Unsupported(s) => Finding::new(Outcome::CouldNotCheck, s),
         }
-    }
-    /// This finding as a report check with id `id` (could not check → `error`, not applicable → `skip`).
-    pub fn to_check(&self, id: &str) -> Check {
-        let outcome = match self.outcome {
-            Outcome::Pass => report::Outcome::Pass,
-            Outcome::Fail => report::Outcome::Fail,
-            Outcome::CouldNotCheck => report::Outcome::Error,
-            Outcome::NotApplicable => report::Outcome::Skip,
-        };
-        Check::new(id, outcome, self.detail.clone())
     }
 }
 
@@ -127,13 +116,14 @@ pub struct SealResult {
 }
 
 impl SealResult {
-    /// The four checks, in order, with their proposed ids.
-    pub fn checks(&self) -> Vec<Check> {
-        vec![
-            self.seal_signature.to_check(SEAL_SIGNATURE),
-            self.seal_certificate.to_check(SEAL_CERTIFICATE),
-            self.timestamp.to_check(TIMESTAMP),
-            self.timestamp_authority.to_check(TIMESTAMP_AUTHORITY),
+    /// The four findings, in order, with their check ids (the verifier turns
+    /// them into report checks; this module does not know the report).
+    pub fn findings(&self) -> [(&'static str, &Finding); 4] {
+        [
+            (SEAL_SIGNATURE, &self.seal_signature),
+            (SEAL_CERTIFICATE, &self.seal_certificate),
+            (TIMESTAMP, &self.timestamp),
+            (TIMESTAMP_AUTHORITY, &self.timestamp_authority),
         ]
     }
     /// The earliest genTime among the verified timestamps: when the seal provably existed.

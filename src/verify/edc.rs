@@ -1,15 +1,61 @@
 //! Verifying a Europass Digital Credential: its shape (the EDC application
-//! profile's required parts), its JAdES e-seal ([`crate::edc`]), its dates.
-//! Each step is its own check; a seal the wallet cannot check is "could not
+//! profile's required parts), its JAdES e-seal ([`crate::edc`]: signature,
+//! certificate, timestamp, the timestamp's authority), the seal's trust on
+//! the EU trusted lists ([`crate::edc::trust`], from a verified snapshot),
+//! and its dates. Each is its own check; what cannot be checked (no
+//! snapshot, an expired one, an untrusted timestamp authority) is "could not
 //! check", never valid.
+//!
+//! Offline and online alike: the seal, certificate and timestamp need no
+//! network; the trusted lists come from the newest verified snapshot
+//! ([`snapshot`]); revocation of the seal certificate (OCSP/CRL) is not
+//! checked yet, and the seal-certificate check says so.
 
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::report::{self, Check, Report};
 use super::schema;
 use super::VerifyOptions;
+use crate::edc::trust::{Anchors, Snapshot, TrustAnswer};
+use crate::edc::{self as seal, Finding, SealOptions};
 use crate::import::edc;
 use crate::import::Parsed;
+
+/// Environment variable: a folder of trusted-list snapshots to use (besides the data folder's).
+pub const TRUSTED_LISTS_ENV: &str = "BACKPACK_TRUSTED_LISTS";
+
+/// Where trusted-list snapshots are looked for: `BACKPACK_TRUSTED_LISTS`,
+/// the data folder's `trusted-lists/` (written by `backpack trust refresh`),
+/// and the copy shipped beside the program (`trusted-lists/`).
+pub fn snapshot_roots() -> Vec<PathBuf> {
+    let mut roots = Vec::new();
+    if let Some(d) = std::env::var_os(TRUSTED_LISTS_ENV).filter(|d| !d.is_empty()) {
+        roots.push(PathBuf::from(d));
+    }
+    if let Some(d) = crate::default_data_dir() {
+        roots.push(d.join("trusted-lists"));
+    }
+    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(|p| p.to_path_buf())) {
+        roots.push(exe_dir.join("trusted-lists"));
+    }
+    roots
+}
+
+/// The newest snapshot that verifies against the pinned LOTL signers, read
+/// once per process (each load re-verifies every list's signature).
+pub fn snapshot() -> Option<&'static Snapshot> {
+    static S: OnceLock<Option<Snapshot>> = OnceLock::new();
+    S.get_or_init(|| {
+        let roots = snapshot_roots();
+        let refs: Vec<&std::path::Path> = roots.iter().map(PathBuf::as_path).collect();
+        Snapshot::load_newest(&refs, &Anchors::pinned())
+    })
+    .as_ref()
+}
 
 /// The credential inside what was stored: the sealed JWS (JSON or compact), or bare JSON.
 fn credential(p: &Parsed) -> Option<(Value, bool)> {
@@ -24,12 +70,62 @@ fn credential(p: &Parsed) -> Option<(Value, bool)> {
     edc::unwrap_compact(text).map(|u| (u.credential, true))
 }
 
+fn check(id: &str, f: &Finding) -> Check {
+    let outcome = match f.outcome {
+        seal::Outcome::Pass => report::Outcome::Pass,
+        seal::Outcome::Fail => report::Outcome::Fail,
+        seal::Outcome::CouldNotCheck => report::Outcome::Error,
+        seal::Outcome::NotApplicable => report::Outcome::Skip,
+    };
+    Check::new(id, outcome, f.detail.clone())
+}
+
+/// The trust check: is the seal's CA a qualified service granted at the signing time?
+pub fn trust_check(answer: &TrustAnswer) -> Check {
+    match answer {
+        TrustAnswer::Qualified(s) if s.for_eseals => Check::pass(
+            report::SEAL_TRUST,
+            format!("issued by {} ({}, {}), a qualified service for e-seals on the {} trusted list, granted at the signing time", s.service, s.tsp, s.service_type, s.territory),
+        ),
+        TrustAnswer::Qualified(s) => Check::fail(
+            report::SEAL_TRUST,
+            format!("issued by {} ({}) on the {} trusted list, but that service is not qualified for e-seals", s.service, s.tsp, s.territory),
+        ),
+        TrustAnswer::NotGranted(s) => Check::fail(
+            report::SEAL_TRUST,
+            match &s.status_at_sig_t {
+                Some(st) => format!("issued by {} ({}, {}), whose status at the signing time was {st}, not granted", s.service, s.tsp, s.territory),
+                None => format!("issued by {} ({}, {}), which was not yet listed at the signing time", s.service, s.tsp, s.territory),
+            },
+        ),
+        TrustAnswer::NotListed => Check::error(report::SEAL_TRUST, "the seal's certification authority is not on the EU trusted lists in the snapshot: not shown to be qualified"),
+        TrustAnswer::SnapshotExpired { list, next_update } => Check::error(
+            report::SEAL_TRUST,
+            match next_update {
+                Some(n) => format!("the trusted-list snapshot is out of date ({list} was due for renewal on {n}): run 'backpack trust refresh'"),
+                None => format!("the trusted-list snapshot holds a closed list ({list}): run 'backpack trust refresh'"),
+            },
+        ),
+        TrustAnswer::NoSnapshot => Check::error(
+            report::SEAL_TRUST,
+            "no verified snapshot of the EU trusted lists is available, so the seal's qualification could not be checked ('backpack trust refresh' fetches one)",
+        ),
+    }
+}
+
 /// The report of an EDC; `checks` holds what the engine found so far (the
 /// format), `dates` its date checks (the engine's, shared by every format).
-pub fn verify(p: &Parsed, mut checks: Vec<Check>, dates: Vec<Check>, _opts: &VerifyOptions) -> Report {
+pub fn verify(p: &Parsed, mut checks: Vec<Check>, dates: Vec<Check>, opts: &VerifyOptions) -> Report {
+    verify_with(p, &mut checks, opts, snapshot());
+    checks.extend(dates);
+    Report::from_checks(checks)
+}
+
+/// [`verify`] with the trusted-list snapshot given (tests pass their own).
+pub fn verify_with(p: &Parsed, checks: &mut Vec<Check>, opts: &VerifyOptions, snapshot: Option<&Snapshot>) {
     let Some((doc, sealed)) = credential(p) else {
         checks.push(Check::fail(report::FORMAT, "the stored original is not a readable Europass credential"));
-        return Report::from_checks(checks);
+        return;
     };
     let problems = schema::edc_problems(&doc);
     checks.push(if problems.is_empty() {
@@ -38,10 +134,50 @@ pub fn verify(p: &Parsed, mut checks: Vec<Check>, dates: Vec<Check>, _opts: &Ver
         Check::fail(report::SCHEMA, problems.join("; "))
     });
     if !sealed {
-        checks.push(Check::fail(report::PROOF, "the credential carries no e-seal: anyone could have written it"));
-    } else {
-        checks.push(Check::error(report::PROOF, "the JAdES e-seal is not checked by this version of Backpack"));
+        checks.push(Check::fail(report::SEAL_SIGNATURE, "the credential carries no e-seal: anyone could have written it"));
+        return;
     }
-    checks.extend(dates);
-    Report::from_checks(checks)
+    let result = match seal::verify_bytes(&p.original, &SealOptions { trusted_tsa: Vec::new(), now: Some(opts.now) }) {
+        Ok((_, r)) => r,
+        Err(e) => {
+            checks.push(Check::fail(report::SEAL_SIGNATURE, format!("the seal cannot be read: {e}")));
+            return;
+        }
+    };
+    let [(_, sig), (_, cert), (_, ts), (_, tsa)] = result.findings();
+    checks.push(check(report::SEAL_SIGNATURE, sig));
+    let mut cert_check = check(report::SEAL_CERTIFICATE, cert);
+    if cert_check.outcome == report::Outcome::Pass {
+        cert_check.detail.push_str("; revocation (OCSP/CRL) is not checked");
+    }
+    checks.push(cert_check);
+    checks.push(match (&result.certificate, signing_time(&result)) {
+        (Some(c), Some(at)) if sig.outcome == seal::Outcome::Pass => {
+            let mut chain = vec![c.der.clone()];
+            chain.extend(result.chain.iter().map(|c| c.der.clone()));
+            trust_check(&TrustAnswer::for_seal(snapshot, &chain, at, opts.now))
+        }
+        (_, _) if sig.outcome == seal::Outcome::Fail => Check::skip(report::SEAL_TRUST, "the seal's signature does not verify"),
+        _ => Check::error(report::SEAL_TRUST, "the seal names no certificate or signing time to look up"),
+    });
+    checks.push(check(report::TIMESTAMP, ts));
+    checks.push(check(report::TIMESTAMP_AUTHORITY, tsa));
+}
+
+/// When the seal was made: the verified timestamp's time, else the claimed `sigT`.
+fn signing_time(r: &seal::SealResult) -> Option<DateTime<Utc>> {
+    r.timestamp_time().or(r.sig_t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seals_check_ids_are_the_reports() {
+        assert_eq!(seal::SEAL_SIGNATURE, report::SEAL_SIGNATURE);
+        assert_eq!(seal::SEAL_CERTIFICATE, report::SEAL_CERTIFICATE);
+        assert_eq!(seal::TIMESTAMP, report::TIMESTAMP);
+        assert_eq!(seal::TIMESTAMP_AUTHORITY, report::TIMESTAMP_AUTHORITY);
+    }
 }

@@ -35,6 +35,16 @@ pub const CHALLENGE: &str = "challenge";
 pub const DOMAIN: &str = "domain";
 /// Presentations only: every embedded credential verified (each has its own entry).
 pub const CREDENTIALS: &str = "credentials";
+/// Europass (JAdES) only: the seal's JWS signature over the payload (RFC 7797, `crit`, the algorithm).
+pub const SEAL_SIGNATURE: &str = "seal-signature";
+/// Europass only: the seal certificate: bound by `x5t#S256`/`kid`, valid at `sigT`, qualified statements.
+pub const SEAL_CERTIFICATE: &str = "seal-certificate";
+/// Europass only: the seal's CA is a qualified trust service on the EU trusted lists, granted at `sigT`.
+pub const SEAL_TRUST: &str = "seal-trust";
+/// Europass only: the B-T timestamp's imprint and signature.
+pub const TIMESTAMP: &str = "timestamp";
+/// Europass only: the timestamp's authority is a trusted one.
+pub const TIMESTAMP_AUTHORITY: &str = "timestamp-authority";
 
 /// Every check id a report can carry (the constants above), in the order a
 /// credential's checks run, then the presentation-only ones. The one list of
@@ -42,7 +52,26 @@ pub const CREDENTIALS: &str = "credentials";
 /// is exported to TypeScript as `CHECK_IDS` in `ui/src/lib/generated/ids.ts`),
 /// and a test below holds every check the verifier builds to it.
 pub const CHECK_IDS: &[&str] =
-    &[FORMAT, SCHEMA, CONTEXTS, PROOF, ISSUER_BINDING, JWT_CLAIMS, NOT_BEFORE, NOT_EXPIRED, STATUS, HOLDER_BINDING, CHALLENGE, DOMAIN, CREDENTIALS];
+    &[
+        FORMAT,
+        SCHEMA,
+        CONTEXTS,
+        PROOF,
+        ISSUER_BINDING,
+        JWT_CLAIMS,
+        SEAL_SIGNATURE,
+        SEAL_CERTIFICATE,
+        SEAL_TRUST,
+        TIMESTAMP,
+        TIMESTAMP_AUTHORITY,
+        NOT_BEFORE,
+        NOT_EXPIRED,
+        STATUS,
+        HOLDER_BINDING,
+        CHALLENGE,
+        DOMAIN,
+        CREDENTIALS,
+    ];
 
 /// The result of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -136,6 +165,16 @@ impl Check {
             (DOMAIN, true) => "Domein",
             (CREDENTIALS, false) => "Credentials inside",
             (CREDENTIALS, true) => "Credentials erin",
+            (SEAL_SIGNATURE, false) => "E-seal signature",
+            (SEAL_SIGNATURE, true) => "Handtekening van het e-zegel",
+            (SEAL_CERTIFICATE, false) => "Seal certificate",
+            (SEAL_CERTIFICATE, true) => "Zegelcertificaat",
+            (SEAL_TRUST, false) => "Qualified on the EU trusted lists",
+            (SEAL_TRUST, true) => "Gekwalificeerd op de EU-vertrouwenslijsten",
+            (TIMESTAMP, false) => "Timestamp",
+            (TIMESTAMP, true) => "Tijdstempel",
+            (TIMESTAMP_AUTHORITY, false) => "Timestamp authority trusted",
+            (TIMESTAMP_AUTHORITY, true) => "Tijdstempelautoriteit vertrouwd",
             (_, false) => "Other check",
             (_, true) => "Andere controle",
         }

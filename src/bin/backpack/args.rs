@@ -117,6 +117,9 @@ pub enum Command {
         /// Language of the issuer's names (nl or en; default from LANG)
         #[arg(long)] lang: Option<String>,
     },
+    /// The EU trusted lists Europass e-seals are checked against: the snapshot in use, or fetch a new one
+    #[command(subcommand)]
+    Trust(TrustCmd),
     /// Show where the data lives, how it is keyed, and how much it holds
     Info { #[arg(long)] json: bool },
     /// Write the sample backpack's credentials into a folder (or import them with --load)
@@ -128,6 +131,14 @@ pub enum Command {
         /// How many credentials (default: the 6 hand-written samples; more are generated)
         #[arg(long)] count: Option<usize>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum TrustCmd {
+    /// Where snapshots are looked for, and the one in use (its date, lists, next update)
+    Status { #[arg(long)] json: bool },
+    /// Fetch the EU list of trusted lists and every member state's list, verify them, and keep them only if all verify
+    Refresh,
 }
 
 #[derive(Subcommand)]

@@ -10,7 +10,7 @@ use backpack::import::ImportOptions;
 use backpack::keys::KeyOptions;
 use serde_json::json;
 
-use crate::args::{Command, LinkArgs, LocationCmd, PathwayCmd, SharesCmd};
+use crate::args::{Command, LinkArgs, LocationCmd, PathwayCmd, SharesCmd, TrustCmd};
 use crate::io::{self as out, Out};
 use crate::io as prompt;
 
@@ -155,6 +155,11 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
             }
             Ok(code(results.iter().any(|r| !r.ok())))
         }
+        Command::Trust(TrustCmd::Status { json }) => {
+            let s = app::trust::status();
+            out.either(json, &s, || text::trust(&s)).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Trust(TrustCmd::Refresh) => said(format!("trusted lists verified and kept in {}", app::trust::refresh(dir)?)),
         Command::Info { json } => {
             let i = open(dir).and_then(|b| library::info(&b.store, &b.keys))?;
             out.either(json, &i, || text::info(&i)).map(|()| ExitCode::SUCCESS)

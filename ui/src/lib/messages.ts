@@ -80,6 +80,11 @@ export const en = {
   "check.challenge": "Challenge",
   "check.domain": "Domain",
   "check.credentials": "Credentials inside",
+  "check.seal-signature": "E-seal signature",
+  "check.seal-certificate": "Seal certificate",
+  "check.seal-trust": "Qualified on the EU trusted lists",
+  "check.timestamp": "Timestamp",
+  "check.timestamp-authority": "Timestamp authority trusted",
   "check.other": "Other check",
 
   "add.title": "Add credentials",
@@ -547,6 +552,11 @@ export const nl: Record<MessageKey, string> = {
   "check.challenge": "Uitdaging",
   "check.domain": "Domein",
   "check.credentials": "Credentials erin",
+  "check.seal-signature": "Handtekening van het e-zegel",
+  "check.seal-certificate": "Zegelcertificaat",
+  "check.seal-trust": "Gekwalificeerd op de EU-vertrouwenslijsten",
+  "check.timestamp": "Tijdstempel",
+  "check.timestamp-authority": "Tijdstempelautoriteit vertrouwd",
   "check.other": "Andere controle",
 
   "add.title": "Credentials toevoegen",

@@ -25,6 +25,8 @@ export const CHALLENGE = "challenge" satisfies CheckId;
 export const DOMAIN = "domain" satisfies CheckId;
 /** Presentations only: every embedded credential verified (each has its own report). */
 export const CREDENTIALS = "credentials" satisfies CheckId;
+/** Europass only: the JAdES e-seal's signature (not checked on this page: it says so). */
+export const SEAL_SIGNATURE = "seal-signature" satisfies CheckId;
 
 export type Outcome = "pass" | "fail" | "skip" | "error";
 export type Verdict = "valid" | "invalid" | "indeterminate";

@@ -80,3 +80,25 @@ function achievement(a: unknown, at: string, p: string[]) {
   if (a.creator !== undefined) profile(a.creator, `${at}.creator`, p);
   list(a.otherIdentifier).forEach((oi, i) => otherIdentifier(oi, `${at}.otherIdentifier[${i}]`, p));
 }
+
+/** The EDC application profile's JSON-LD context. */
+export const EDC_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap";
+
+/** Problems with a Europass Digital Credential's shape, as `schema::edc_problems` in the core. */
+export function edcProblems(doc: unknown): string[] {
+  const p: string[] = [];
+  if (!isObj(doc)) return ["the credential is not an object"];
+  const ctx = list(doc["@context"]).filter((c): c is string => typeof c === "string");
+  if (ctx[0] !== VC_V1 && ctx[0] !== VC_V2) p.push(`the first @context must be ${VC_V1} (or ${VC_V2})`);
+  if (!ctx.includes(EDC_CONTEXT)) p.push(`@context must include ${EDC_CONTEXT}`);
+  if (!has(doc, "VerifiableCredential") || !has(doc, "EuropeanDigitalCredential")) p.push("type must include VerifiableCredential and EuropeanDigitalCredential");
+  const issuer = doc.issuer;
+  const issuerOk = (typeof issuer === "string" && issuer !== "") || (isObj(issuer) && typeof issuer.id === "string");
+  if (!issuerOk) p.push("the issuer must be an Organisation with an id");
+  if (doc.issuanceDate === undefined && doc.validFrom === undefined) p.push("issuanceDate (or validFrom) is required");
+  if (doc.credentialSchema === undefined) p.push("credentialSchema is required");
+  const subjects = list(doc.credentialSubject);
+  if (subjects.length === 0) p.push("there is no credentialSubject");
+  else if (!isObj(subjects[0]) || list(subjects[0].hasClaim).length === 0) p.push("credentialSubject has no hasClaim");
+  return p;
+}

@@ -13,14 +13,14 @@ import { hasType, isObj, issuerId, list, strOf, types, type Obj } from "./json";
 import { parseJson, sizeRefusal } from "./limits";
 import { applyClaimTimes, decodeJws, JwtFormatError, readClaims, vcOfPayload, verifyOb2Jws, verifyVcJwt } from "./jwt";
 import * as R from "./report";
-import { ob3Problems } from "./schema";
+import { EDC_CONTEXT, edcProblems, ob3Problems } from "./schema";
 
 export interface Result {
   verdict: R.Verdict;
   checks: R.Check[];
   /** The credential's claims as JSON (the VC of a JWT), when readable. */
   doc?: Obj;
-  kind?: "jsonld" | "jwt" | "ob2" | "vp";
+  kind?: "jsonld" | "jwt" | "ob2" | "vp" | "edc";
 }
 
 const result = (checks: R.Check[], doc?: Obj, kind?: Result["kind"]): Result => ({
@@ -73,8 +73,45 @@ function schemaCheck(problems: string[]): R.Check {
     : R.fail(R.SCHEMA, problems.join("; "));
 }
 
+/** The Europass credential inside a JAdES seal (JWS JSON serialization), if `v` is one. */
+function europass(v: Obj): Obj | undefined {
+  if (typeof v.payload !== "string") return undefined;
+  const first = Array.isArray(v.signatures) ? v.signatures[0] : v;
+  const protectedB64 = isObj(first) ? first.protected : undefined;
+  if (typeof protectedB64 !== "string") return undefined;
+  try {
+    const b64 = (s: string) => atob(s.replace(/-/g, "+").replace(/_/g, "/"));
+    const header = JSON.parse(b64(protectedB64)) as unknown;
+    const raw = isObj(header) && header.b64 === false ? v.payload : new TextDecoder().decode(Uint8Array.from(b64(v.payload), (c) => c.charCodeAt(0)));
+    const doc = parseJson(raw);
+    const edc = isObj(doc) && (hasType(doc, "EuropeanDigitalCredential") || list(doc["@context"]).includes(EDC_CONTEXT));
+    return edc ? (doc as Obj) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Europass credential: its shape and dates; the seal (JAdES, X.509, EU trusted lists) is not checked in a browser, and the page says so. */
+function europassResult(doc: Obj, now: Date): Result {
+  const problems = edcProblems(doc);
+  return result(
+    [
+      R.pass(R.FORMAT, "Europass Digital Credential"),
+      problems.length === 0
+        ? R.pass(R.SCHEMA, "has every part the EDC application profile requires that Backpack reads (not a full SHACL validation)")
+        : R.fail(R.SCHEMA, problems.join("; ")),
+      R.error(R.SEAL_SIGNATURE, "the e-seal (JAdES, its qualified certificate and the EU trusted lists) is not checked in the browser: check it with the Backpack app or the Europass viewer"),
+      ...dateChecks(datesOf(doc), now),
+    ],
+    doc,
+    "edc",
+  );
+}
+
 export async function verifyJson(v: unknown, now: Date): Promise<Result> {
   if (!isObj(v)) return result([R.fail(R.FORMAT, "not an Open Badge: the JSON is not an object")]);
+  const edc = europass(v);
+  if (edc) return europassResult(edc, now);
   if (isOb2Assertion(v)) return ob2(v, now);
   const kind = badgeKind(v);
   const vc = hasType(v, "VerifiableCredential");
