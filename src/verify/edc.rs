@@ -173,6 +173,75 @@ fn signing_time(r: &seal::SealResult) -> Option<DateTime<Utc>> {
 mod tests {
     use super::*;
 
+    use crate::edc::testkit::{seal, seal_with, SealSpec, ELM_PAYLOAD};
+    use crate::edc::trust::ServiceAtTime;
+    use crate::import::{parse_bytes, ImportOptions};
+
+    fn outcomes(v: &serde_json::Value) -> Vec<(String, report::Outcome)> {
+        let p = parse_bytes("seal.json", &serde_json::to_vec(v).unwrap(), &ImportOptions::default()).unwrap().items.remove(0);
+        assert_eq!(p.credential.format, crate::model::Format::Edc);
+        let mut checks = Vec::new();
+        verify_with(&p, &mut checks, &VerifyOptions::default(), None);
+        checks.into_iter().map(|c| (c.check, c.outcome)).collect()
+    }
+
+    fn outcome(all: &[(String, report::Outcome)], id: &str) -> report::Outcome {
+        all.iter().find(|(c, _)| c == id).unwrap_or_else(|| panic!("no {id} in {all:?}")).1
+    }
+
+    #[test]
+    fn a_seal_made_at_test_time_verifies_through_the_verifier_and_a_changed_one_does_not() {
+        use report::Outcome::*;
+        let good = outcomes(&seal(ELM_PAYLOAD.as_bytes(), &SealSpec::edc()));
+        assert_eq!(outcome(&good, report::SEAL_SIGNATURE), Pass, "{good:?}");
+        assert_eq!(outcome(&good, report::SEAL_CERTIFICATE), Pass);
+        assert_eq!(outcome(&good, report::SEAL_TRUST), Error, "no snapshot: could not check");
+        assert_eq!(outcome(&good, report::TIMESTAMP), Pass);
+        assert_eq!(outcome(&good, report::TIMESTAMP_AUTHORITY), Error);
+        // An unknown critical header member: invalid.
+        let crit = seal_with(ELM_PAYLOAD.as_bytes(), &SealSpec::edc(), |h| {
+            h.insert("crit".into(), serde_json::json!(["b64", "sigT", "x-unknown"]));
+            h.insert("x-unknown".into(), serde_json::json!(1));
+        });
+        assert_eq!(outcome(&outcomes(&crit), report::SEAL_SIGNATURE), Fail);
+        // The payload changed after sealing: invalid, and trust is not looked up.
+        let mut changed = seal(ELM_PAYLOAD.as_bytes(), &SealSpec::edc());
+        let text = changed["payload"].as_str().unwrap().replace("Data Stewardship", "Data Sorcery");
+        changed["payload"] = serde_json::Value::String(text);
+        let o = outcomes(&changed);
+        assert_eq!(outcome(&o, report::SEAL_SIGNATURE), Fail);
+        assert_eq!(outcome(&o, report::SEAL_TRUST), Skip);
+    }
+
+    fn service(for_eseals: bool, status: Option<&str>) -> ServiceAtTime {
+        ServiceAtTime {
+            territory: "SI".into(),
+            tsp: "Test QTSP".into(),
+            service: "Test CA".into(),
+            service_type: "http://uri.etsi.org/TrstSvc/Svctype/CA/QC".into(),
+            status_at_sig_t: status.map(str::to_string),
+            since: None,
+            for_eseals,
+            qualifiers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn trust_answers_become_pass_fail_or_could_not_check() {
+        use report::Outcome::*;
+        let granted = "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted";
+        assert_eq!(trust_check(&TrustAnswer::Qualified(service(true, Some(granted)))).outcome, Pass);
+        assert_eq!(trust_check(&TrustAnswer::Qualified(service(false, Some(granted)))).outcome, Fail);
+        assert_eq!(trust_check(&TrustAnswer::NotGranted(service(true, Some("http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/withdrawn")))).outcome, Fail);
+        assert_eq!(trust_check(&TrustAnswer::NotGranted(service(true, None))).outcome, Fail);
+        assert_eq!(trust_check(&TrustAnswer::NotListed).outcome, Error);
+        assert_eq!(trust_check(&TrustAnswer::NoSnapshot).outcome, Error);
+        let expired = TrustAnswer::SnapshotExpired { list: "SI".into(), next_update: Some(Utc::now()) };
+        let c = trust_check(&expired);
+        assert_eq!(c.outcome, Error, "an expired snapshot never makes a seal valid");
+        assert!(c.detail.contains("trust refresh"));
+    }
+
     #[test]
     fn the_seals_check_ids_are_the_reports() {
         assert_eq!(seal::SEAL_SIGNATURE, report::SEAL_SIGNATURE);
