@@ -4,6 +4,8 @@
 
 const COMMANDS: &[&str] = &[
     "app_info",
+    "trust_status",
+    "refresh_trusted_lists",
     "list_credentials",
     "list_head",
     "credential_detail",

@@ -54,6 +54,7 @@ fn export_types(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     backpack::store::RestoreReport::export_all(cfg)?;
     backpack::pathway::Suggestion::export_all(cfg)?;
     backpack::store::PendingRow::export_all(cfg)?;
+    backpack::app::trust::TrustStatus::export_all(cfg)?;
     Ok(())
 }
 

@@ -68,6 +68,18 @@ pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> AppResult<AppInfo> {
     blocking(app, |st| Ok(st.info())).await
 }
 
+/// The EU trusted lists' snapshot Europass seals are checked against.
+#[tauri::command]
+pub async fn trust_status<R: Runtime>(app: AppHandle<R>) -> AppResult<backpack::app::trust::TrustStatus> {
+    blocking(app, |_| Ok(backpack::app::trust::status())).await
+}
+
+/// "Refresh trusted lists" in Settings: fetch, verify, keep; the folder written.
+#[tauri::command]
+pub async fn refresh_trusted_lists<R: Runtime>(app: AppHandle<R>) -> AppResult<String> {
+    blocking(app, |st| backpack::app::trust::refresh(&st.data_dir)).await
+}
+
 /// All summaries (`Store::list`), as JSON made once on the Rust side.
 #[tauri::command]
 pub async fn list_credentials<R: Runtime>(app: AppHandle<R>) -> AppResult<tauri::ipc::Response> {

@@ -98,6 +98,8 @@ pub fn app<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> ta
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::trust_status,
+            commands::refresh_trusted_lists,
             commands::list_credentials,
             commands::list_head,
             commands::credential_detail,

@@ -4,11 +4,15 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppError, AppInfo, Detail, DossierWritten, ExemptionRequest, ImportItem, ImportProgress, ItemResult,
   LaunchItems, ListHead, LocationDraft, LocationView, OfferView, PathwayDraft, PendingRow, Received, ShareRow, Step, ShareView, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
-  Summary, Written,
+  Summary, TrustStatus, Written,
 } from "./types";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
+  /** The EU trusted lists' snapshot (Europass seals). */
+  trustStatus(): Promise<TrustStatus>;
+  /** Fetch, verify and keep new trusted lists; the folder written. */
+  refreshTrustedLists(): Promise<string>;
   list(): Promise<Summary[]>;
   /** The first `limit` summaries of the list (newest first) and how many there are. */
   listHead(limit: number): Promise<ListHead>;
@@ -80,6 +84,8 @@ function channel<T = ImportProgress>(onProgress: (p: T) => void): Channel<T> {
 
 export const tauriBackend: Backend = {
   appInfo: () => invoke("app_info"),
+  trustStatus: () => invoke("trust_status"),
+  refreshTrustedLists: () => invoke("refresh_trusted_lists"),
   list: () => invoke("list_credentials"),
   listHead: (limit) => invoke("list_head", { limit }),
   detail: (id) => invoke("credential_detail", { id }),

@@ -71,6 +71,12 @@ export class MemoryBackend implements Backend {
   constructor(n = 0) {
     this.items = Array.from({ length: n }, (_, i) => summary(i));
   }
+  async trustStatus() {
+    return { roots: ["/tmp/trusted-lists"], fetched: null, lists: 0, next_update: null, pinned_signers: 0 };
+  }
+  async refreshTrustedLists(): Promise<string> {
+    throw { code: "no-pinned-signers", message: "this build pins no signing certificates for the EU list of trusted lists" };
+  }
   async appInfo(): Promise<AppInfo> {
     return { name: "Backpack", version: "0.1.0", data_dir: "/tmp/bp", key: "keyring", store_error: null, os_language: "en", ...this.info };
   }

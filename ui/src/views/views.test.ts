@@ -101,6 +101,14 @@ describe("Add and Settings screens", () => {
     expect(screen.getByText("Added")).toBeTruthy();
   });
 
+  it("shows the trusted-list snapshot and says why a refresh cannot run", async () => {
+    await start(new MemoryBackend(1));
+    await fireEvent.click(screen.getByRole("button", { name: "Settings" }));
+    await screen.findByText(/No verified snapshot/);
+    await fireEvent.click(screen.getByRole("button", { name: "Refresh trusted lists" }));
+    await screen.findByText(/cannot verify the EU list of trusted lists yet/);
+  });
+
   it("switches the language to Dutch", async () => {
     await start(new MemoryBackend(1));
     await fireEvent.click(screen.getByRole("button", { name: "Settings" }));

@@ -59,6 +59,7 @@ export type { StatusPointer } from "./StatusPointer";
 export type { Step } from "./Step";
 export type { Suggestion } from "./Suggestion";
 export type { Summary } from "./Summary";
+export type { TrustStatus } from "./TrustStatus";
 export type { TxCode } from "./TxCode";
 export type { Verdict } from "./Verdict";
 export type { Written } from "./Written";
