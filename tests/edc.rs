@@ -37,6 +37,7 @@ fn the_public_samples_verify_with_their_written_down_outcome() {
             ("seal-trust", "error"),
             ("timestamp", "pass"),
             ("timestamp-authority", "error"),
+            ("status", "error"),
             ("not-before", "pass"),
             ("not-expired", "skip"),
         ];

@@ -14,6 +14,7 @@
 //!
 //! - [`jades`]: the three JWS serializations, RFC 7797, `crit`, algorithms, `x5c`/`x5t#S256`/`kid`, `etsiU`.
 //! - [`cert`]: X.509 helpers: names, validity, issued-by, thumbprint, qcStatements, key usage.
+//! - [`revocation`]: the seal certificate on its issuer's CRL (signature, currency, serial).
 //! - [`timestamp`]: RFC 3161 tokens: TSTInfo, imprint, the CMS signature.
 //! - [`trust`]: the EU trusted lists (LOTL and member-state TLs, ETSI TS 119 612):
 //!   is a seal's or timestamp's issuing CA a qualified trust service, granted at the signing time.
@@ -22,6 +23,7 @@
 
 pub mod cert;
 pub mod jades;
+pub mod revocation;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod timestamp;

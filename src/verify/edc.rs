@@ -8,8 +8,8 @@
 //!
 //! Offline and online alike: the seal, certificate and timestamp need no
 //! network; the trusted lists come from the newest verified snapshot
-//! ([`snapshot`]); revocation of the seal certificate (OCSP/CRL) is not
-//! checked yet, and the seal-certificate check says so.
+//! ([`snapshot`]); revocation of the seal certificate (`status`: its
+//! issuer's CRL) needs the network and is "could not check" offline.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -146,11 +146,7 @@ pub fn verify_with(p: &Parsed, checks: &mut Vec<Check>, opts: &VerifyOptions, sn
     };
     let [(_, sig), (_, cert), (_, ts), (_, tsa)] = result.findings();
     checks.push(check(report::SEAL_SIGNATURE, sig));
-    let mut cert_check = check(report::SEAL_CERTIFICATE, cert);
-    if cert_check.outcome == report::Outcome::Pass {
-        cert_check.detail.push_str("; revocation (OCSP/CRL) is not checked");
-    }
-    checks.push(cert_check);
+    checks.push(check(report::SEAL_CERTIFICATE, cert));
     checks.push(match (&result.certificate, signing_time(&result)) {
         (Some(c), Some(at)) if sig.outcome == seal::Outcome::Pass => {
             let mut chain = vec![c.der.clone()];
@@ -162,6 +158,39 @@ pub fn verify_with(p: &Parsed, checks: &mut Vec<Check>, opts: &VerifyOptions, sn
     });
     checks.push(check(report::TIMESTAMP, ts));
     checks.push(check(report::TIMESTAMP_AUTHORITY, tsa));
+    checks.push(revocation_check(&result, opts));
+}
+
+/// `status` for a seal: the seal certificate on its issuer's revocation list
+/// (online only). A revocation after a verified timestamp does not undo the
+/// seal (the timestamp proves it was made while the certificate was good).
+fn revocation_check(r: &seal::SealResult, opts: &VerifyOptions) -> Check {
+    use crate::edc::revocation::{self, Revocation};
+    let Some(leaf) = &r.certificate else {
+        return Check::skip(report::STATUS, "no seal certificate to look up");
+    };
+    let Some(fetcher) = &opts.fetcher else {
+        return Check::error(report::STATUS, "whether the seal certificate was revoked needs the network (its issuer's revocation list); not checked offline");
+    };
+    let urls = revocation::crl_urls(leaf);
+    let Some(url) = urls.first() else {
+        return Check::error(report::STATUS, "the seal certificate names no revocation list (CRL) to check");
+    };
+    let Some(issuer) = r.chain.iter().find(|c| crate::edc::cert::issued_by(leaf, c).is_ok()) else {
+        return Check::error(report::STATUS, "the seal carries no certificate of its issuer, so its revocation list cannot be checked");
+    };
+    let crl = match fetcher.get(url) {
+        Ok(f) => f.body,
+        Err(e) => return Check::error(report::STATUS, format!("the revocation list could not be fetched: {e}")),
+    };
+    match revocation::check(&crl, leaf, issuer, opts.now) {
+        Revocation::Good { this_update } => Check::pass(report::STATUS, format!("the seal certificate is not on {}'s revocation list of {this_update}", issuer.subject())),
+        Revocation::Revoked(at) => match r.timestamp_time() {
+            Some(ts) if at > ts => Check::pass(report::STATUS, format!("the seal certificate was revoked on {at}, after the seal's verified timestamp ({ts})")),
+            _ => Check::fail(report::STATUS, format!("the seal certificate was revoked on {at}")),
+        },
+        Revocation::Unknown(why) => Check::error(report::STATUS, why),
+    }
 }
 
 /// When the seal was made: the verified timestamp's time, else the claimed `sigT`.
