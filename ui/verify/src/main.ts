@@ -13,7 +13,7 @@ import { fileRefusal, LimitError, sizeRefusal } from "./limits";
 import { decodeSelfContained, fetchShare, parseFragment, type Share } from "./link";
 import { isPresentationResult, verifyInput, verifyInputValue, type PresentationResult } from "./presentation";
 import { fail, failedIds, FORMAT, verdictOf, type Check } from "./report";
-import { summarize } from "./summary";
+import { summarize, summarizeEdc } from "./summary";
 import { parseDate, type Result } from "./verify";
 
 type PageVerdict = Result["verdict"] | "unshared" | "unfetchable" | "damaged";
@@ -136,8 +136,9 @@ function row(dl: HTMLElement, label: string, value: string | undefined, cls?: st
 }
 
 function renderDetails(r: Result, box: HTMLElement, demote: boolean) {
-  const s = summarize(r.doc);
   if (!r.doc) return;
+  const edc = r.kind === "edc" ? summarizeEdc(r.doc, lang) : undefined;
+  const s = edc?.summary ?? summarize(r.doc);
   box.hidden = false;
   box.classList.toggle("unverified", demote);
   if (demote) box.append(el("p", "unverified-note", t(lang, "unverifiedNote")));
@@ -176,6 +177,19 @@ function renderDetails(r: Result, box: HTMLElement, demote: boolean) {
     box.append(el("h3", undefined, t(lang, "criteria")));
     if (s.criteria) box.append(el("p", "criteria", s.criteria));
     if (s.criteriaUrl) box.append(el("p", "wrap small", s.criteriaUrl));
+  }
+  // A Europass credential's own rendering, in its primary language.
+  const pages = edc?.pages ?? [];
+  if (pages.length) {
+    box.append(el("h3", undefined, t(lang, "issuerPages")));
+    const first = pages[0].language;
+    for (const p of pages.filter((p) => p.language === first)) {
+      const img = el("img", "issuer-page");
+      img.alt = tf(lang, "page", { n: p.page });
+      img.decoding = "async";
+      img.src = p.image;
+      box.append(img);
+    }
   }
 }
 

@@ -116,3 +116,79 @@ export function summarize(doc: Obj | undefined): Summary {
   out.image ??= safeImage(doc.image);
   return out;
 }
+
+/** A language map (`{"en": …, "nl": …}`) or string, in `lang` when present, else English, else the first. */
+function langText(v: unknown, lang: string): string | undefined {
+  if (typeof v === "string") return v;
+  if (!isObj(v)) return undefined;
+  const pick = v[lang] ?? v.en ?? Object.values(v)[0];
+  if (typeof pick === "string") return pick;
+  return Array.isArray(pick) && typeof pick[0] === "string" ? pick[0] : undefined;
+}
+
+/** One page of a Europass credential's own rendering. */
+export interface Page {
+  language?: string;
+  page: number;
+  image: string;
+}
+
+/**
+ * What an employer reads off a Europass Digital Credential (as
+ * src/import/edc.rs maps it): the claimed learning achievement, the awarding
+ * body, the learner, EQF and ECTS, the outcomes; and the issuer's own pages
+ * (`displayParameter`), inline images only, primary language first.
+ */
+export function summarizeEdc(doc: Obj, lang: string): { summary: Summary; pages: Page[] } {
+  const out: Summary = { outcomes: [] };
+  out.credentialId = strOf(doc, "id");
+  const subject = list(doc.credentialSubject)[0];
+  const claims = isObj(subject) ? list(subject.hasClaim) : [];
+  const claim = claims.find((c) => isObj(c) && list(c.type).includes("LearningAchievement")) ?? claims[0];
+  if (isObj(subject)) {
+    out.learnerName = langText(subject.fullName, lang);
+    out.learnerId = strOf(subject, "id");
+  }
+  if (isObj(claim)) {
+    out.title = langText(claim.title, lang);
+    out.description = langText(claim.description, lang);
+    const body = isObj(claim.awardedBy) ? list(claim.awardedBy.awardingBody)[0] : undefined;
+    if (isObj(body)) out.issuerName = langText(body.legalName, lang);
+    const spec = list(claim.specifiedBy)[0];
+    if (isObj(spec)) {
+      out.title ??= langText(spec.title, lang);
+      const eqf = isObj(spec.eqfLevel) ? strOf(spec.eqfLevel, "id")?.split("/").pop() : undefined;
+      if (eqf && /^[1-8]$/.test(eqf)) out.eqf = eqf;
+      for (const cp of list(spec.creditPoint)) {
+        if (isObj(cp) && isObj(cp.framework) && /ECTS/i.test(langText(cp.framework.prefLabel, "en") ?? "")) out.ects = scalar(cp.point);
+      }
+      for (const o of list(spec.learningOutcome)) {
+        const text = isObj(o) ? langText(o.title, lang) : undefined;
+        if (text) out.outcomes.push(text);
+      }
+    }
+  }
+  const issuer = doc.issuer;
+  out.issuerId = typeof issuer === "string" ? issuer : strOf(issuer, "id");
+  out.issuerName ??= isObj(issuer) ? langText(issuer.legalName, lang) : undefined;
+  out.validFrom = strOf(doc, "validFrom") ?? strOf(doc, "issuanceDate");
+  out.validUntil = strOf(doc, "expirationDate") ?? strOf(doc, "validUntil");
+  const pages: Page[] = [];
+  const dp = doc.displayParameter;
+  const code = (l: unknown) => (isObj(l) ? strOf(l, "id")?.split("/").pop() : undefined);
+  if (isObj(dp)) {
+    const primary = code(dp.primaryLanguage);
+    for (const ind of list(dp.individualDisplay)) {
+      if (!isObj(ind)) continue;
+      const language = code(ind.language);
+      for (const d of list(ind.displayDetail)) {
+        if (!isObj(d) || !isObj(d.image) || typeof d.image.content !== "string" || pages.length >= 24) continue;
+        const type = /JPE?G$/.test(strOf(d.image.contentType, "id") ?? "") && !d.image.content.startsWith("iVBOR") ? "jpeg" : "png";
+        const image = safeImage(`data:image/${type};base64,${d.image.content}`);
+        if (image) pages.push({ language, page: typeof d.page === "number" ? d.page : 1, image });
+      }
+    }
+    pages.sort((a, b) => Number(a.language !== primary) - Number(b.language !== primary) || (a.language ?? "").localeCompare(b.language ?? "") || a.page - b.page);
+  }
+  return { summary: out, pages };
+}
