@@ -485,6 +485,11 @@ mod in_process {
         let d = receive::issuer_display(&st, r[0].id.as_deref().unwrap()).unwrap().unwrap();
         assert_eq!(d["issuer"], serde_json::json!(v.issuer_name));
         assert_eq!(st.count().unwrap(), 1);
+        // ... and shown with the credential's detail.
+        let detail = backpack::app::library::detail(&st, r[0].id.as_deref().unwrap()).unwrap();
+        let from = detail.received_from.expect("received from the issuer");
+        assert_eq!(from.issuer, v.issuer);
+        assert_eq!(from.name, v.issuer_name);
     }
 
     #[test]

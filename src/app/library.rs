@@ -56,6 +56,28 @@ pub struct Detail {
     /// The issuer's own rendering of the credential (a Europass credential's
     /// `displayParameter`), page by page as checked `data:` URLs.
     pub pages: Vec<DisplayPage>,
+    /// Who it was received from, when it came straight from an issuer (`backpack receive`).
+    pub received_from: Option<ReceivedFrom>,
+}
+
+/// The issuer a credential was received from, as its metadata displayed it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReceivedFrom {
+    /// The issuer's identifier (its OpenID4VCI `credential_issuer`, or the request URL).
+    pub issuer: String,
+    /// Its display name, when the metadata gave one.
+    pub name: Option<String>,
+    /// Its logo as a checked `data:` URL.
+    pub logo: Option<String>,
+}
+
+fn received_from(store: &Store, id: &str) -> Option<ReceivedFrom> {
+    let (issuer, display) = store.issuer_display(id).ok()??;
+    let d: serde_json::Value = serde_json::from_str(&display).ok()?;
+    let name = d.get("issuer").and_then(|v| v.as_str()).map(str::to_string);
+    let logo = d.get("logo").and_then(|v| v.as_str()).and_then(images::from_reference);
+    Some(ReceivedFrom { issuer, name, logo })
 }
 
 /// One page of the issuer's own rendering of a credential.
@@ -108,6 +130,7 @@ pub fn detail(store: &Store, id: &str) -> Result<Detail, Error> {
         imported_at: stored.imported_at.clone(),
         image,
         pages: pages(&stored),
+        received_from: received_from(store, &stored.credential.id),
         credential: stored.credential,
     })
 }

@@ -53,6 +53,7 @@ export function detailOf(s: Summary): Detail {
     imported_at: "2026-01-01T00:00:00Z",
     image: null,
     pages: [],
+    received_from: null,
   };
 }
 

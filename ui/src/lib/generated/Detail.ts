@@ -2,6 +2,7 @@
 import type { Assessment } from "./Assessment";
 import type { Credential } from "./Credential";
 import type { DisplayPage } from "./DisplayPage";
+import type { ReceivedFrom } from "./ReceivedFrom";
 import type { ReportView } from "./ReportView";
 
 /**
@@ -52,4 +53,8 @@ image: string | null,
  * The issuer's own rendering of the credential (a Europass credential's
  * `displayParameter`), page by page as checked `data:` URLs.
  */
-pages: Array<DisplayPage>, };
+pages: Array<DisplayPage>, 
+/**
+ * Who it was received from, when it came straight from an issuer (`backpack receive`).
+ */
+received_from: ReceivedFrom | null, };

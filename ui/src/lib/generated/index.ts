@@ -43,6 +43,7 @@ export type { Proof } from "./Proof";
 export type { QrView } from "./QrView";
 export type { QualityAssurance } from "./QualityAssurance";
 export type { Received } from "./Received";
+export type { ReceivedFrom } from "./ReceivedFrom";
 export type { Recipient } from "./Recipient";
 export type { ReportView } from "./ReportView";
 export type { RestoreReport } from "./RestoreReport";
