@@ -235,28 +235,17 @@ pub fn receive(store: &mut impl StoreAccess, keys: &KeyOptions, text: &str, opts
 pub fn preview(text: &str, lang: &str) -> Result<OfferView, Error> {
     let fetcher = Fetcher::new()?;
     let http = Http::new(&fetcher);
-    let did_auth = |protocol: &str, issuer: String, text: String| OfferView {
-        protocol: protocol.into(),
-        issuer,
-        issuer_name: None,
-        logo: None,
-        credentials: Vec::new(),
-        grant: "did-auth".into(),
-        tx_code: None,
-        version: None,
-        offer: text,
-    };
     match offer::parse(text)? {
         Request::Oid4vci(source) => {
             let o = offer::resolve(&source, &http)?;
             let m = metadata::issuer(&http, &o.credential_issuer)?;
             Ok(view_of(&o, &m, &fetcher, lang))
         }
-        Request::Dcc { vc_request_url, issuer, .. } => Ok(did_auth("dcc", issuer.unwrap_or_else(|| origin(&vc_request_url)), text.trim().to_string())),
+        Request::Dcc { vc_request_url, issuer, .. } => Ok(did_auth_view("dcc", issuer.unwrap_or_else(|| origin(&vc_request_url)), text.trim())),
         Request::Interaction(url) => {
             let p = vcapi::protocols(&http, &url)?;
             match (p.vcapi, p.oid4vci) {
-                (Some(ex), _) => Ok(did_auth("vcapi", origin(&ex), text.trim().to_string())),
+                (Some(ex), _) => Ok(did_auth_view("vcapi", origin(&ex), text.trim())),
                 (None, Some(o)) => match offer::parse(&o)? {
                     Request::Oid4vci(_) => preview(&o, lang),
                     _ => Err(Error::new("bad-offer", "the interaction's OID4VCI protocol is not an OpenID4VCI offer")),
@@ -280,25 +269,12 @@ fn run(store: &mut impl StoreAccess, cx: &Ctx<'_>, request: Request, depth: u8) 
             }
         }
         Request::Dcc { vc_request_url, challenge, issuer } => {
-            let view = OfferView {
-                protocol: "dcc".into(),
-                issuer: issuer.clone().unwrap_or_else(|| origin(&vc_request_url)),
-                issuer_name: None,
-                logo: None,
-                credentials: Vec::new(),
-                grant: "did-auth".into(),
-                tx_code: None,
-                version: None,
-                offer: cx.text.to_string(),
-            };
+            let view = did_auth_view("dcc", issuer.clone().unwrap_or_else(|| origin(&vc_request_url)), cx.text);
             if !cx.ui.offered(&view) {
                 return vec![Received::rejected(&vc_request_url, cancelled())];
             }
             cx.ui.step(Step::Requesting);
-            let items = holder_of_store(store, cx.keys).and_then(|h| {
-                let did = h.did.clone();
-                vcapi::dcc(&cx.http, &h, &vc_request_url, challenge.as_deref()).map_err(Error::from).map(|i| (i, did))
-            });
+            let items = with_did_auth(store, cx.keys, |h| vcapi::dcc(&cx.http, h, &vc_request_url, challenge.as_deref()));
             match items {
                 Ok((items, did)) => accept_all(store, cx, &vc_request_url, items, Some(&did), None, None),
                 Err(e) => vec![Received::rejected(&vc_request_url, e)],
@@ -311,25 +287,12 @@ fn run(store: &mut impl StoreAccess, cx: &Ctx<'_>, request: Request, depth: u8) 
             };
             match (p.vcapi, p.oid4vci) {
                 (Some(ex), _) => {
-                    let view = OfferView {
-                        protocol: "vcapi".into(),
-                        issuer: origin(&ex),
-                        issuer_name: None,
-                        logo: None,
-                        credentials: Vec::new(),
-                        grant: "did-auth".into(),
-                        tx_code: None,
-                        version: None,
-                        offer: cx.text.to_string(),
-                    };
+                    let view = did_auth_view("vcapi", origin(&ex), cx.text);
                     if !cx.ui.offered(&view) {
                         return vec![Received::rejected(&url, cancelled())];
                     }
                     cx.ui.step(Step::Requesting);
-                    let items = holder_of_store(store, cx.keys).and_then(|h| {
-                        let did = h.did.clone();
-                        vcapi::exchange(&cx.http, &h, &ex).map_err(Error::from).map(|i| (i, did))
-                    });
+                    let items = with_did_auth(store, cx.keys, |h| vcapi::exchange(&cx.http, h, &ex));
                     match items {
                         Ok((items, did)) => accept_all(store, cx, &ex, items, Some(&did), None, None),
                         Err(e) => vec![Received::rejected(&url, e)],
@@ -344,6 +307,31 @@ fn run(store: &mut impl StoreAccess, cx: &Ctx<'_>, request: Request, depth: u8) 
             }
         }
     }
+}
+
+/// The offer screen of a DIDAuth protocol (DCC request, VC-API exchange): who asks; the credentials are not named in advance.
+fn did_auth_view(protocol: &str, issuer: String, offer: &str) -> OfferView {
+    OfferView {
+        protocol: protocol.into(),
+        issuer,
+        issuer_name: None,
+        logo: None,
+        credentials: Vec::new(),
+        grant: "did-auth".into(),
+        tx_code: None,
+        version: None,
+        offer: offer.to_string(),
+    }
+}
+
+/// Sign the DIDAuth presentation with the store's holder key and run `protocol` with it; the credentials and the holder DID.
+fn with_did_auth(
+    store: &mut impl StoreAccess,
+    keys: &KeyOptions,
+    protocol: impl FnOnce(&crate::present::Holder) -> Result<Vec<Value>, ReceiveError>,
+) -> Result<(Vec<Value>, String), Error> {
+    let h = holder_of_store(store, keys)?;
+    Ok((protocol(&h)?, h.did.clone()))
 }
 
 fn origin(url: &str) -> String {

@@ -148,35 +148,33 @@ pub fn well_known_urls(identifier: &str, name: &str) -> Result<Vec<String>, Rece
 /// metadata that names another issuer.
 pub fn issuer(http: &Http<'_>, offered_issuer: &str) -> Result<IssuerMetadata, ReceiveError> {
     let urls = well_known_urls(offered_issuer, "openid-credential-issuer")?;
+    let (i, doc) = first_document(http, &urls, "the issuer's metadata").map_err(|tried| {
+        ReceiveError::new(
+            "metadata-unreachable",
+            format!("the issuer {offered_issuer} has no metadata Backpack can read, so nothing was requested ({})", tried.join("; ")),
+        )
+    })?;
+    let m = read_issuer(&doc, i > 0)?;
+    if m.credential_issuer != offered_issuer {
+        return err(
+            "issuer-mismatch",
+            format!("the offer comes from {offered_issuer}, but the issuer's metadata says it is {}; nothing was requested", m.credential_issuer),
+        );
+    }
+    Ok(m)
+}
+
+/// The first of `urls` that answers with a JSON object: its index and the document; else what each said.
+fn first_document(http: &Http<'_>, urls: &[String], what: &str) -> Result<(usize, Value), Vec<String>> {
     let mut tried = Vec::new();
     for (i, url) in urls.iter().enumerate() {
-        let a = match http.get(url, "the issuer's metadata") {
-            Ok(a) => a,
-            Err(e) => {
-                tried.push(e.message);
-                continue;
-            }
-        };
-        if !a.ok() || !a.json.is_object() {
-            tried.push(format!("{url}: {}", if a.ok() { "not a JSON object".to_string() } else { a.describe() }));
-            continue;
+        match http.get(url, what) {
+            Ok(a) if a.ok() && a.json.is_object() => return Ok((i, a.json)),
+            Ok(a) => tried.push(format!("{url}: {}", if a.ok() { "not a JSON object".to_string() } else { a.describe() })),
+            Err(e) => tried.push(e.message),
         }
-        let m = read_issuer(&a.json, i > 0)?;
-        if m.credential_issuer != offered_issuer {
-            return err(
-                "issuer-mismatch",
-                format!(
-                    "the offer comes from {offered_issuer}, but the issuer's metadata says it is {}; nothing was requested",
-                    m.credential_issuer
-                ),
-            );
-        }
-        return Ok(m);
     }
-    err(
-        "metadata-unreachable",
-        format!("the issuer {offered_issuer} has no metadata Backpack can read, so nothing was requested ({})", tried.join("; ")),
-    )
+    Err(tried)
 }
 
 /// Read issuer metadata JSON.
@@ -253,41 +251,28 @@ pub fn auth_server(http: &Http<'_>, identifier: &str) -> Result<AuthServer, Rece
     oidc.reverse();
     urls.extend(oidc);
     urls.dedup();
-    let mut tried = Vec::new();
-    for url in &urls {
-        let a = match http.get(url, "the authorization server's metadata") {
-            Ok(a) => a,
-            Err(e) => {
-                tried.push(e.message);
-                continue;
-            }
-        };
-        if !a.ok() || !a.json.is_object() {
-            tried.push(format!("{url}: {}", if a.ok() { "not a JSON object".to_string() } else { a.describe() }));
-            continue;
-        }
-        let v = &a.json;
-        let s = |k: &str| v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
-        let issuer = s("issuer").unwrap_or_else(|| identifier.to_string());
-        if issuer.trim_end_matches('/') != identifier.trim_end_matches('/') {
-            return err("metadata-invalid", format!("the authorization server at {identifier} says it is {issuer}"));
-        }
-        let token_endpoint = s("token_endpoint")
-            .ok_or_else(|| ReceiveError::new("metadata-invalid", format!("the authorization server {identifier} has no token_endpoint")))?;
-        return Ok(AuthServer {
-            issuer,
-            token_endpoint,
-            authorization_endpoint: s("authorization_endpoint"),
-            par_endpoint: s("pushed_authorization_request_endpoint"),
-            require_par: v.get("require_pushed_authorization_requests").and_then(Value::as_bool) == Some(true),
-            code_challenge_methods: v
-                .get("code_challenge_methods_supported")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
-                .unwrap_or_default(),
-        });
+    let (_, v) = first_document(http, &urls, "the authorization server's metadata").map_err(|tried| {
+        ReceiveError::new("metadata-unreachable", format!("the authorization server's metadata could not be read ({})", tried.join("; ")))
+    })?;
+    let s = |k: &str| v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+    let issuer = s("issuer").unwrap_or_else(|| identifier.to_string());
+    if issuer.trim_end_matches('/') != identifier.trim_end_matches('/') {
+        return err("metadata-invalid", format!("the authorization server at {identifier} says it is {issuer}"));
     }
-    err("metadata-unreachable", format!("the authorization server's metadata could not be read ({})", tried.join("; ")))
+    let token_endpoint =
+        s("token_endpoint").ok_or_else(|| ReceiveError::new("metadata-invalid", format!("the authorization server {identifier} has no token_endpoint")))?;
+    Ok(AuthServer {
+        issuer,
+        token_endpoint,
+        authorization_endpoint: s("authorization_endpoint"),
+        par_endpoint: s("pushed_authorization_request_endpoint"),
+        require_par: v.get("require_pushed_authorization_requests").and_then(Value::as_bool) == Some(true),
+        code_challenge_methods: v
+            .get("code_challenge_methods_supported")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default(),
+    })
 }
 
 #[cfg(test)]
