@@ -98,3 +98,20 @@ fn an_edc_imports_into_the_model_and_the_rules_read_it() {
     let (_, again) = cli.json_lines(&["import", "--json", "--offline", &sample("edc-mc-signed.jsonld")]);
     assert_eq!(again[0]["status"], "duplicate");
 }
+
+#[test]
+fn trust_status_and_refresh_say_what_they_can() {
+    let cli = Cli::passphrase("edc-tests-4");
+    let (out, lines) = cli.json_lines(&["trust", "status", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = &lines[0];
+    assert!(s["fetched"].is_null(), "{s}");
+    assert_eq!(s["pinned_signers"], 0);
+    let data_lists = cli.dir().join("trusted-lists").display().to_string();
+    assert!(s["roots"].as_array().unwrap().iter().any(|r| r == &Value::String(data_lists.clone())), "{s}");
+    // Refresh refuses plainly (no LOTL signer pinned in this build), and writes nothing.
+    let out = cli.run(&["trust", "refresh"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("error[no-pinned-signers]"), "{}", stderr(&out));
+    assert!(!cli.dir().join("trusted-lists").exists());
+}

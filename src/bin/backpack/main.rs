@@ -14,6 +14,12 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    if let Some(d) = &cli.data_dir {
+        // The one data folder for everything this process reads from it
+        // (`default_data_dir`: the trusted-list snapshots the verifier finds
+        // there); set before any thread starts.
+        std::env::set_var("BACKPACK_DATA_DIR", d);
+    }
     let dir = cli.data_dir.or_else(backpack::default_data_dir);
     let result = match dir {
         Some(dir) => commands::run(&dir, cli.command),
