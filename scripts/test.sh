@@ -34,6 +34,9 @@ bash scripts/page-test.sh
 echo "== differential fuzzer vs Digital Bazaar's stack in safe mode (corpus + 400 mutants; CLI and page)"
 BACKPACK_BIN="$CARGO_TARGET_DIR/debug/backpack" bash scripts/difffuzz.sh --count 400 --seed ci
 
+echo "== benchmark smoke: the CLI on a folder vs Digital Bazaar's verifier (scripts/bench.sh --smoke; full figures: scripts/bench.sh)"
+BACKPACK_BIN="$CARGO_TARGET_DIR/debug/backpack" bash scripts/bench.sh --smoke
+
 echo "== desktop app crate"
 cargo test --locked --quiet -p backpack-app
 

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The benchmark of what users run (issue #15): `backpack verify --json
+# --offline --jobs 1 DIR` as a whole process on a folder of signed OB 3.0
+# credentials, against Digital Bazaar's verifier from npm on the same files in
+# the same run (scripts/bench/reference.mjs, timed at its best: its loop only),
+# for eddsa-rdfc-2022 and eddsa-jcs-2022 apart; then `--jobs 2` and `import`.
+# Prints a table with the rates and the ratios.
+#
+# Usage: bash scripts/bench.sh [--n N] [--smoke]
+#   --n N     credentials per cryptosuite (default 1000)
+#   --smoke   a small run for the test command: N=40, the debug build, and
+#             only loose assertions (every credential valid on both sides;
+#             Backpack faster than the reference on eddsa-rdfc-2022)
+#   BACKPACK_BIN: the binary (default: the release build, built if missing;
+#                 the debug build with --smoke)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=1000
+smoke=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --n) n="$2"; shift 2 ;;
+    --smoke) smoke=1; n=40; shift ;;
+    *) echo "usage: scripts/bench.sh [--n N] [--smoke]" >&2; exit 2 ;;
+  esac
+done
+target="${CARGO_TARGET_DIR:-target}"
+if [ "$smoke" = 1 ]; then
+  bin="${BACKPACK_BIN:-$target/debug/backpack}"
+  [ -x "$bin" ] || cargo build --locked --bin backpack
+else
+  bin="${BACKPACK_BIN:-$target/release/backpack}"
+  [ -x "$bin" ] || { echo "bench: building the release CLI"; cargo build --locked --release --bin backpack; }
+fi
+[ -d node_modules/@digitalbazaar/vc ] || npm ci --no-audit --no-fund
+
+work="$(mktemp -d /tmp/backpack-bench.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+# The corpora: signed sample OB 3.0 credentials (sample issuer's did:key),
+# every other one eddsa-rdfc-2022, the others eddsa-jcs-2022; four samples
+# make one of each suite (the even ones are OB 2.0 badges, left out).
+"$bin" sample --out "$work/all" --count $((n * 4)) >/dev/null 2>&1
+mkdir -p "$work/rdfc" "$work/jcs"
+for f in "$work"/all/*-ob3.json; do
+  if grep -q '"eddsa-rdfc-2022"' "$f"; then mv "$f" "$work/rdfc/"; else mv "$f" "$work/jcs/"; fi
+done
+now() { date +%s%N; }
+ms_since() { echo $(( ($(now) - $1) / 1000000 )); }
+rate() { awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }'; }
+
+declare -A cli_rate ref_rate
+fail=0
+printf "%-16s %6s %14s %14s %8s %16s\n" suite files "reference/s" "backpack/s" ratio "backpack -j2 /s"
+for suite in rdfc jcs; do
+  files=$(ls "$work/$suite" | wc -l)
+  ref=$(node scripts/bench/reference.mjs "$work/$suite")
+  ref_ms=$(echo "$ref" | sed 's/.*"ms":\([0-9]*\).*/\1/')
+  ref_valid=$(echo "$ref" | sed 's/.*"valid":\([0-9]*\).*/\1/')
+  t=$(now)
+  out=$("$bin" verify --json --offline --jobs 1 "$work/$suite" || true)
+  cli_ms=$(ms_since "$t")
+  cli_valid=$(printf '%s\n' "$out" | grep -c '"verdict":"valid"' || true)
+  t=$(now)
+  "$bin" verify --json --offline --jobs 2 "$work/$suite" >/dev/null || true
+  cli2_ms=$(ms_since "$t")
+  ref_rate[$suite]=$(rate "$files" "$ref_ms")
+  cli_rate[$suite]=$(rate "$files" "$cli_ms")
+  ratio=$(awk -v a="${cli_rate[$suite]}" -v b="${ref_rate[$suite]}" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')
+  printf "%-16s %6d %14s %14s %8s %16s\n" "eddsa-$suite-2022" "$files" "${ref_rate[$suite]}" "${cli_rate[$suite]}" "$ratio" "$(rate "$files" "$cli2_ms")"
+  if [ "$cli_valid" != "$files" ] || [ "$ref_valid" != "$files" ]; then
+    echo "bench: not every credential verified (backpack $cli_valid, reference $ref_valid, of $files)" >&2
+    fail=1
+  fi
+done
+# Import of both corpora into a fresh store (passphrase store, keyring off).
+t=$(now)
+BACKPACK_DATA_DIR="$work/store" BACKPACK_KEYRING=off BACKPACK_PASSPHRASE=bench-passphrase \
+  "$bin" import --offline "$work/rdfc" "$work/jcs" >/dev/null 2>&1
+imp_ms=$(ms_since "$t")
+echo "import of $((n * 2)) credentials: ${imp_ms} ms ($(rate $((n * 2)) "$imp_ms")/s, store opening included)"
+echo "machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg); binary: $bin"
+if [ "$smoke" = 1 ] && [ "${cli_rate[rdfc]}" -le "${ref_rate[rdfc]}" ]; then
+  echo "bench: backpack was not faster than the reference on eddsa-rdfc-2022" >&2
+  fail=1
+fi
+exit "$fail"
