@@ -642,7 +642,8 @@ fn accept(
     let stored = store.with_store(|s: &mut Store| {
         let stored = s.import_bundle_reported(&bundle, Some((&reports, &at)))?;
         if let Some(d) = &keep_display {
-            for (id, _) in &stored {
+            // Only for what this receipt added: a copy must not relabel a credential already kept.
+            for (id, _) in stored.iter().filter(|(_, how)| *how == Stored::Imported) {
                 s.put_issuer_display(id, source, d, &at)?;
             }
         }
@@ -679,7 +680,13 @@ fn bound_to_holder(p: &parse::Parsed, did: Option<&str>, key: Option<&HolderKey>
     };
     if let Some(did) = did {
         let subjects = crate::import::json::list(vc.get("credentialSubject"));
-        let ids: Vec<&str> = subjects.iter().filter_map(|s| s.get("id").and_then(Value::as_str)).collect();
+        let mut ids: Vec<&str> = subjects.iter().filter_map(|s| s.get("id").and_then(Value::as_str)).collect();
+        // VC-JWT 1.1 may name the holder only in `sub`.
+        if ids.is_empty() {
+            if let Some(sub) = claims.get("sub").and_then(Value::as_str) {
+                ids.push(sub);
+            }
+        }
         if ids.is_empty() {
             return Err(Error::new("holder-mismatch", format!("the credential names no credentialSubject.id; it should be issued to {did}; it was not stored")));
         }

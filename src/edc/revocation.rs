@@ -81,6 +81,16 @@ pub fn check(crl: &[u8], subject: &Cert, issuer: &Cert, now: DateTime<Utc>) -> R
     if let Err(e) = verified {
         return Revocation::Unknown(format!("the revocation list's signature does not verify with {}'s key: {e}", issuer.subject()));
     }
+    // RFC 5280: a CRL with a critical extension the reader does not process is
+    // not used; a delta CRL or a partitioned list (issuing distribution point)
+    // might leave the certificate out, so neither is taken as an answer.
+    let crl_ext = tbs.crl_extensions.iter().flatten();
+    if let Some(e) = crl_ext.clone().find(|e| e.critical || ["2.5.29.27", "2.5.29.28"].contains(&e.extn_id.to_string().as_str())) {
+        return Revocation::Unknown(format!("the revocation list carries an extension Backpack does not process ({})", e.extn_id));
+    }
+    if tbs.revoked_certificates.iter().flatten().flat_map(|r| r.crl_entry_extensions.iter().flatten()).any(|e| e.critical) {
+        return Revocation::Unknown("the revocation list has an entry with a critical extension Backpack does not process".into());
+    }
     let this_update = time(&tbs.this_update);
     if let Some(next) = &tbs.next_update {
         if time(next) < now {

@@ -127,8 +127,9 @@ fn duration_hours(s: &str) -> Option<Decimal> {
     for c in t.chars() {
         match c {
             '0'..='9' | '.' => num.push(c),
-            'H' => hours += num.parse::<Decimal>().ok()?,
-            'M' => hours += num.parse::<Decimal>().ok()? / Decimal::from(60),
+            // Checked: a hostile duration must not overflow (Decimal's `+` panics).
+            'H' => hours = hours.checked_add(num.parse::<Decimal>().ok()?)?,
+            'M' => hours = hours.checked_add(num.parse::<Decimal>().ok()?.checked_div(Decimal::from(60))?)?,
             'S' => {}
             _ => return None,
         }
@@ -332,6 +333,7 @@ mod tests {
         assert_eq!(duration_hours("PT150H"), Some(Decimal::from(150)));
         assert_eq!(duration_hours("PT1H30M"), Some(Decimal::new(15, 1)));
         assert_eq!(duration_hours("P5D"), None);
+        assert_eq!(duration_hours("PT79228162514264337593543950335H79228162514264337593543950335H"), None);
         assert_eq!(text(Some(&serde_json::json!({"nl": "Hallo", "en": "Hello"}))).as_deref(), Some("Hello"));
         assert_eq!(text(Some(&serde_json::json!({"nl": ["Hallo"]}))).as_deref(), Some("Hallo"));
     }

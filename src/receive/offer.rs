@@ -113,7 +113,7 @@ pub fn parse(text: &str) -> Result<Request, ReceiveError> {
     })?;
     if u.scheme() == "backpack" {
         if let Some(inner) = u.query_pairs().find(|(k, _)| k == "offer").map(|(_, v)| v.into_owned()) {
-            if inner.trim_start().to_ascii_lowercase().starts_with("backpack:") {
+            if url::Url::parse(inner.trim()).is_ok_and(|i| i.scheme() == "backpack") || inner.trim_start().to_ascii_lowercase().starts_with("backpack:") {
                 return err("bad-offer", "a backpack:// link cannot wrap another backpack:// link");
             }
             return parse(&inner);
@@ -146,7 +146,9 @@ pub fn parse(text: &str) -> Result<Request, ReceiveError> {
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    (s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix)).then(|| &s[prefix.len()..])
+    // Byte-wise: a multi-byte character across the cut must not panic.
+    let n = prefix.len();
+    (s.len() >= n && s.as_bytes()[..n].eq_ignore_ascii_case(prefix.as_bytes())).then(|| s.get(n..)).flatten()
 }
 
 /// The offer itself: parsed from its JSON, or fetched first when given by reference.
@@ -261,6 +263,10 @@ mod tests {
         let dcc = format!("dccrequest://request?vc_request_url={}&auth_type=basic", enc("https://i.example/r"));
         assert_eq!(parse(&dcc).unwrap_err().code, "unsupported");
         assert_eq!(parse(&"x".repeat(MAX_OFFER_BYTES + 1)).unwrap_err().code, "too-large");
+        // A multi-byte character across the `interaction:` prefix's length: refused, no panic.
+        assert_eq!(parse("aaaaaaaaaaaé offer").unwrap_err().code, "bad-offer");
+        let nested = format!("backpack://receive?offer={}", enc("\u{1}backpack://receive?offer=x"));
+        assert!(parse(&nested).is_err());
         let no_ids = serde_json::json!({"credential_issuer": "https://i.example", "credential_configuration_ids": []});
         assert_eq!(read(&no_ids).unwrap_err().code, "bad-offer");
     }

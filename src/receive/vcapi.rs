@@ -64,9 +64,15 @@ pub fn credentials_in(v: &Value) -> Vec<Value> {
     }
 }
 
+/// The origin a DIDAuth presentation is bound to (its `domain`): where it is sent.
+fn origin_of(url: &str) -> Option<String> {
+    url::Url::parse(url).ok().map(|u| u.origin().ascii_serialization())
+}
+
 /// A DCC credential request: sign the challenge, POST it, take the credentials.
 pub fn dcc(http: &Http<'_>, holder: &Holder, vc_request_url: &str, challenge: Option<&str>) -> Result<Vec<Value>, ReceiveError> {
-    let vp = did_auth(holder, challenge.map(str::to_string), None)?;
+    // Bound to the origin it goes to, so it cannot be replayed elsewhere.
+    let vp = did_auth(holder, challenge.map(str::to_string), origin_of(vc_request_url))?;
     let a = http.post_json(vc_request_url, vp, None, "the credential request URL")?;
     if !a.ok() {
         return err("credential-refused", format!("the issuer refused the credential request ({})", a.describe()));
@@ -99,7 +105,14 @@ pub fn exchange(http: &Http<'_>, holder: &Holder, url: &str) -> Result<Vec<Value
             return err("unsupported", format!("the exchange asks for '{t}'; Backpack answers only DIDAuthentication when receiving"));
         }
         let challenge = req.get("challenge").and_then(Value::as_str).map(str::to_string);
-        let domain = req.get("domain").and_then(Value::as_str).map(str::to_string);
+        // The presentation is bound to where it is sent: a `domain` naming
+        // another host is refused (it would let the exchange replay the proof there).
+        let host = url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+        let domain = match req.get("domain").and_then(Value::as_str) {
+            None => origin_of(url),
+            Some(d) if d == host || origin_of(url).as_deref() == Some(d) || url::Url::parse(d).ok().and_then(|u| u.host_str().map(str::to_string)).as_deref() == Some(host.as_str()) => Some(d.to_string()),
+            Some(d) => return err("domain-mismatch", format!("the exchange at {host} asks for a proof for another domain ({d}); nothing was signed")),
+        };
         body = json!({"verifiablePresentation": did_auth(holder, challenge, domain)?});
     }
     err("credential-refused", "the exchange kept asking without delivering a credential")

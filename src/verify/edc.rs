@@ -158,7 +158,11 @@ pub fn verify_with(p: &Parsed, checks: &mut Vec<Check>, opts: &VerifyOptions, sn
     });
     checks.push(check(report::TIMESTAMP, ts));
     checks.push(check(report::TIMESTAMP_AUTHORITY, tsa));
-    checks.push(revocation_check(&result, opts));
+    if sig.outcome == seal::Outcome::Pass {
+        checks.push(revocation_check(&result, opts));
+    } else {
+        checks.push(Check::skip(report::STATUS, "the seal's signature does not verify; its certificate's revocation is not looked up"));
+    }
 }
 
 /// `status` for a seal: the seal certificate on its issuer's revocation list
