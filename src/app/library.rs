@@ -97,12 +97,8 @@ fn pages(stored: &crate::store::StoredCredential) -> Vec<DisplayPage> {
     if stored.credential.format != crate::model::Format::Edc {
         return Vec::new();
     }
-    let text = String::from_utf8_lossy(&stored.original);
-    let vc = serde_json::from_str::<serde_json::Value>(text.trim())
-        .ok()
-        .and_then(|v| crate::import::edc::unwrap_json(&v).map(|u| u.credential).or(Some(v)))
-        .or_else(|| crate::import::edc::unwrap_compact(text.trim()).map(|u| u.credential));
-    vc.map(|vc| crate::import::edc::display_pages(&vc))
+    crate::import::edc::from_original(&stored.original)
+        .map(|u| crate::import::edc::display_pages(&u.credential))
         .unwrap_or_default()
         .into_iter()
         .filter_map(|p| Some(DisplayPage { language: p.language, page: p.page, image: images::data_url(&p.bytes)? }))

@@ -83,6 +83,17 @@ fn payload_json(protected: &str, payload: &str) -> Option<Value> {
     }
 }
 
+/// The EDC inside stored original bytes: the sealed JWS (JSON or compact),
+/// or the bare credential JSON; with whether it came sealed.
+pub fn from_original(original: &[u8]) -> Option<Unwrapped> {
+    let text = std::str::from_utf8(original).ok()?.trim();
+    if text.starts_with('{') {
+        let v: Value = serde_json::from_str(text).ok()?;
+        return unwrap_json(&v).or_else(|| is_edc(&v).then_some(Unwrapped { credential: v, sealed: false }));
+    }
+    unwrap_compact(text)
+}
+
 /// A language map (`{"en": "…", "nl": "…"}`) or plain string, in English when present, else the first language.
 pub fn text(v: Option<&Value>) -> Option<String> {
     match v? {

@@ -59,15 +59,7 @@ pub fn snapshot() -> Option<&'static Snapshot> {
 
 /// The credential inside what was stored: the sealed JWS (JSON or compact), or bare JSON.
 fn credential(p: &Parsed) -> Option<(Value, bool)> {
-    let text = std::str::from_utf8(&p.original).ok()?.trim();
-    if text.starts_with('{') {
-        let v: Value = serde_json::from_str(text).ok()?;
-        return match edc::unwrap_json(&v) {
-            Some(u) => Some((u.credential, true)),
-            None => edc::is_edc(&v).then_some((v, false)),
-        };
-    }
-    edc::unwrap_compact(text).map(|u| (u.credential, true))
+    edc::from_original(&p.original).map(|u| (u.credential, u.sealed))
 }
 
 fn check(id: &str, f: &Finding) -> Check {
