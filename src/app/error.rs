@@ -106,6 +106,10 @@ impl From<crate::present::PresentError> for Error {
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
+        // Writing JSON to a closed pipe is the pipe's error, not ours.
+        if let Some(kind) = e.io_error_kind() {
+            return std::io::Error::from(kind).into();
+        }
         Error::new("internal", e.to_string())
     }
 }

@@ -217,6 +217,10 @@ pub struct Parsed {
     pub picture: Option<Picture>,
     /// Where it came from, for messages and the `source` column.
     pub source: String,
+    /// `original` already parsed, when it is a JSON document and the
+    /// importer had it at hand (verification then does not parse it again);
+    /// never stored.
+    pub json: Option<Value>,
 }
 
 /// What must be stored together: one credential, or a CLR and its members
@@ -482,6 +486,7 @@ fn parse_jws(source: &str, text: &str, opts: &ImportOptions) -> Result<Bundle, I
             linked: vec![],
             picture: None,
             source: source.to_string(),
+            json: None,
         }],
     })
 }
@@ -564,7 +569,7 @@ fn parse_json(source: &str, original: Vec<u8>, v: Value, opts: &ImportOptions) -
     if kind == Format::Clr2 {
         return clr_bundle(source, c, &v, original, "application/ld+json", opts);
     }
-    finish(&mut c, &json_identity(&v));
+    c.id = json_wallet_id(&v);
     Ok(Bundle {
         items: vec![Parsed {
             credential: c,
@@ -573,6 +578,7 @@ fn parse_json(source: &str, original: Vec<u8>, v: Value, opts: &ImportOptions) -
             linked: vec![],
             picture: None,
             source: source.to_string(),
+            json: Some(v),
         }],
     })
 }
@@ -582,7 +588,7 @@ fn edc_bundle(source: &str, cred: &Value, original: Vec<u8>, media_type: &str, i
     let mut c = edc::map(cred);
     finish(&mut c, identity);
     Bundle {
-        items: vec![Parsed { credential: c, original, media_type: media_type.into(), linked: vec![], picture: None, source: source.to_string() }],
+        items: vec![Parsed { credential: c, original, media_type: media_type.into(), linked: vec![], picture: None, source: source.to_string(), json: None }],
     }
 }
 
@@ -626,6 +632,7 @@ fn clr_bundle(
         linked: vec![],
         picture: None,
         source: source.to_string(),
+        json: None,
     });
     Ok(Bundle { items })
 }
@@ -696,6 +703,7 @@ fn ob2_parsed(
         linked,
         picture: None,
         source: source.to_string(),
+        json: None,
     }
 }
 
@@ -715,7 +723,39 @@ pub fn wallet_id(identity: &[u8]) -> String {
     hex::encode(&h.finalize()[..8])
 }
 
+/// [`wallet_id`] of [`json_identity`], hashed as it is written (no copy).
+fn json_wallet_id(v: &Value) -> String {
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.update(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(Sha256::new());
+    // Writing a Value cannot fail (and `json_identity` ignores errors too).
+    let _ = serde_json::to_writer(&mut h, v);
+    hex::encode(&h.0.finalize()[..8])
+}
+
 /// Identity bytes of a JSON credential: its compact serialisation.
 fn json_identity(v: &Value) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hashed_wallet_id_is_the_id_of_the_compact_json() {
+        // Stored ids must not change: the id hashed while writing equals the id of the written bytes.
+        for text in [r#"{"b":1,"a":[true,null,"é\u0001"],"c":{"x":1.5e300}}"#, "{}", r#"{"id":"urn:uuid:1","n":-0}"#] {
+            let v: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(json_wallet_id(&v), wallet_id(&json_identity(&v)), "{text}");
+        }
+    }
 }

@@ -46,6 +46,11 @@ pub fn non_regular_kind(meta: &Metadata) -> Option<&'static str> {
 
 /// Open `path` for reading if it is a regular file (following symlinks).
 pub fn open_regular(path: &Path) -> Result<File, ImportError> {
+    open_sized(path).map(|(f, _)| f)
+}
+
+/// [`open_regular`], and the file's size when opened.
+fn open_sized(path: &Path) -> Result<(File, u64), ImportError> {
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
@@ -73,17 +78,26 @@ pub fn open_regular(path: &Path) -> Result<File, ImportError> {
             }
         }
     }
-    Ok(file)
+    Ok((file, meta.len()))
 }
 
 /// Read a regular file of at most `limit` bytes.
 pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ImportError> {
-    read_stream(open_regular(path)?, limit, "the file")
+    let (file, len) = open_sized(path)?;
+    if len > limit {
+        return Err(ImportError::OverLimit { what: "the file", limit });
+    }
+    // Sized for the whole file and the read that finds its end (the file may
+    // still grow: the limit is checked on what is read).
+    read_stream_into(file, limit, "the file", Vec::with_capacity(len as usize + 1))
 }
 
 /// Read at most `limit` bytes from `r`; more is refused after reading `limit + 1`.
 pub fn read_stream(r: impl Read, limit: u64, what: &'static str) -> Result<Vec<u8>, ImportError> {
-    let mut out = Vec::new();
+    read_stream_into(r, limit, what, Vec::new())
+}
+
+fn read_stream_into(r: impl Read, limit: u64, what: &'static str, mut out: Vec<u8>) -> Result<Vec<u8>, ImportError> {
     r.take(limit.saturating_add(1)).read_to_end(&mut out)?;
     if out.len() as u64 > limit {
         return Err(ImportError::OverLimit { what, limit });

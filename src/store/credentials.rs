@@ -77,6 +77,7 @@ impl StoredCredential {
             linked: self.linked,
             picture: self.picture,
             source: self.source,
+            json: None,
         }
     }
 }

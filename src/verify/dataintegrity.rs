@@ -6,7 +6,7 @@
 //! This module owns the transformation (RDFC-1.0: JSON-LD → RDF by the fast
 //! path [`super::rdf::fast`] for bundled-context documents it handles, else by
 //! oxjsonld, then [`super::rdf::canon`];
-//! or JCS via serde_json_canonicalizer), the proof configuration, hashing
+//! or JCS by [`super::jcs`]), the proof configuration, hashing
 //! (`SHA-256(proofConfig) ‖ SHA-256(document)`), Ed25519 checking, and the
 //! "safe mode" guards that refuse documents JSON-LD would silently change.
 //! Keys come from a [`KeyResolver`]; [`StaticResolver`] knows did:key and any
@@ -428,30 +428,6 @@ struct DocCache {
     docs: HashMap<(Transform, String), String>,
 }
 
-/// The unsecured document as a view: the secured document without `proof`,
-/// with `@context` replaced when the proof carries its own. Serialising this
-/// for JCS avoids a deep copy of the whole credential (measured: the copy
-/// was ~10% of an eddsa-jcs-2022 verification).
-struct UnsecuredView<'a> {
-    doc: &'a serde_json::Map<String, Value>,
-    context: Option<&'a Value>,
-}
-
-impl serde::Serialize for UnsecuredView<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        for (k, v) in self.doc {
-            match (k.as_str(), self.context) {
-                ("proof", _) => {}
-                ("@context", Some(c)) => m.serialize_entry(k, c)?,
-                _ => m.serialize_entry(k, v)?,
-            }
-        }
-        m.end()
-    }
-}
-
 fn outcome(index: usize, proof: &Value, reason: ProofReason, detail: impl Into<String>, controller: Option<String>) -> ProofOutcome {
     let s = |k: &str| proof.get(k).and_then(|v| v.as_str()).map(str::to_string);
     ProofOutcome {
@@ -570,8 +546,7 @@ fn canonical_forms_cached(doc: &Value, proof_v: &Value, cache: &mut DocCache) ->
         if let Some(pctx) = options.get("@context") {
             check_context_prefix(pctx, doc_obj.get("@context"))?;
         }
-        let view = UnsecuredView { doc: doc_obj, context: options.get("@context") };
-        let doc_canon = serde_json_canonicalizer::to_string(&view).map_err(|e| DiError::Unportable(format!("JCS failed: {e}")))?;
+        let doc_canon = super::jcs::object_to_string(doc_obj, "proof", options.get("@context").map(|c| ("@context", c)));
         let proof_canon = jcs(&Value::Object(options))?;
         let doc_hash: [u8; 32] = Sha256::digest(doc_canon.as_bytes()).into();
         let proof_hash: [u8; 32] = Sha256::digest(proof_canon.as_bytes()).into();

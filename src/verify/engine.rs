@@ -13,6 +13,7 @@
 //! fetched, and every check that needs the network says "could not check".
 //! JSON-LD contexts are never fetched, with or without a fetcher.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -103,6 +104,7 @@ fn plain_vc(input: &Input) -> Option<Parsed> {
         linked: vec![],
         picture: None,
         source: input.label(),
+        json: None,
     })
 }
 
@@ -123,19 +125,21 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
         None
     };
     // The signed content as JSON: the document itself, or the JWT payload's VC.
-    let doc: Option<Value> = match &payload {
-        Some(payload) => Some(payload.get("vc").filter(|v| v.is_object()).cloned().unwrap_or_else(|| payload.clone())),
+    let doc: Option<Cow<Value>> = match &payload {
+        Some(payload) => Some(Cow::Borrowed(payload.get("vc").filter(|v| v.is_object()).unwrap_or(payload))),
         None if jwt || p.media_type == "application/jose" => None,
-        None => serde_json::from_slice(&p.original).ok(),
+        // Parsed once, by the importer, when it had the JSON at hand.
+        None => p.json.as_ref().map(Cow::Borrowed).or_else(|| serde_json::from_slice(&p.original).ok().map(Cow::Owned)),
     };
     let Some(doc) = doc else {
         checks.push(Check::fail(report::FORMAT, "the stored original is not readable JSON"));
         return Report::from_checks(checks);
     };
+    let doc: &Value = &doc;
 
     let problems = match c.format {
-        Format::Ob2Hosted | Format::Ob2Signed => schema::ob2_problems(&doc),
-        _ => schema::ob3_problems(&doc),
+        Format::Ob2Hosted | Format::Ob2Signed => schema::ob2_problems(doc),
+        _ => schema::ob3_problems(doc),
     };
     checks.push(if problems.is_empty() {
         Check::pass(report::SCHEMA, "has every member and type the data model requires")
@@ -147,12 +151,12 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
     let mut jwt_claims: Option<JwtClaims> = None;
     match c.format {
         Format::Ob3JsonLd | Format::Clr2 if !jwt => {
-            checks.push(contexts_check(&doc));
-            let outcomes = dataintegrity::verify_proofs(&doc, &resolver);
+            checks.push(contexts_check(doc));
+            let outcomes = dataintegrity::verify_proofs(doc, &resolver);
             if outcomes.is_empty() {
                 checks.push(Check::fail(report::PROOF, "the credential has no proof: anyone could have written it"));
             }
-            let issuer = issuer_id(&doc);
+            let issuer = issuer_id(doc);
             let proofs = list(doc.get("proof"));
             let mut bindings = Vec::new();
             for o in &outcomes {
@@ -171,11 +175,10 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
         }
         Format::Ob3Jwt | Format::Clr2 => {
             let token = std::str::from_utf8(&p.original).unwrap_or_default();
-            let payload = payload.unwrap_or_default();
-            let claims = JwtClaims::read(&payload, &doc);
-            let (proof, mut binding) = verify_vc_jwt(token, &doc, claims.iss.as_deref(), &resolver);
+            let claims = JwtClaims::read(payload.as_ref().unwrap_or(&Value::Null), doc);
+            let (proof, mut binding) = verify_vc_jwt(token, doc, claims.iss.as_deref(), &resolver);
             if proof.outcome == report::Outcome::Pass {
-                if let Some(mismatch) = claims.iss_mismatch(&doc) {
+                if let Some(mismatch) = claims.iss_mismatch(doc) {
                     binding = Check::fail(report::ISSUER_BINDING, mismatch);
                 }
             }
@@ -186,14 +189,14 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
         }
         Format::Ob2Signed => {
             let token = std::str::from_utf8(&p.original).unwrap_or_default();
-            let (proof, binding) = verify_ob2_signed(token, &doc, p, &resolver);
+            let (proof, binding) = verify_ob2_signed(token, doc, p, &resolver);
             checks.push(proof);
             checks.push(binding);
         }
         // Verified by `verify::edc` (returned above).
         Format::Edc => {}
         Format::Ob2Hosted | Format::Ob3JsonLd => {
-            let (proof, binding) = verify_ob2_hosted(&doc, p, &resolver);
+            let (proof, binding) = verify_ob2_hosted(doc, p, &resolver);
             checks.push(proof);
             checks.push(binding);
         }
@@ -203,7 +206,7 @@ pub fn verify_parsed(p: &Parsed, opts: &VerifyOptions) -> Report {
         claims.apply_times(&mut dates, opts.now);
     }
     checks.extend(dates);
-    checks.push(status_check(&doc, c, &resolver, opts));
+    checks.push(status_check(doc, c, &resolver, opts));
     Report::from_checks(checks)
 }
 

@@ -6,7 +6,8 @@
 //! - [`engine`]: runs every check on one credential and builds the [`Report`].
 //! - [`dataintegrity`]: Data Integrity proofs (eddsa-rdfc-2022, eddsa-jcs-2022,
 //!   Ed25519Signature2020), with [`contexts`] (the bundled set) and [`didkey`].
-//! - [`rdf`]: JSON-LD → RDF (fast path, general path, safe mode) → RDFC-1.0.
+//! - [`rdf`]: JSON-LD → RDF (fast path, general path, safe mode) → RDFC-1.0;
+//!   [`jcs`]: RFC 8785 JSON canonicalization.
 //! - [`jws`]: VC-JWT and OB 2.0 signed badges. [`status`]: status and revocation
 //!   lists. [`schema`]: the data model's required structure. [`sign`]: signing.
 //! - [`checks`]: what credentials and presentations share (options, contexts,
@@ -21,6 +22,7 @@ pub mod dataintegrity;
 pub mod didkey;
 pub mod edc;
 pub mod engine;
+pub mod jcs;
 pub mod jws;
 pub mod presentation;
 pub mod rdf;

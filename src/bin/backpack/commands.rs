@@ -80,10 +80,12 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
             let (targets, store) = verify::targets(&inputs, || Ok(open(dir)?.store))?;
             let (lang, mut all_valid) = (out::lang(lang), true);
             let expect = backpack::verify::Expect { challenge, domain };
+            out.bulk();
             let saved = verify::verify_many(&targets, &opts, &expect, app::workers(jobs.map(usize::from), targets.len()), |_, source, r| {
                 all_valid &= r.verdict == backpack::verify::Verdict::Valid;
                 out.either(json, &verify::report_json(source, r), || text::report(source, r, &lang))
             })?;
+            out.flush()?;
             if let Some(mut st) = store {
                 verify::save_reports(&mut st, &saved)?;
             }

@@ -69,7 +69,7 @@
 //! `1e-7` → `"0"`, `0.30000000000000004` → `"3.0E-1"`), an `@json` value into
 //! the JCS text of the value, and lowercases language tags. We do the same:
 //!
-//! * JCS: serde_json_canonicalizer writes every number (u64 and i64 too) as the
+//! * JCS: [`super::jcs`] writes every number (u64 and i64 too) as the
 //!   ECMAScript form of the double and sorts keys by UTF-16 code units.
 //! * RDFC, fast path: [`fast`] applies jsonld.js's rule to the double.
 //! * RDFC, general path (oxjsonld, whose number rule follows the JSON text and
@@ -125,7 +125,7 @@ pub enum RdfError {
 
 /// JCS (RFC 8785) text of a value, as the JavaScript signers write it.
 pub fn jcs(v: &Value) -> Result<String, RdfError> {
-    serde_json_canonicalizer::to_string(v).map_err(|e| RdfError::Unportable(format!("JCS failed: {e}")))
+    Ok(super::jcs::to_string(v))
 }
 
 /// Whether [`rdfc`] tries the fast toRDF path ([`fast`]) first.
