@@ -15,6 +15,10 @@ const loopback = process.env.BACKPACK_VERIFY_LOOPBACK === "1";
 let serving = false;
 const PROD_CONNECT = "connect-src https:;";
 const TEST_CONNECT = "connect-src https: http://127.0.0.1:* http://localhost:*;";
+// The page's marker: "production" only in the shipped build (build.rs embeds
+// nothing else); the test build says so.
+const PROD_MARKER = '<meta name="backpack-verifier" content="production" />';
+const TEST_MARKER = '<meta name="backpack-verifier" content="test-loopback" />';
 
 const cspForTests: Plugin = {
   name: "backpack-verify-loopback-csp",
@@ -24,7 +28,8 @@ const cspForTests: Plugin = {
   transformIndexHtml(html) {
     if (!loopback && !serving) return html;
     if (!html.includes(PROD_CONNECT)) throw new Error(`index.html has no '${PROD_CONNECT}' to widen for the test build`);
-    return html.replace(PROD_CONNECT, TEST_CONNECT);
+    if (!html.includes(PROD_MARKER)) throw new Error(`index.html has no '${PROD_MARKER}' to mark the test build`);
+    return html.replace(PROD_CONNECT, TEST_CONNECT).replace(PROD_MARKER, TEST_MARKER);
   },
 };
 

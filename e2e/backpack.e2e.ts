@@ -251,6 +251,10 @@ describe("Sharing a credential", () => {
     await $("#loc-public").setValue(`${dav}/pub/`);
     await $("#loc-add").click();
     await $('#location-list li[data-name="local-dav"]').waitForDisplayed();
+    // Publish the verifier page there: the share links below then open that copy, which answers.
+    await $('#location-list li[data-name="local-dav"] button.publish').click();
+    await $('#location-list li[data-name="local-dav"] .page-url').waitForDisplayed({ timeout: 30_000 });
+    await expect($('#location-list li[data-name="local-dav"] .page-url')).toHaveText(expect.stringContaining(`${dav}/pub/verify/index.html`));
   });
 
   it("makes an encrypted short link whose QR the page can open, then revokes it", async () => {
@@ -262,6 +266,9 @@ describe("Sharing a credential", () => {
     await $("#share").click();
     // With its picture this credential is too large for a scannable self-contained QR code: the dialog says so.
     await $("#share-qr-problem").waitForDisplayed();
+    // The verifier page published above answers where the links point: no warning.
+    await $("#share-page-checking").waitForDisplayed({ reverse: true, timeout: 15_000 });
+    expect(await $("#share-page-warning").isExisting()).toBe(false);
     await screenshot("14-share-no-qr");
     await $("#share-days").selectByAttribute("value", "7");
     await $("#share-short").click();
@@ -270,6 +277,7 @@ describe("Sharing a credential", () => {
     expect(await qr.getAttribute("data-kind")).toBe("short");
     const link = await qr.getAttribute("data-link");
     expect(link).toMatch(/#s=.+&k=[A-Za-z0-9_-]{43}$/);
+    expect(link!.startsWith(`${process.env.E2E_WEBDAV}/pub/verify/index.html#s=`)).toBe(true);
     await screenshot("15-share-short");
     // The host holds only ciphertext, readable without a password at the public address.
     const frag = new URLSearchParams(link!.split("#")[1]);

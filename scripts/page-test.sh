@@ -34,7 +34,7 @@ echo "== verifier page: type check, unit tests"
 npx tsc -p ui/verify/tsconfig.json
 npx vitest run --reporter=dot ui/verify
 echo "== verifier page: build (ui/dist-verify), and the test build whose CSP allows loopback (ui/dist-verify-loopback)"
-npx vite build -c vite.verify.config.ts --logLevel warn
+bash scripts/page-build.sh
 BACKPACK_VERIFY_LOOPBACK=1 npx vite build -c vite.verify.config.ts --logLevel warn
 echo "== verifier page: headless Chromium, agreement with 'backpack verify'"
 node --test --test-reporter=spec tests/page/page.test.mjs

@@ -28,6 +28,7 @@ if [ "$mode" = app ]; then
 else
   # Quiet when nothing needs building: cargo's "Finished" line is dropped, while
   # "Compiling" progress (a cold build) and errors still reach the terminal.
+  bash scripts/page-build.sh
   set +e
   cargo build --locked --release --bin backpack 2>&1 | { grep -vE '^ +Finished ' || true; } >&2
   build_status=${PIPESTATUS[0]}

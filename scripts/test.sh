@@ -13,6 +13,9 @@ t0=$(date +%s)
 echo "== core: no import cycles among modules"
 python3 scripts/modcycles.py
 
+echo "== employer verifier page: production build (ui/dist-verify, embedded by build.rs for publish-page)"
+bash scripts/page-build.sh
+
 echo "== core: build"
 cargo build --locked --tests --benches
 echo "== clippy on every crate and target (workspace lints: clippy::all = deny)"

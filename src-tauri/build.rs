@@ -41,6 +41,8 @@ const COMMANDS: &[&str] = &[
     "list_share_locations",
     "add_share_location",
     "remove_share_location",
+    "publish_verifier_page",
+    "check_verifier_page",
     "present_credentials",
     "receive_preview",
     "receive_picture",

@@ -2,8 +2,9 @@
 //! verification link (the credential deflated into the URL fragment, which no
 //! server ever receives), and QR codes that a phone can actually scan.
 //! The parts that do need a server live in submodules: [`envelope`] (the
-//! encrypted short link format), [`host`] (share locations: WebDAV and S3)
-//! and [`records`] (uploading, listing, revoking and pruning shares).
+//! encrypted short link format), [`host`] (share locations: WebDAV and S3),
+//! [`records`] (uploading, listing, revoking and pruning shares) and [`page`]
+//! (the verifier page this build carries: publishing it, checking a base).
 
 use std::io::Write;
 
@@ -15,6 +16,7 @@ use crate::model::Credential;
 
 pub mod envelope;
 pub mod host;
+pub mod page;
 pub mod records;
 
 /// The verifier page used when no other base URL is set.

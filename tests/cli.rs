@@ -258,7 +258,7 @@ fn info_reports_keyring_and_counts() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["key"], "keyring");
     assert_eq!(v["credentials"], 6);
-    assert_eq!(v["schema_version"], 6);
+    assert_eq!(v["schema_version"], 7);
 }
 
 #[test]

@@ -19,6 +19,7 @@ mod network;
 mod page_limits;
 mod pathways;
 mod present;
+mod publish_page;
 mod receive;
 mod safe_mode;
 mod share;

@@ -177,7 +177,7 @@ fn backup_never_leaves_a_half_written_file() {
 fn newer_schema_is_refused_not_downgraded() {
     let tmp = tempfile::tempdir().unwrap();
     let s = Store::open(tmp.path(), &key(9)).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 6);
+    assert_eq!(s.schema_version().unwrap(), 7);
     drop(s);
     let c = rusqlite::Connection::open(tmp.path().join(DB_FILE)).unwrap();
     c.pragma_update(None, "key", format!("x'{}'", "09".repeat(32))).unwrap();

@@ -46,6 +46,9 @@ fn export_types(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     ShareView::export_all(cfg)?;
     LocationView::export_all(cfg)?;
     LocationDraft::export_all(cfg)?;
+    backpack::app::page::PublishProgress::export_all(cfg)?;
+    backpack::app::page::Published::export_all(cfg)?;
+    backpack::share::page::PageStatus::export_all(cfg)?;
     OfferView::export_all(cfg)?;
     Received::export_all(cfg)?;
     Step::export_all(cfg)?;

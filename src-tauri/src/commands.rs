@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use backpack::app::library::{self, Detail, ExportFormat, ReportView};
 use backpack::app::receive::{self, OfferView, Received, ReceiveOptions, Step};
 use backpack::app::pathways::{self, DossierPlace, DossierWritten, ExemptionRequest, PathwayDraft, PathwayView};
+use backpack::app::page::{self, PublishProgress, Published};
 use backpack::app::shares::{self, LocationView, ShareRow, ShareView};
+use backpack::share::page::PageStatus;
 use backpack::app::{import as core_import, verify};
 use backpack::import::{Fetcher, ImportOptions};
 use backpack::pathway::Suggestion;
@@ -158,8 +160,11 @@ pub async fn export_credential<R: Runtime>(app: AppHandle<R>, id: String, format
     blocking(app, move |st| {
         let format = ExportFormat::parse(&format)?;
         let lang = backpack::model::Lang::parse(lang.as_deref().unwrap_or("en"));
-        let opts = library::ExportOptions { into: None, base: verifier_base(st), lang };
-        let e = st.with(|s| library::export(s, &id, format, &opts))?;
+        let chosen = chosen_base(st);
+        let e = st.with(|s| {
+            let opts = library::ExportOptions { into: None, base: backpack::app::links::base_for(s, chosen.as_deref(), None)?, lang };
+            library::export(s, &id, format, &opts)
+        })?;
         written(&user_dir(|u| u.download_dir(), st), &e.file_name, &e.bytes, 1)
     })
     .await
@@ -296,15 +301,15 @@ pub async fn request_exemption<R: Runtime>(app: AppHandle<R>, request: Exemption
 
 /// The Share dialog's view of a credential (`backpack::app::shares::view`).
 fn share_view_of(st: &AppState, id: &str) -> AppResult<ShareView> {
-    st.with(|s| shares::view(s, id, &verifier_base(st), &chrono::Utc::now()))
+    let chosen = chosen_base(st);
+    st.with(|s| shares::view(s, id, chosen.as_deref(), &chrono::Utc::now()))
 }
 
-/// The verifier page's base URL: the one set in Settings, else the documented default.
-fn verifier_base(st: &AppState) -> String {
-    let s = settings::load(st.config_dir.as_deref());
-    // `load` gives the defaults for settings the policy refuses, so this is the default at worst.
-    backpack::app::links::verifier_base_or_default(Some(&s.verifier_url))
-        .unwrap_or_else(|_| backpack::share::DEFAULT_VERIFIER_BASE.to_string())
+/// The verifier page's base URL set in Settings, if any (else the core
+/// chooses: a share location's published page, else the default).
+fn chosen_base(st: &AppState) -> Option<String> {
+    // `load` gives the defaults (no URL) for settings the policy refuses.
+    Some(settings::load(st.config_dir.as_deref()).verifier_url).filter(|u| !u.trim().is_empty())
 }
 
 #[tauri::command]
@@ -317,7 +322,8 @@ pub async fn share_view<R: Runtime>(app: AppHandle<R>, id: String) -> AppResult<
 pub async fn share_short<R: Runtime>(app: AppHandle<R>, id: String, location: Option<String>, days: Option<u32>) -> AppResult<ShareView> {
     blocking(app, move |st| {
         let now = chrono::Utc::now();
-        st.with(|s| shares::create(s, &id, location.as_deref(), days.map(|d| shares::expiry(now, d)), &verifier_base(st), now))?;
+        let chosen = chosen_base(st);
+        st.with(|s| shares::create(s, &id, location.as_deref(), days.map(|d| shares::expiry(now, d)), chosen.as_deref(), now))?;
         share_view_of(st, &id)
     })
     .await
@@ -359,6 +365,25 @@ pub async fn add_share_location<R: Runtime>(app: AppHandle<R>, location: crate::
 #[tauri::command]
 pub async fn remove_share_location<R: Runtime>(app: AppHandle<R>, name: String) -> AppResult<Vec<LocationView>> {
     blocking(app, move |st| st.with(|s| shares::remove_location(s, &name).and_then(|_| shares::locations(s)))).await
+}
+
+/// "Publish verifier page" on a share location (`backpack::app::page::publish`):
+/// each file's upload on the channel, the page's URL at the end.
+#[tauri::command]
+pub async fn publish_verifier_page<R: Runtime>(app: AppHandle<R>, name: String, on_progress: Channel<PublishProgress>) -> AppResult<Published> {
+    blocking(app, move |st| {
+        let mut access = st;
+        page::publish(&mut access, &name, |p| {
+            let _ = on_progress.send(p.clone());
+        })
+    })
+    .await
+}
+
+/// Does the verifier page answer at `base` (the Share dialog's, before sharing)?
+#[tauri::command]
+pub async fn check_verifier_page<R: Runtime>(app: AppHandle<R>, base: String) -> AppResult<PageStatus> {
+    blocking(app, move |_| page::check(&base)).await
 }
 
 /// A holder-signed Verifiable Presentation, saved into the Downloads folder.

@@ -135,6 +135,8 @@ pub fn app<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> ta
             commands::list_share_locations,
             commands::add_share_location,
             commands::remove_share_location,
+            commands::publish_verifier_page,
+            commands::check_verifier_page,
             commands::present_credentials,
             commands::receive_preview,
             commands::receive_picture,
@@ -287,6 +289,19 @@ mod ipc {
         assert_eq!(got[0]["status"], "rejected");
         assert_eq!(got[0]["error"]["code"], "bad-offer", "{got}");
         assert_eq!(invoke(&w, "receive_cancel", json!({})), Ok(Value::Null));
+
+        // The verifier page: publishing needs a location; the check answers with its JSON, or refuses a bad base.
+        let e = invoke(&w, "publish_verifier_page", json!({ "name": "nowhere", "onProgress": "__CHANNEL__:2" })).unwrap_err();
+        assert_eq!(e["code"], "no-share-location", "{e}");
+        let e = invoke(&w, "check_verifier_page", json!({ "base": "http://example.org/" })).unwrap_err();
+        assert_eq!(e["code"], "invalid-verifier-url", "{e}");
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let base = format!("http://127.0.0.1:{closed}/");
+        let st = invoke(&w, "check_verifier_page", json!({ "base": base })).unwrap();
+        assert_eq!(st["url"], base.as_str(), "{st}");
+        assert_eq!(st["answer"], "unreachable", "{st}");
+        assert_eq!(st["http_status"], Value::Null, "{st}");
+        assert!(st["detail"].as_str().unwrap().contains("refused"), "{st}");
 
         // An empty store: nothing pending, nothing to ask for.
         assert_eq!(invoke(&w, "list_pending", json!({})), Ok(json!([])));

@@ -1,7 +1,8 @@
 //! Links to the verifier page, decided once: which verifier base URLs are
-//! accepted. The command line's `share --base` / `export --base` and the app's
-//! Settings (and the base its Share dialog uses) all go through
-//! [`verifier_base`]: `https://` anywhere; `http://` only on this machine
+//! accepted, and which one links use ([`base_for`]: the user's, else the page
+//! published on the share location, else the default). The command line's
+//! `share --base` / `export --base` and the app's Settings (and the base its
+//! Share dialog uses) all go through [`verifier_base`]: `https://` anywhere; `http://` only on this machine
 //! (`localhost`, `127.0.0.1`, `[::1]`), for a page served locally while testing.
 //! Anything else is refused with the code `invalid-verifier-url`.
 
@@ -42,6 +43,29 @@ pub fn verifier_base_or_default(chosen: Option<&str>) -> Result<String, Error> {
     match chosen.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => verifier_base(c),
         None => Ok(crate::share::DEFAULT_VERIFIER_BASE.to_string()),
+    }
+}
+
+/// The verifier base for links made now, decided once for `share`, the
+/// app's Share dialog and its short links: `chosen` (`--base`, or the app's
+/// Settings) when set and non-empty; else the verifier page published on the
+/// share location the links are made with (`location`; when none is named,
+/// the one location that has a published page, if exactly one has); else
+/// the default ([`crate::share::DEFAULT_VERIFIER_BASE`]).
+pub fn base_for(store: &crate::store::Store, chosen: Option<&str>, location: Option<&str>) -> Result<String, Error> {
+    if chosen.is_some_and(|c| !c.trim().is_empty()) {
+        return verifier_base_or_default(chosen);
+    }
+    let published = match location {
+        Some(name) => store.share_location_page(name)?,
+        None => match store.share_location_pages()?.as_slice() {
+            [(_, url)] => Some(url.clone()),
+            _ => None,
+        },
+    };
+    match published {
+        Some(url) => verifier_base(&url),
+        None => verifier_base_or_default(None),
     }
 }
 

@@ -6,12 +6,13 @@
 //!
 //! - [`error`]: the one [`Error`] with a stable `code()` for everything that leaves the layer.
 //! - [`pathways`]: pathway suggestions (existing pathways filtered out) and the exchange file's import (1 MiB cap).
-//! - [`links`]: links to the verifier page: which verifier base URLs are accepted.
+//! - [`links`]: links to the verifier page: which verifier base URLs are accepted, which one links use.
 //! - [`import`]: import files, folders, URLs and text: parse, verify offline, store, save the report.
 //! - [`verify`]: what an argument names, verify many in order on `--jobs` threads, verify stored, `check`.
 //! - [`library`]: detail, pictures, export in every format, presentations, backup/restore, sample, info.
 //! - [`receive`]: receive from issuers (OpenID4VCI, VC-API, DCC): offer shown first, verify, bind, store, deferred.
 //! - [`shares`]: encrypted short shares, revoke, prune, share locations.
+//! - [`page`]: the verifier page: publish it on a share location, check that a base answers with it.
 //! - [`trust`]: the EU trusted lists' snapshot: status and refresh (Europass e-seals).
 //! - [`text`]: plain text for terminals (detail, reports, rules, pathways, shares, info).
 //! - [`images`]: credential pictures made safe to show (sniffed, size-capped `data:` URLs).
@@ -24,6 +25,7 @@ pub mod images;
 pub mod import;
 pub mod library;
 pub mod links;
+pub mod page;
 pub mod pathways;
 pub mod receive;
 pub mod shares;

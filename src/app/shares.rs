@@ -1,8 +1,8 @@
 //! Encrypted short shares and share locations, written once: make a short
 //! link (checked verifier base, expiry), list shares with their state and the
 //! credential's title (newest first), revoke, prune the expired ones, and the
-//! share locations (WebDAV or S3) with their secrets kept through
-//! [`crate::secrets`].
+//! share locations (WebDAV or S3, with the verifier page published on each)
+//! with their secrets kept through [`crate::secrets`].
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -102,9 +102,10 @@ pub fn expiry(now: DateTime<Utc>, days: u32) -> DateTime<Utc> {
 }
 
 /// Encrypt credential `id`, upload it to `location` (or the only one) and
-/// record the share; the verifier base is checked first.
-pub fn create(store: &mut Store, id: &str, location: Option<&str>, expires: Option<DateTime<Utc>>, base: &str, now: DateTime<Utc>) -> Result<ShareRecord, Error> {
-    let base = super::links::verifier_base(base)?;
+/// record the share; the verifier base (`base`, else the location's
+/// published page, else the default: [`super::links::base_for`]) is checked first.
+pub fn create(store: &mut Store, id: &str, location: Option<&str>, expires: Option<DateTime<Utc>>, base: Option<&str>, now: DateTime<Utc>) -> Result<ShareRecord, Error> {
+    let base = super::links::base_for(store, base, location)?;
     Ok(records::create(store, id, location, expires, &base, now)?)
 }
 
@@ -135,11 +136,13 @@ pub struct LocationView {
     pub location: Location,
     /// Where objects go (folder URL, or endpoint and bucket).
     pub target: String,
+    /// The verifier page published there (`shares location publish-page`), if any.
+    pub page_url: Option<String>,
 }
 
 impl From<&Location> for LocationView {
     fn from(l: &Location) -> Self {
-        LocationView { location: l.clone(), target: l.target() }
+        LocationView { location: l.clone(), target: l.target(), page_url: None }
     }
 }
 
@@ -153,9 +156,14 @@ impl LocationView {
     }
 }
 
-/// The share locations.
+/// The share locations, with the verifier page published on each.
 pub fn locations(store: &Store) -> Result<Vec<LocationView>, Error> {
-    Ok(store.share_locations()?.iter().map(LocationView::from).collect())
+    let pages = store.share_location_pages()?;
+    Ok(store
+        .share_locations()?
+        .iter()
+        .map(|l| LocationView { page_url: pages.iter().find(|(n, _)| *n == l.name).map(|(_, u)| u.clone()), ..LocationView::from(l) })
+        .collect())
 }
 
 /// A new share location, as the user describes it.
@@ -251,12 +259,13 @@ pub struct Shared {
 }
 
 /// Make what `req` asks for credential `id` with the verifier page at `base`
-/// (`None`: the default): the one choice of QR and LinkedIn payload.
+/// (`None`: the page published on the location used, else the default:
+/// [`super::links::base_for`]): the one choice of QR and LinkedIn payload.
 pub fn share(store: &mut crate::store::Store, id: &str, req: &ShareRequest, base: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Result<Shared, Error> {
     use serde_json::json;
-    let base = super::links::verifier_base_or_default(base)?;
+    let base = super::links::base_for(store, base, req.short.as_ref().and_then(|l| l.as_deref()))?;
     let made = match &req.short {
-        Some(loc) => Some(create(store, id, loc.as_deref(), req.expires, &base, now)?),
+        Some(loc) => Some(create(store, id, loc.as_deref(), req.expires, Some(&base), now)?),
         None => None,
     };
     let l = super::links::links(store, id, &base, &now)?;
@@ -329,10 +338,13 @@ pub struct ShareView {
     pub shares: Vec<ShareRow>,
 }
 
-/// The Share dialog's view of credential `id` with the verifier page at `base`.
-pub fn view(store: &Store, id: &str, base: &str, now: &DateTime<Utc>) -> Result<ShareView, Error> {
+/// The Share dialog's view of credential `id` with the verifier page at
+/// `base` (`None`: a location's published page, else the default:
+/// [`super::links::base_for`]).
+pub fn view(store: &Store, id: &str, base: Option<&str>, now: &DateTime<Utc>) -> Result<ShareView, Error> {
     use base64::Engine;
-    let l = super::links::links(store, id, base, now)?;
+    let base = super::links::base_for(store, base, None)?;
+    let l = super::links::links(store, id, &base, now)?;
     let qr = match l.qr {
         Some(q) => {
             let svg = super::links::qr_image(&q.link, false)?;

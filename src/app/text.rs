@@ -178,11 +178,12 @@ pub fn share(r: &ShareRow) -> String {
 /// `shares location list`: name, target, user, public URL.
 pub fn location(l: &LocationView) -> String {
     format!(
-        "{}  {}{}{}",
+        "{}  {}{}{}{}",
         l.location.name,
         l.target,
         l.user().map(|u| format!(" as {u}")).unwrap_or_default(),
-        l.location.public_url.as_deref().map(|p| format!("  (public: {p})")).unwrap_or_default()
+        l.location.public_url.as_deref().map(|p| format!("  (public: {p})")).unwrap_or_default(),
+        l.page_url.as_deref().map(|p| format!("  (verifier page: {p})")).unwrap_or_default()
     )
 }
 

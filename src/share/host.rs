@@ -53,7 +53,7 @@ pub enum HostError {
     Status {
         /// The HTTP status.
         status: u16,
-        /// The request: `PUT`, `DELETE`, `GET` or `GET (over 8 MiB)`.
+        /// The request: `PUT`, `DELETE`, `MKCOL`, `GET` or `GET (over 8 MiB)`.
         what: &'static str,
         /// The URL tried (without credentials or signature).
         url: String,
@@ -280,28 +280,51 @@ impl Client {
         Ok(Client { http })
     }
 
-    fn send(&self, r: &Request, body: Option<Vec<u8>>) -> Result<reqwest::blocking::Response, HostError> {
+    fn send(&self, r: &Request, body: Option<(Vec<u8>, &str)>) -> Result<reqwest::blocking::Response, HostError> {
         // A total deadline per request, body included.
         let mut b = self.http.request(r.method.clone(), r.url.clone()).timeout(crate::import::fetch::deadline());
         if let Some((u, p)) = &r.basic_auth {
             b = b.basic_auth(u, Some(p));
         }
-        if let Some(body) = body {
-            b = b.header(reqwest::header::CONTENT_TYPE, "application/octet-stream").body(body);
+        if let Some((body, content_type)) = body {
+            b = b.header(reqwest::header::CONTENT_TYPE, content_type).body(body);
         }
         b.send().map_err(|e| HostError::Unreachable { url: redacted(&r.url), detail: crate::import::fetch::describe_reqwest(&e) })
     }
 
     /// Upload `body` as object `name`; returns its public URL.
     pub fn put(&self, loc: &Location, name: &str, body: Vec<u8>) -> Result<String, HostError> {
+        self.put_as(loc, name, body, "application/octet-stream")
+    }
+
+    /// Upload `body` as object `name` (it may hold `/`: a folder, see
+    /// [`Client::mkcol`]) served as `content_type`; returns its public URL.
+    pub fn put_as(&self, loc: &Location, name: &str, body: Vec<u8>, content_type: &str) -> Result<String, HostError> {
         let r = request(loc, Op::Put, name, loc.secret()?.as_deref())?;
-        let resp = self.send(&r, Some(body))?;
+        let resp = self.send(&r, Some((body, content_type)))?;
         let status = resp.status().as_u16();
         match status {
             200..=299 => loc.object_url(name),
             401 | 403 => Err(HostError::Auth { status }),
             404 | 409 => Err(HostError::NoFolder { status, url: redacted(&r.url) }),
             _ => Err(HostError::Status { status, what: "PUT", url: redacted(&r.url) }),
+        }
+    }
+
+    /// Make folder `path` (ending in `/`) on a WebDAV location (`MKCOL`); one
+    /// that already exists (405) is fine, and so is a plain PUT host that
+    /// does not know the method (501: its PUT will say whether the folder is
+    /// needed). S3 has no folders: nothing is sent.
+    pub fn mkcol(&self, loc: &Location, path: &str) -> Result<(), HostError> {
+        let LocationKind::Webdav { .. } = &loc.kind else { return Ok(()) };
+        let mut r = request(loc, Op::Put, path, loc.secret()?.as_deref())?;
+        r.method = reqwest::Method::from_bytes(b"MKCOL").expect("a valid method");
+        let status = self.send(&r, None)?.status().as_u16();
+        match status {
+            200..=299 | 405 | 501 => Ok(()),
+            401 | 403 => Err(HostError::Auth { status }),
+            409 => Err(HostError::NoFolder { status, url: redacted(&r.url) }),
+            _ => Err(HostError::Status { status, what: "MKCOL", url: redacted(&r.url) }),
         }
     }
 

@@ -297,6 +297,9 @@ const MIGRATIONS: &[&str] = &[
         display TEXT NOT NULL,
         received_at TEXT NOT NULL
      );",
+    // 7: the verifier page published on a share location (its URL; NULL
+    // until a publish has uploaded every file).
+    "ALTER TABLE share_locations ADD COLUMN page_url TEXT;",
 ];
 
 /// An open backpack: the encrypted database in its folder. All reads and writes of credentials,
@@ -580,6 +583,38 @@ mod tests {
         create_private_dir(&bare).unwrap();
         std::fs::write(bare.join(DB_FILE), b"").unwrap();
         assert!(matches!(Store::open(&bare, &key), Err(StoreError::DatabaseEmpty { zero_bytes: true, .. })));
+    }
+
+    #[test]
+    fn migration_7_keeps_share_locations_and_adds_their_page() {
+        let tmp = tempfile::tempdir().unwrap();
+        let key = StoreKey::Raw([9; 32]);
+        create_private_dir(tmp.path()).unwrap();
+        let conn = Connection::open(tmp.path().join(DB_FILE)).unwrap();
+        apply_key(&conn, &key).unwrap();
+        let mut old = Store { conn, dir: tmp.path().to_path_buf() };
+        for sql in &MIGRATIONS[..6] {
+            old.conn.execute_batch(sql).unwrap();
+        }
+        old.conn.pragma_update(None, "user_version", 6).unwrap();
+        let loc = Location {
+            id: "0011223344556677".into(),
+            name: "dav".into(),
+            kind: LocationKind::Webdav { url: "https://dav.example/s/".into(), user: None },
+            public_url: None,
+            created: "2026-01-01T00:00:00Z".into(),
+        };
+        old.add_share_location(&loc).unwrap();
+        drop(old);
+        let mut s = Store::open(tmp.path(), &key).unwrap();
+        assert_eq!(s.schema_version().unwrap(), 7);
+        assert_eq!(s.share_locations().unwrap(), vec![loc]);
+        assert_eq!(s.share_location_page("dav").unwrap(), None);
+        s.set_share_location_page("dav", Some("https://dav.example/s/verify/index.html")).unwrap();
+        assert_eq!(s.share_location_page("dav").unwrap().as_deref(), Some("https://dav.example/s/verify/index.html"));
+        assert_eq!(s.share_location_pages().unwrap(), vec![("dav".to_string(), "https://dav.example/s/verify/index.html".to_string())]);
+        assert_eq!(s.set_share_location_page("nope", None).unwrap_err().code(), "no-share-location");
+        assert_eq!(s.share_location_page("nope").unwrap_err().code(), "no-share-location");
     }
 
     #[test]

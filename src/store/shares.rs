@@ -1,5 +1,6 @@
-//! Share locations and share records (schema 5): the rows are owned here;
-//! uploading, revoking and pruning are [`crate::share`]'s.
+//! Share locations and share records (schema 5), and the verifier page
+//! published on a location (schema 7, `page_url`): the rows are owned here;
+//! uploading, revoking, pruning and publishing are [`crate::share`]'s.
 
 use serde::Deserialize;
 
@@ -105,6 +106,29 @@ impl Store {
             .optional()?;
         let config = config.ok_or_else(|| StoreError::NoShareLocation(name.to_string()))?;
         serde_json::from_str(&config).map_err(|e| StoreError::Corrupt(format!("share location: {e}")))
+    }
+
+    /// The URL of the verifier page published on location `name`, if any.
+    pub fn share_location_page(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let page: Option<Option<String>> =
+            self.conn.query_row("SELECT page_url FROM share_locations WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+        page.ok_or_else(|| StoreError::NoShareLocation(name.to_string()))
+    }
+
+    /// Every location's published verifier page: (name, URL), by name.
+    pub fn share_location_pages(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT name, page_url FROM share_locations WHERE page_url IS NOT NULL ORDER BY name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Remember (or, with `None`, forget) the verifier page published on location `name`.
+    pub fn set_share_location_page(&mut self, name: &str, url: Option<&str>) -> Result<(), StoreError> {
+        let n = self.conn.execute("UPDATE share_locations SET page_url = ?2 WHERE name = ?1", params![name, url])?;
+        if n == 0 {
+            return Err(StoreError::NoShareLocation(name.to_string()));
+        }
+        Ok(())
     }
 
     /// Remove a share location. Refused while live shares use it (revoke them first).

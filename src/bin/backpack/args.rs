@@ -195,6 +195,15 @@ pub enum SharesCmd {
     },
     /// Delete expired shares from their hosts
     Prune { #[arg(long)] json: bool },
+    /// Check that the verifier page answers where links point (exit 1 when it does not)
+    CheckPage {
+        /// The verifier page to check (default: the one `share` would use)
+        #[arg(long, value_name = "URL", env = "BACKPACK_VERIFIER_BASE")] base: Option<String>,
+        /// Without --base: the page published on this share location
+        #[arg(long, value_name = "NAME", conflicts_with = "base")] location: Option<String>,
+        /// One JSON line: {"url","status","http_status"?,"error"?}
+        #[arg(long)] json: bool,
+    },
     /// Share locations: where encrypted shares are uploaded
     #[command(subcommand)]
     Location(LocationCmd),
@@ -225,6 +234,12 @@ pub enum LocationCmd {
     List { #[arg(long)] json: bool },
     /// Remove a share location (refused while it holds live shares) and its secret
     Remove { name: String },
+    /// Publish the employer verifier page under the location's verify/ folder; links made with the location then open that copy
+    PublishPage {
+        name: String,
+        /// One JSON line: {"location","url","files","status":"published"}
+        #[arg(long)] json: bool,
+    },
 }
 
 /// `export` options for the baked images and the PDF.
@@ -232,8 +247,9 @@ pub enum LocationCmd {
 pub struct ExportArgs {
     /// png/svg: bake into this image instead of the credential's own
     #[arg(long, value_name = "IMAGE.png|IMAGE.svg")] pub into: Option<PathBuf>,
-    /// pdf: the verifier page the QR code's self-contained link opens
-    #[arg(long, value_name = "URL", default_value = backpack::export::DEFAULT_VERIFIER_BASE)] pub base: String,
+    /// pdf: the verifier page the QR code's self-contained link opens (default: the page published on your
+    /// share location, else https://backpack-wallet.github.io/verify/)
+    #[arg(long, value_name = "URL")] pub base: Option<String>,
     /// pdf: language (nl or en; default from LANG)
     #[arg(long)] pub lang: Option<String>,
 }

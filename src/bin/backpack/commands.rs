@@ -61,8 +61,9 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
         Command::Remove { id } => said(format!("removed {}", open(dir)?.store.remove(&id)?)),
         Command::Export { id, format, output, export } => {
             let lang = backpack::model::Lang::parse(&out::lang(export.lang));
-            let opts = library::ExportOptions { into: export.into, base: export.base, lang };
-            out::bytes(output.as_deref(), &library::export(&open(dir)?.store, &id, format, &opts)?.bytes).map(|()| ExitCode::SUCCESS)
+            let st = open(dir)?.store;
+            let opts = library::ExportOptions { into: export.into, base: app::links::base_for(&st, export.base.as_deref(), None)?, lang };
+            out::bytes(output.as_deref(), &library::export(&st, &id, format, &opts)?.bytes).map(|()| ExitCode::SUCCESS)
         }
         Command::Backup { file } => {
             let b = open(dir)?;
@@ -359,6 +360,25 @@ fn shares_cmd(b: &mut Backpack, cmd: SharesCmd, now: chrono::DateTime<chrono::Ut
         SharesCmd::Location(LocationCmd::List { json }) => {
             for l in shares::locations(st)? {
                 out.either(json, &l, || text::location(&l))?;
+            }
+        }
+        SharesCmd::CheckPage { base, location, json } => {
+            let base = app::links::base_for(st, base.as_deref(), location.as_deref())?;
+            let s = app::page::check(&base)?;
+            out.either(json, &app::page::check_json(&s), || app::page::check_text(&s))?;
+            return Ok(code(!s.answers()));
+        }
+        SharesCmd::Location(LocationCmd::PublishPage { name, json }) => {
+            let p = app::page::publish(st, &name, |p| {
+                if !json {
+                    eprintln!("uploading {} of {}: {}", p.done, p.total, p.file);
+                }
+            })?;
+            if json {
+                out.json(&p.json_line())?;
+            } else {
+                out.line(&p.url)?;
+                eprintln!("published the verifier page on '{}' ({} files); links made with '{}' now open it", p.location, p.files, p.location);
             }
         }
         SharesCmd::Location(LocationCmd::Remove { name }) => {

@@ -3,7 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppError, AppInfo, Detail, DossierWritten, ExemptionRequest, ImportItem, ImportProgress, ItemResult,
-  LaunchItems, ListHead, LocationDraft, LocationView, OfferView, PathwayDraft, PendingRow, Received, ShareRow, Step, ShareView, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
+  LaunchItems, ListHead, LocationDraft, LocationView, OfferView, PageStatus, PathwayDraft, Published, PublishProgress, PendingRow, Received, ShareRow, Step, ShareView, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
   Summary, TrustStatus, Written,
 } from "./types";
 
@@ -49,6 +49,10 @@ export interface Backend {
   listShareLocations(): Promise<LocationView[]>;
   addShareLocation(location: LocationDraft): Promise<LocationView[]>;
   removeShareLocation(name: string): Promise<LocationView[]>;
+  /** Publish the verifier page on share location `name` (each file's upload reported); its URL at the end. */
+  publishVerifierPage(name: string, onProgress: (p: PublishProgress) => void): Promise<Published>;
+  /** Does Backpack's verifier page answer at `base`? (A warning before sharing, never a block.) */
+  checkVerifierPage(base: string): Promise<PageStatus>;
   presentCredentials(ids: string[], challenge: string | null, domain: string | null): Promise<Written>;
   /** Who offers what (the offer screen); nothing is sent to the issuer but the reads of the offer and its metadata. */
   receivePreview(text: string, lang: string): Promise<OfferView>;
@@ -121,6 +125,8 @@ export const tauriBackend: Backend = {
   listShareLocations: () => invoke("list_share_locations"),
   addShareLocation: (location) => invoke("add_share_location", { location }),
   removeShareLocation: (name) => invoke("remove_share_location", { name }),
+  publishVerifierPage: (name, onProgress) => invoke("publish_verifier_page", { name, onProgress: channel<PublishProgress>(onProgress) }),
+  checkVerifierPage: (base) => invoke("check_verifier_page", { base }),
   presentCredentials: (ids, challenge, domain) => invoke("present_credentials", { ids, challenge, domain }),
   receivePreview: (text, lang) => invoke("receive_preview", { text, lang }),
   receivePicture: (base64) => invoke("receive_picture", { base64 }),

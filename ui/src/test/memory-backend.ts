@@ -3,8 +3,8 @@
 // stores and views are exercised against real behaviour, not canned replies.
 import type { Backend } from "../lib/api";
 import type {
-  AppInfo, Detail, ExemptionRequest, Gap, ImportItem, ItemResult, LaunchItems, LocationDraft, LocationView, OfferView, PathwayDraft, PathwayView,
-  PendingRow, Received, Settings, ShareRow, ShareView, Step, Suggestion, Summary,
+  AppInfo, Detail, ExemptionRequest, Gap, ImportItem, ItemResult, LaunchItems, LocationDraft, LocationView, OfferView, PageAnswer, PageStatus, PathwayDraft, PathwayView,
+  PendingRow, PublishProgress, Received, Settings, ShareRow, ShareView, Step, Suggestion, Summary,
 } from "../lib/types";
 
 interface StoredPathway { id: string; draft: PathwayDraft; members: string[] }
@@ -68,6 +68,14 @@ export class MemoryBackend implements Backend {
   locations: LocationView[] = [];
   shares: ShareRow[] = [];
   exports: string[] = [];
+  /** What the verifier page check gives per base (unlisted: `defaultPage`); published pages answer. */
+  pages: Record<string, PageAnswer> = {};
+  defaultPage: PageAnswer = "answers";
+  pageChecks: string[] = [];
+  /** Make the next publish fail with this code after the first file. */
+  publishFails: string | null = null;
+  /** When set, a publish waits for it after reporting its second file. */
+  publishPause: Promise<void> | null = null;
 
   constructor(n = 0) {
     this.items = Array.from({ length: n }, (_, i) => summary(i));
@@ -201,15 +209,22 @@ export class MemoryBackend implements Backend {
   }
 
   // Sharing, in miniature: links are made from the summary, short links need a location.
+  /** The core's `links::base_for`: Settings, else the one location's published page, else the default. */
+  base(): string {
+    if (this.settings.verifier_url) return this.settings.verifier_url;
+    const pages = this.locations.filter((l) => l.page_url);
+    return pages.length === 1 ? pages[0].page_url! : "https://backpack-wallet.github.io/verify/";
+  }
   async shareView(id: string): Promise<ShareView> {
     const s = this.items.find((x) => x.id === id);
     if (!s) throw { code: "not-found", message: id };
-    const self = `https://backpack-wallet.github.io/verify/#c=${btoa(JSON.stringify({ name: s.title })).replace(/=+$/, "")}`;
+    const base = this.base();
+    const self = `${base}#c=${btoa(JSON.stringify({ name: s.title })).replace(/=+$/, "")}`;
     const mine = this.shares.filter((r) => r.credential === id);
     const short = mine.find((r) => r.state === "live")?.link ?? null;
     const link = short ?? self;
     return {
-      id, base: "https://backpack-wallet.github.io/verify/", self_contained: self, issuer: null, short,
+      id, base, self_contained: self, issuer: null, short,
       qr: { kind: short ? "short" : "self-contained", link, svg: "data:image/svg+xml;base64,PHN2Zy8+" }, qr_problem: null,
       linkedin_add: `https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=${encodeURIComponent(s.title)}&certUrl=${encodeURIComponent(link)}`,
       linkedin_share: `https://www.linkedin.com/sharing/share-offsite/?url=${encodeURIComponent(link)}`,
@@ -222,7 +237,7 @@ export class MemoryBackend implements Backend {
     const n = this.shares.length + 1;
     this.shares.unshift({
       id: `s${n}`, credential: id, location: loc, object_url: `https://dav.example/${n}.bps`, object_name: `${n}.bps`,
-      link: `https://backpack-wallet.github.io/verify/#s=https%3A%2F%2Fdav.example%2F${n}.bps&k=key${n}`, created: "2026-11-25T10:00:00Z",
+      link: `${this.base()}#s=https%3A%2F%2Fdav.example%2F${n}.bps&k=key${n}`, created: "2026-11-25T10:00:00Z",
       expires: days ? `2026-12-${String(Math.min(25 + days, 31)).padStart(2, "0")}T10:00:00Z` : null, revoked_at: null, state: "live", title: this.items.find((x) => x.id === id)?.title ?? "",
     });
     return this.shareView(id);
@@ -245,10 +260,31 @@ export class MemoryBackend implements Backend {
     if (!/^https?:\/\/[^/]+/.test(d.url)) throw { code: "share-location-config", message: `'${d.url}' is not a URL` };
     if (d.user && !d.password) throw { code: "share-secret-missing", message: "password" };
     const url = d.url.replace(/\/?$/, "/");
-    this.locations.push({ id: `loc-${this.locations.length + 1}`, name: d.name, kind: "webdav", url, user: d.user ?? null, target: url, public_url: d.public_url ?? null, created: "2026-01-01T00:00:00Z" });
+    this.locations.push({ id: `loc-${this.locations.length + 1}`, name: d.name, kind: "webdav", url, user: d.user ?? null, target: url, public_url: d.public_url ?? null, created: "2026-01-01T00:00:00Z", page_url: null });
     return [...this.locations];
   }
   async removeShareLocation(name: string) { this.locations = this.locations.filter((l) => l.name !== name); return [...this.locations]; }
+  async publishVerifierPage(name: string, onProgress: (p: PublishProgress) => void) {
+    const l = this.locations.find((x) => x.name === name);
+    if (!l) throw { code: "no-share-location", message: name };
+    const files = ["assets/index-a1.css", "assets/index-b2.js", "index.html"];
+    for (const [i, file] of files.entries()) {
+      await Promise.resolve();
+      if (this.publishFails && i === 1) throw { code: this.publishFails, message: "could not reach the share location" };
+      onProgress({ done: i + 1, total: files.length, file });
+      if (i === 1 && this.publishPause) await this.publishPause;
+    }
+    l.page_url = `${l.public_url ?? l.target}verify/index.html`;
+    this.pages[l.page_url] = "answers";
+    return { location: name, url: l.page_url, files: files.length };
+  }
+  async checkVerifierPage(base: string): Promise<PageStatus> {
+    this.pageChecks.push(base);
+    if (!/^https:\/\/|^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(base)) throw { code: "invalid-verifier-url", message: base };
+    const answer = this.pages[base] ?? this.defaultPage;
+    const http_status = answer === "http-error" ? 404 : answer === "unreachable" ? null : 200;
+    return { url: base, answer, http_status, detail: answer === "answers" ? null : `the page ${answer}` };
+  }
   async presentCredentials(ids: string[]) { return { path: "/tmp/backpack-presentation.json", count: ids.length }; }
 
   // Receiving, in miniature: offers are openid-credential-offer:// links; one with "pin" asks for

@@ -10,6 +10,10 @@ export type LocationView = {
  */
 target: string, 
 /**
+ * The verifier page published there (`shares location publish-page`), if any.
+ */
+page_url: string | null, 
+/**
  * Random, stable id (names the keyring entry).
  */
 id: string, 
