@@ -14,6 +14,7 @@ import { decodeSelfContained, fetchShare, parseFragment, type Share } from "./li
 import { isPresentationResult, verifyInput, verifyInputValue, type PresentationResult } from "./presentation";
 import { fail, failedIds, FORMAT, verdictOf, type Check } from "./report";
 import { summarize, summarizeEdc } from "./summary";
+import { longDate } from "./dates";
 import { parseDate, type Result } from "./verify";
 
 type PageVerdict = Result["verdict"] | "unshared" | "unfetchable" | "damaged";
@@ -198,7 +199,7 @@ function niceDate(s: string | undefined): string | undefined {
   if (!s) return s;
   const d = parseDate(s);
   if (!d) return s;
-  return d.toLocaleDateString(lang === "nl" ? "nl-NL" : "en-GB", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  return longDate(d, lang);
 }
 
 /** "Presentation by <holder>", how many credentials, and what the holder's proof was signed for. */
