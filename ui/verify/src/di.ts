@@ -1,10 +1,10 @@
 // Data Integrity proofs, offline, as src/verify/dataintegrity.rs:
 // DataIntegrityProof eddsa-rdfc-2022 / eddsa-jcs-2022 (and the draft name
 // eddsa-2022) and Ed25519Signature2020; proof sets and chains.
-// RDFC: jsonld.js in safe mode over the bundled contexts (documentLoader
+// Ed25519: ed25519.ts (noble strict). RDFC: jsonld.js in safe mode over the bundled contexts (documentLoader
 // throws for anything else); JCS: canonicalize. Ed25519 strict (no ZIP-215).
-import * as ed from "@noble/ed25519";
 import canonicalize from "canonicalize";
+import { verifyStrict } from "./ed25519";
 import jsonld from "jsonld";
 import { documentLoader, UnknownContextError } from "./contexts";
 import { base58btcDecode, decodeDidKey, DidKeyError } from "./didkey";
@@ -236,7 +236,7 @@ async function verifyOne(doc: Obj, proofV: Json, index: number, want: Purpose): 
     const data = await hashData(doc, proofV);
     let ok = false;
     try {
-      ok = await ed.verifyAsync(sig, data, key.publicKey, { zip215: false });
+      ok = await verifyStrict(sig, data, key.publicKey);
     } catch {
       ok = false;
     }
