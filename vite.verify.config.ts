@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
 
 // The employer verifier page (issue #6): a second, independent build of
@@ -33,6 +34,8 @@ export default defineConfig({
   base: "./",
   clearScreen: false,
   plugins: [cspForTests],
+  // jsonld.js's context caches need only get/set (ui/verify/src/lru.cjs), not lru-cache and yallist.
+  resolve: { alias: { "lru-cache": fileURLToPath(new URL("./ui/verify/src/lru.cjs", import.meta.url)) } },
   build: {
     outDir: loopback ? "../dist-verify-loopback" : "../dist-verify",
     emptyOutDir: true,

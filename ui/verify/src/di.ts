@@ -5,7 +5,7 @@
 // throws for anything else); JCS: canonicalize. Ed25519 strict (no ZIP-215).
 import canonicalize from "canonicalize";
 import { verifyStrict } from "./ed25519";
-import jsonld from "jsonld";
+import { canonize } from "./canon";
 import { documentLoader, UnknownContextError } from "./contexts";
 import { base58btcDecode, decodeDidKey, DidKeyError } from "./didkey";
 import { isObj, list, type Json, type Obj } from "./json";
@@ -122,13 +122,7 @@ async function rdfc(doc: Obj): Promise<string> {
   if (nul) throw invalid(`refused (safe mode): ${nul}`);
   const refused: string[] = [];
   try {
-    return await jsonld.canonize(doc, {
-      algorithm: "RDFC-1.0",
-      format: "application/n-quads",
-      safe: true,
-      base: null,
-      documentLoader: documentLoader(refused),
-    });
+    return await canonize(doc, documentLoader(refused));
   } catch (e) {
     if (refused.length > 0 || hasCause(e, UnknownContextError)) {
       throw cannot(`context not bundled, not fetched: ${refused.join(", ")}`);

@@ -1,0 +1,56 @@
+// RDF canonicalisation (RDFC-1.0) of a JSON-LD document, in safe mode: what
+// jsonld.canonize(doc, { algorithm: "RDFC-1.0", format: "application/n-quads",
+// safe: true, base: null, documentLoader }) does, step for step (expand with
+// a fresh context resolver over a shared cache, toRDF without generalized
+// RDF, rdf-canonize), but importing only those parts of jsonld.js: its main
+// module also brings compaction, framing, flattening, fromRDF and its
+// document loaders, ~15 kB gzip of the page for nothing it calls.
+// canon.test.ts holds this to jsonld.canonize on the vectors and on the
+// safe-mode refusals.
+// @ts-expect-error jsonld.js's internal modules have no types
+import expandApi from "jsonld/lib/expand.js";
+// @ts-expect-error as above
+import toRdfApi from "jsonld/lib/toRdf.js";
+// @ts-expect-error as above
+import contextApi from "jsonld/lib/context.js";
+// @ts-expect-error as above
+import eventsApi from "jsonld/lib/events.js";
+// @ts-expect-error as above
+import util from "jsonld/lib/util.js";
+// @ts-expect-error as above
+import ContextResolver from "jsonld/lib/ContextResolver.js";
+// @ts-expect-error CommonJS, no types
+import LRU from "./lru.cjs";
+// @ts-expect-error rdf-canonize has no types
+import rdfCanonize from "rdf-canonize";
+
+type Loader = (url: string) => Promise<{ contextUrl: null; documentUrl: string; document: unknown }>;
+
+/** jsonld.js's module-level cache of resolved contexts (RESOLVED_CONTEXT_CACHE_MAX_SIZE). */
+const resolvedContextCache = new LRU({ max: 100 });
+
+/** The N-Quads of `doc` canonicalised; throws what jsonld.canonize throws. */
+export async function canonize(doc: unknown, documentLoader: Loader): Promise<string> {
+  const options: Record<string, unknown> = {
+    documentLoader,
+    skipExpansion: false,
+    safe: true,
+    contextResolver: new ContextResolver({ sharedCache: resolvedContextCache }),
+    algorithm: "RDFC-1.0",
+    base: null,
+    produceGeneralizedRdf: false,
+    keepFreeFloatingNodes: false,
+  };
+  options.eventHandler = eventsApi.setupEventHandler({ options });
+  // jsonld.expand: a copy of the input, the initial context, expansion.
+  const activeCtx = contextApi.getInitialContext(options);
+  let expanded = await expandApi.expand({ activeCtx, element: util.clone(doc), options });
+  if (expanded !== null && typeof expanded === "object" && !Array.isArray(expanded) && "@graph" in expanded && Object.keys(expanded).length === 1) {
+    expanded = expanded["@graph"];
+  } else if (expanded === null) {
+    expanded = [];
+  }
+  if (!Array.isArray(expanded)) expanded = [expanded];
+  const dataset = toRdfApi.toRDF(expanded, options);
+  return rdfCanonize.canonize(dataset, { algorithm: "RDFC-1.0" });
+}
