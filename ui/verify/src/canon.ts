@@ -2,7 +2,7 @@
 // jsonld.canonize(doc, { algorithm: "RDFC-1.0", format: "application/n-quads",
 // safe: true, base: null, documentLoader }) does, step for step (expand with
 // a fresh context resolver over a shared cache, toRDF without generalized
-// RDF, rdf-canonize), but importing only those parts of jsonld.js: its main
+// RDF, rdf-canonize's RDFC10), but importing only those parts of jsonld.js: its main
 // module also brings compaction, framing, flattening, fromRDF and its
 // document loaders, ~15 kB gzip of the page for nothing it calls.
 // canon.test.ts holds this to jsonld.canonize on the vectors and on the
@@ -22,7 +22,7 @@ import ContextResolver from "jsonld/lib/ContextResolver.js";
 // @ts-expect-error CommonJS, no types
 import LRU from "./lru.cjs";
 // @ts-expect-error rdf-canonize has no types
-import rdfCanonize from "rdf-canonize";
+import RDFC10 from "rdf-canonize/lib/RDFC10.js";
 
 type Loader = (url: string) => Promise<{ contextUrl: null; documentUrl: string; document: unknown }>;
 
@@ -52,5 +52,6 @@ export async function canonize(doc: unknown, documentLoader: Loader): Promise<st
   }
   if (!Array.isArray(expanded)) expanded = [expanded];
   const dataset = toRdfApi.toRDF(expanded, options);
-  return rdfCanonize.canonize(dataset, { algorithm: "RDFC-1.0" });
+  // rdf-canonize's canonize(dataset, { algorithm: "RDFC-1.0" }), which is this.
+  return new RDFC10({ algorithm: "RDFC-1.0" }).main(dataset);
 }
