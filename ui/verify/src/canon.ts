@@ -24,15 +24,18 @@ import LRU from "./lru.cjs";
 // @ts-expect-error rdf-canonize has no types
 import RDFC10 from "rdf-canonize/lib/RDFC10.js";
 
-type Loader = (url: string) => Promise<{ contextUrl: null; documentUrl: string; document: unknown }>;
+import { documentLoader } from "./context-docs";
 
 /** jsonld.js's module-level cache of resolved contexts (RESOLVED_CONTEXT_CACHE_MAX_SIZE). */
 const resolvedContextCache = new LRU({ max: 100 });
 
-/** The N-Quads of `doc` canonicalised; throws what jsonld.canonize throws. */
-export async function canonize(doc: unknown, documentLoader: Loader): Promise<string> {
+/**
+ * The N-Quads of `doc` canonicalised over the bundled contexts; throws what
+ * jsonld.canonize throws. URLs of contexts that are not bundled go into `refused`.
+ */
+export async function canonize(doc: unknown, refused: string[]): Promise<string> {
   const options: Record<string, unknown> = {
-    documentLoader,
+    documentLoader: documentLoader(refused),
     skipExpansion: false,
     safe: true,
     contextResolver: new ContextResolver({ sharedCache: resolvedContextCache }),

@@ -5,8 +5,7 @@
 // throws for anything else); JCS: canonicalize. Ed25519 strict (no ZIP-215).
 import canonicalize from "canonicalize";
 import { verifyStrict } from "./ed25519";
-import { canonize } from "./canon";
-import { documentLoader, UnknownContextError } from "./contexts";
+import { UnknownContextError } from "./contexts";
 import { base58btcDecode, decodeDidKey, DidKeyError } from "./didkey";
 import { isObj, list, type Json, type Obj } from "./json";
 import { unsafeBody } from "./safety";
@@ -120,9 +119,13 @@ async function rdfc(doc: Obj): Promise<string> {
   if (doc["@context"] === undefined) throw invalid("not valid JSON-LD: the document has no @context");
   const nul = unsafeBody(doc);
   if (nul) throw invalid(`refused (safe mode): ${nul}`);
+  // The JSON-LD code and the context documents: a chunk of their own, loaded
+  // only when a proof needs RDF canonicalisation (main.ts asks for it early).
+  // Not loading it is "could not check" (verifyOne), never "invalid".
+  const { canonize } = await import("./canon");
   const refused: string[] = [];
   try {
-    return await canonize(doc, documentLoader(refused));
+    return await canonize(doc, refused);
   } catch (e) {
     if (refused.length > 0 || hasCause(e, UnknownContextError)) {
       throw cannot(`context not bundled, not fetched: ${refused.join(", ")}`);

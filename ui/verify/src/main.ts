@@ -283,6 +283,9 @@ function refused(detail: string): View {
   return { verdict: result.verdict, result };
 }
 
+/** Text that names a proof checked through RDF canonicalisation (a hint only; di.ts loads the chunk when it needs it). */
+const RDFC_HINT = /"(eddsa-rdfc-2022|eddsa-2022|Ed25519Signature2020)"/;
+
 async function fromFragment() {
   begin();
   if (!secure()) {
@@ -307,6 +310,8 @@ async function fromFragment() {
         if (e instanceof LimitError) return refused(e.message);
         return { verdict: "damaged", detail: (e as Error).message };
       }
+      // A proof that needs RDF canonicalisation: start loading the JSON-LD chunk now.
+      if (RDFC_HINT.test(text)) void import("./canon").catch(() => undefined);
       const result = await verifyInput(text, new Date());
       return { verdict: result.verdict, result };
     });
