@@ -261,29 +261,25 @@ after(async () => {
   await site?.close();
   await siteLoopback?.close();
   await shares?.close();
-  if (times.length) {
-    const s = [...times].sort((a, b) => a - b);
-    const med = (a) => a[Math.floor(a.length / 2)];
-    console.log(`# page load → verdict over ${s.length} links: median ${med(s)} ms, p90 ${s[Math.floor(s.length * 0.9)]} ms, max ${s[s.length - 1]} ms`);
-  }
 });
 
 describe("bundle", () => {
-  test("is one script and one stylesheet with relative paths; size printed", () => {
+  test("one script and one stylesheet in index.html with relative paths, the JSON-LD code a lazy chunk; under 55 kB gzip in all", () => {
     const html = readFileSync(join(DIST, "index.html"), "utf8");
     assert.match(html, /src="\.\/assets\/[^"]+\.js"/);
     assert.match(html, /href="\.\/assets\/[^"]+\.css"/);
     assert.match(html, /Content-Security-Policy/);
-    let raw = 0;
-    let gz = 0;
-    for (const f of ["index.html", ...readdirSync(join(DIST, "assets")).map((a) => `assets/${a}`)]) {
-      const b = readFileSync(join(DIST, f));
-      if (!/\.(js|css|html)$/.test(f)) continue;
-      raw += b.length;
-      gz += gzipSync(b, { level: 9 }).length;
-    }
-    console.log(`# bundle (html+js+css): ${raw} B raw, ${gz} B gzip -9`);
-    assert.ok(gz < 120_000, `bundle grew to ${gz} B gzip`);
+    const gz = (f) => gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length;
+    const files = ["index.html", ...readdirSync(join(DIST, "assets")).map((a) => `assets/${a}`)].filter((f) => /\.(js|css|html)$/.test(f));
+    const initial = ["index.html", ...[...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((m) => m[1])];
+    const lazy = files.filter((f) => !initial.includes(f));
+    assert.equal(lazy.length, 1, `one lazy chunk (the JSON-LD code): ${lazy}`);
+    const raw = files.reduce((n, f) => n + statSync(join(DIST, f)).size, 0);
+    const total = files.reduce((n, f) => n + gz(f), 0);
+    const first = initial.reduce((n, f) => n + gz(f), 0);
+    // The issue's budget (#15): what a link can make the page load is everything, 55 kB gzip.
+    console.log(`# bundle (html+js+css): ${raw} B raw, ${total} B gzip -9 in all; initial load ${first} B gzip (links without an RDFC proof), the JSON-LD chunk ${total - first} B`);
+    assert.ok(total < 55_000, `bundle grew to ${total} B gzip`);
   });
 });
 
@@ -912,5 +908,19 @@ describe("limits: the CLI's, before any work, on every way in", () => {
     assert.ok((await page.locator("#details").innerText()).includes("<img src=x onerror="), "the markup is shown as text");
     assert.deepEqual(problems, []);
     await context.close();
+  });
+});
+
+// Last (the agreement and CLI-link tests above collect the times): navigation
+// start → verdict (performance.now() when the page sets it), logged; asserted
+// loosely, as machines differ (scripts/page-bench.mjs measures it properly:
+// a fresh context per link, the frame after the verdict, median and p90).
+describe("load → verdict", () => {
+  test("median under 600 ms over the links opened above", () => {
+    assert.ok(times.length >= 40, `${times.length} times`);
+    const s = [...times].sort((a, b) => a - b);
+    const median = s[Math.floor(s.length / 2)];
+    console.log(`# page load → verdict over ${s.length} links: median ${median} ms, p90 ${s[Math.floor(s.length * 0.9)]} ms`);
+    assert.ok(median < 600, `median ${median} ms`);
   });
 });

@@ -2,13 +2,9 @@
 // (contexts/ at the repo root, listed in src/verify/contexts.rs), so the page
 // and the Rust verifier canonicalize with the same documents. Nothing is ever
 // fetched: any other URL is refused (the credential "could not be checked").
-// contexts.test.ts checks this table against src/verify/contexts.rs.
+// The documents themselves are in context-docs.ts, loaded with the JSON-LD
+// code (canon.ts) only when a proof needs RDF canonicalisation.
 
-const files = import.meta.glob("../../../contexts/*.{json,jsonld}", {
-  eager: true,
-  query: "?raw",
-  import: "default",
-}) as Record<string, string>;
 
 /** URL → file name in contexts/ (same pairs as src/verify/contexts.rs). */
 export const CONTEXT_FILES: Record<string, string> = {
@@ -37,19 +33,9 @@ export const CONTEXT_FILES: Record<string, string> = {
   "https://www.w3.org/ns/did/v1": "www.w3.org_ns_did_v1.jsonld",
 };
 
-const parsed = new Map<string, unknown>();
-
-/** The bundled context document for `url` (exact match), or undefined. */
-export function getContext(url: string): unknown | undefined {
-  if (!Object.prototype.hasOwnProperty.call(CONTEXT_FILES, url)) return undefined;
-  let doc = parsed.get(url);
-  if (doc === undefined) {
-    const text = files[`../../../contexts/${CONTEXT_FILES[url]}`];
-    if (text === undefined) return undefined;
-    doc = JSON.parse(text);
-    parsed.set(url, doc);
-  }
-  return doc;
+/** Whether `url` is one of the bundled contexts (exact match). */
+export function isBundled(url: string): boolean {
+  return Object.prototype.hasOwnProperty.call(CONTEXT_FILES, url);
 }
 
 /** Thrown by the document loader for anything that is not bundled. */
@@ -58,16 +44,4 @@ export class UnknownContextError extends Error {
     super(`context ${url} is not bundled (never fetched)`);
     this.name = "UnknownContextError";
   }
-}
-
-/** A jsonld.js document loader over the bundled set; records what it refused. */
-export function documentLoader(refused: string[]) {
-  return async (url: string) => {
-    const document = getContext(url);
-    if (document === undefined) {
-      if (!refused.includes(url)) refused.push(url);
-      throw new UnknownContextError(url);
-    }
-    return { contextUrl: null, documentUrl: url, document };
-  };
 }

@@ -1,12 +1,11 @@
 // Data Integrity proofs, offline, as src/verify/dataintegrity.rs:
 // DataIntegrityProof eddsa-rdfc-2022 / eddsa-jcs-2022 (and the draft name
 // eddsa-2022) and Ed25519Signature2020; proof sets and chains.
-// RDFC: jsonld.js in safe mode over the bundled contexts (documentLoader
+// Ed25519: ed25519.ts (noble strict). RDFC: jsonld.js in safe mode over the bundled contexts (documentLoader
 // throws for anything else); JCS: canonicalize. Ed25519 strict (no ZIP-215).
-import * as ed from "@noble/ed25519";
 import canonicalize from "canonicalize";
-import jsonld from "jsonld";
-import { documentLoader, UnknownContextError } from "./contexts";
+import { verifyStrict } from "./ed25519";
+import { UnknownContextError } from "./contexts";
 import { base58btcDecode, decodeDidKey, DidKeyError } from "./didkey";
 import { isObj, list, type Json, type Obj } from "./json";
 import { unsafeBody } from "./safety";
@@ -120,15 +119,13 @@ async function rdfc(doc: Obj): Promise<string> {
   if (doc["@context"] === undefined) throw invalid("not valid JSON-LD: the document has no @context");
   const nul = unsafeBody(doc);
   if (nul) throw invalid(`refused (safe mode): ${nul}`);
+  // The JSON-LD code and the context documents: a chunk of their own, loaded
+  // only when a proof needs RDF canonicalisation (main.ts asks for it early).
+  // Not loading it is "could not check" (verifyOne), never "invalid".
+  const { canonize } = await import("./canon");
   const refused: string[] = [];
   try {
-    return await jsonld.canonize(doc, {
-      algorithm: "RDFC-1.0",
-      format: "application/n-quads",
-      safe: true,
-      base: null,
-      documentLoader: documentLoader(refused),
-    });
+    return await canonize(doc, refused);
   } catch (e) {
     if (refused.length > 0 || hasCause(e, UnknownContextError)) {
       throw cannot(`context not bundled, not fetched: ${refused.join(", ")}`);
@@ -236,7 +233,7 @@ async function verifyOne(doc: Obj, proofV: Json, index: number, want: Purpose): 
     const data = await hashData(doc, proofV);
     let ok = false;
     try {
-      ok = await ed.verifyAsync(sig, data, key.publicKey, { zip215: false });
+      ok = await verifyStrict(sig, data, key.publicKey);
     } catch {
       ok = false;
     }

@@ -1,10 +1,10 @@
 // VC-JWT (compact JWS): EdDSA, ES256, RS256, as src/verify/jws.rs and
 // verify_vc_jwt in src/verify/engine.rs. Keys from did:key (`kid`) or the
 // header's own `jwk`; signatures checked with WebCrypto (ES256, RS256) and
-// @noble/ed25519 in strict mode (EdDSA, as ed25519-dalek verify_strict).
+// @noble/ed25519 in strict mode (ed25519.ts) (EdDSA, as ed25519-dalek verify_strict).
 // The registered claims against the credential (`jwt-claims`, and `iss` in
 // `issuer-binding`), as JwtClaims in engine.rs.
-import * as ed from "@noble/ed25519";
+import { verifyStrict } from "./ed25519";
 import { decodeDidKey, DidKeyError, fromBase64url } from "./didkey";
 import { iso, parseDate, SKEW_MS } from "./dates";
 import { isObj, issuerId, list, strOf, type Obj } from "./json";
@@ -106,7 +106,7 @@ async function signatureMatches(key: Key, input: string, sig: Uint8Array): Promi
   if (key.alg === "EdDSA") {
     if (sig.length !== 64) return false;
     try {
-      return await ed.verifyAsync(sig, data, key.raw, { zip215: false });
+      return await verifyStrict(sig, data, key.raw);
     } catch {
       return false;
     }

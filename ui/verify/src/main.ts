@@ -14,6 +14,7 @@ import { decodeSelfContained, fetchShare, parseFragment, type Share } from "./li
 import { isPresentationResult, verifyInput, verifyInputValue, type PresentationResult } from "./presentation";
 import { fail, failedIds, FORMAT, verdictOf, type Check } from "./report";
 import { summarize, summarizeEdc } from "./summary";
+import { longDate } from "./dates";
 import { parseDate, type Result } from "./verify";
 
 type PageVerdict = Result["verdict"] | "unshared" | "unfetchable" | "damaged";
@@ -198,7 +199,7 @@ function niceDate(s: string | undefined): string | undefined {
   if (!s) return s;
   const d = parseDate(s);
   if (!d) return s;
-  return d.toLocaleDateString(lang === "nl" ? "nl-NL" : "en-GB", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  return longDate(d, lang);
 }
 
 /** "Presentation by <holder>", how many credentials, and what the holder's proof was signed for. */
@@ -282,6 +283,9 @@ function refused(detail: string): View {
   return { verdict: result.verdict, result };
 }
 
+/** Text that names a proof checked through RDF canonicalisation (a hint only; di.ts loads the chunk when it needs it). */
+const RDFC_HINT = /"(eddsa-rdfc-2022|eddsa-2022|Ed25519Signature2020)"/;
+
 async function fromFragment() {
   begin();
   if (!secure()) {
@@ -306,6 +310,8 @@ async function fromFragment() {
         if (e instanceof LimitError) return refused(e.message);
         return { verdict: "damaged", detail: (e as Error).message };
       }
+      // A proof that needs RDF canonicalisation: start loading the JSON-LD chunk now.
+      if (RDFC_HINT.test(text)) void import("./canon").catch(() => undefined);
       const result = await verifyInput(text, new Date());
       return { verdict: result.verdict, result };
     });

@@ -14,7 +14,7 @@
 //   containers (`@graph` and terms the bundled contexts make `@graph`);
 // - inline contexts that map a term (or `@vocab`) to null or a blank node,
 //   define keyword-like terms, or reset the context with `@context: null`.
-import { CONTEXT_FILES, getContext } from "./contexts";
+import BUNDLED from "./bundled-terms.json";
 import { isObj, type Json, type Obj } from "./json";
 
 const NODE_KEYWORDS = new Set([
@@ -28,11 +28,18 @@ const KEYWORDS = new Set([
 ]);
 const CONTEXT_KEYWORDS = new Set(["@base", "@language", "@direction", "@propagate", "@protected", "@version", "@import"]);
 
-let terms: { json: Set<string>; graph: Set<string> } | undefined;
+/**
+ * Terms the bundled contexts type `@json` or make `@graph` containers
+ * (`@graph` itself included): read off contexts/ before the page is built
+ * (bundled-terms.json), not by parsing every bundled context on the first
+ * credential; safety-terms.test.ts reads them off the contexts again
+ * (bundledTermsOf) and holds the file to that.
+ */
+const terms = { json: new Set<string>(BUNDLED.json), graph: new Set<string>(BUNDLED.graph) };
+const bundledTerms = () => terms;
 
-/** Terms the bundled contexts type `@json` or make `@graph` containers. */
-function bundledTerms(): { json: Set<string>; graph: Set<string> } {
-  if (terms) return terms;
+/** The terms `docs` (context documents) type `@json` or make `@graph` containers, sorted. */
+export function bundledTermsOf(docs: unknown[]): { json: string[]; graph: string[] } {
   const out = { json: new Set<string>(), graph: new Set<string>(["@graph"]) };
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
@@ -47,9 +54,8 @@ function bundledTerms(): { json: Set<string>; graph: Set<string> } {
       }
     }
   };
-  for (const url of Object.keys(CONTEXT_FILES)) walk(getContext(url));
-  terms = out;
-  return out;
+  docs.forEach(walk);
+  return { json: [...out.json].sort(), graph: [...out.graph].sort() };
 }
 
 /** Why the document body is unsafe (first reason found), or undefined. */
