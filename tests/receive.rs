@@ -254,6 +254,7 @@ fn a_denied_sign_in_stores_nothing() {
 fn deferred_issuance_is_kept_asked_again_no_sooner_than_the_interval_and_delivered_after_restarts() {
     let issuer = Issuer::start();
     let cli = cli();
+    let first_asked = std::time::Instant::now();
     for profile in ["deferred", "d13-deferred"] {
         let (out, l) = one(&cli, &[issuer.offer(profile)["by_value"].as_str().unwrap()]);
         assert_eq!(l["status"], "pending", "{l}");
@@ -264,7 +265,12 @@ fn deferred_issuance_is_kept_asked_again_no_sooner_than_the_interval_and_deliver
     let (_, lines) = receive(&cli, &["--pending"]);
     assert_eq!(lines.len(), 2);
     assert!(lines.iter().all(|l| l["status"] == "pending"), "{lines:?}");
-    assert!(issuer.hits("/deferred/deferred").is_empty() && issuer.hits("/d13-deferred/deferred").is_empty());
+    // Only meaningful while the interval (1 s) has not passed since the first offer was
+    // taken; on a loaded machine the three processes can take longer, and then the
+    // issuer's own "early" note below is what guards the interval.
+    if first_asked.elapsed() < std::time::Duration::from_millis(900) {
+        assert!(issuer.hits("/deferred/deferred").is_empty() && issuer.hits("/d13-deferred/deferred").is_empty());
+    }
     // The issuer answers "pending" twice, then delivers; each ask waits for the interval (1 s).
     let mut got = Vec::new();
     for _ in 0..6 {

@@ -775,8 +775,13 @@ describe("limits: the CLI's, before any work, on every way in", () => {
     assert.equal(connect(DIST), "connect-src https:");
     assert.doesNotMatch(csp(DIST), /127\.0\.0\.1|localhost|\[::1\]|http:/);
     assert.equal(connect(DIST_LOOPBACK), "connect-src https: http://127.0.0.1:* http://localhost:*");
-    // Only the CSP differs between the two builds.
-    assert.equal(readFileSync(join(DIST, "index.html"), "utf8").replace(connect(DIST), connect(DIST_LOOPBACK)), readFileSync(join(DIST_LOOPBACK, "index.html"), "utf8"));
+    // Only the CSP and the build's marker (build.rs embeds only "production") differ.
+    const prod = readFileSync(join(DIST, "index.html"), "utf8");
+    assert.match(prod, /<meta name="backpack-verifier" content="production" \/>/);
+    assert.equal(
+      prod.replace(connect(DIST), connect(DIST_LOOPBACK)).replace('content="production"', 'content="test-loopback"'),
+      readFileSync(join(DIST_LOOPBACK, "index.html"), "utf8"),
+    );
   });
 
   test("the production page does not read a share from a loopback host: 'could not fetch', and the host sees no request", async () => {

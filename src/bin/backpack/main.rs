@@ -12,6 +12,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Verifying or importing a folder builds and drops many small JSON values;
+// mimalloc's per-thread free lists make that measurably cheaper than glibc's
+// malloc (scripts/bench.sh: see README's figures).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     if let Some(d) = &cli.data_dir {
