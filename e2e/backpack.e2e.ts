@@ -255,6 +255,9 @@ describe("Sharing a credential", () => {
     await $('#location-list li[data-name="local-dav"] button.publish').click();
     await $('#location-list li[data-name="local-dav"] .page-url').waitForDisplayed({ timeout: 30_000 });
     await expect($('#location-list li[data-name="local-dav"] .page-url')).toHaveText(expect.stringContaining(`${dav}/pub/verify/index.html`));
+    // Its two toasts ("added", "published") sit over the bottom of the window: close them, as a user would.
+    for (const close of await $$(".toasts .toast button.close")) await close.click();
+    await $(".toasts .toast").waitForExist({ reverse: true });
   });
 
   it("makes an encrypted short link whose QR the page can open, then revokes it", async () => {
