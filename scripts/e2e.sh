@@ -19,9 +19,8 @@ if [ -z "${E2E_INNER:-}" ]; then
   command -v Xvfb >/dev/null || die "Xvfb not on PATH (apt-get install xvfb)"
   if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
     # NOT plain `cargo build`: that binary is dev-mode and loads devUrl instead of the embedded ui/dist.
-    CARGO_PROFILE_DEV_DEBUG=false npx tauri build --debug --no-bundle >/tmp/backpack-e2e-build.$$.log 2>&1 \
-      || { tail -n 40 /tmp/backpack-e2e-build.$$.log; rm -f /tmp/backpack-e2e-build.$$.log; die "app build failed"; }
-    rm -f /tmp/backpack-e2e-build.$$.log
+    # The dev profile the tests use (no second profile: the dependencies are shared).
+    bash scripts/progress.sh "e2e: building the app (debug)" -- npx tauri build --debug --no-bundle || die "app build failed"
     cargo build --quiet --locked --bin backpack --example test-issuer
   fi
   [ -x "$TAURI_APP" ] || die "app binary missing: $TAURI_APP"

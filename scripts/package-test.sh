@@ -18,10 +18,8 @@ done
 version=$(sed -nE 's/^version = "([^"]+)".*/\1/p' src-tauri/Cargo.toml | head -n1)
 deb="$CARGO_TARGET_DIR/release/bundle/deb/Backpack_${version}_$(dpkg --print-architecture).deb"
 if [ "${PACKAGE_SKIP_BUILD:-0}" != 1 ]; then
-  log=$(mktemp)
   t0=$(date +%s)
-  npx tauri build --bundles deb >"$log" 2>&1 || { tail -n 40 "$log"; rm -f "$log"; die "tauri build --bundles deb failed"; }
-  rm -f "$log"
+  bash scripts/progress.sh "package-test: building the .deb (release)" -- npx tauri build --bundles deb || die "tauri build --bundles deb failed"
   echo "package-test: built $deb in $(( $(date +%s) - t0 )) s"
 fi
 [ -f "$deb" ] || die "no .deb at $deb"

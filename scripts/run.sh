@@ -22,8 +22,7 @@ if [ "$mode" = app ]; then
     exit 2
   fi
   echo "run: building the desktop app (release; the first build takes several minutes)"
-  npx tauri build --no-bundle >/tmp/backpack-run-build.$$.log 2>&1 || { tail -n 40 /tmp/backpack-run-build.$$.log; exit 1; }
-  rm -f /tmp/backpack-run-build.$$.log
+  bash scripts/progress.sh "run: building the app" -- npx tauri build --no-bundle
   script=("$CARGO_TARGET_DIR/release/backpack-app" "$@")
 else
   # Quiet when nothing needs building: cargo's "Finished" line is dropped, while

@@ -9,41 +9,48 @@ source scripts/setup.sh
 bash scripts/app-setup.sh
 export BACKPACK_VECTORS="${BACKPACK_VECTORS:-$(pwd)/tests/vectors}"
 t0=$(date +%s)
+# Each step's heading, and the seconds the previous one took (the build cost per step).
+step() {
+  local now; now=$(date +%s)
+  [ -z "${step_t:-}" ] || echo "   ($(( now - step_t )) s)"
+  step_t=$now
+  echo "== $*"
+}
 
-echo "== core: no import cycles among modules"
+step "core: no import cycles among modules"
 python3 scripts/modcycles.py
 
-echo "== employer verifier page: production build (ui/dist-verify, embedded by build.rs for publish-page)"
+step "employer verifier page: production build (ui/dist-verify, embedded by build.rs for publish-page)"
 bash scripts/page-build.sh
 
-echo "== core: build"
-cargo build --locked --tests --benches
-echo "== clippy on every crate and target (workspace lints: clippy::all = deny)"
+step "core: build (dev profile; the criterion benches are type-checked by clippy, run by hand: cargo bench)"
+cargo build --locked --tests
+step "clippy on every crate and target (workspace lints: clippy::all = deny)"
 cargo clippy --locked --workspace --all-targets --quiet
 
-echo "== core: tests (inside a D-Bus session with an unlocked gnome-keyring)"
+step "core: tests (inside a D-Bus session with an unlocked gnome-keyring)"
 scripts/with-keyring.sh cargo test --locked --quiet
 
-echo "== web front end: type check, unit/component tests (Vitest), build"
+step "web front end: type check, unit/component tests (Vitest), build"
 npm run --silent check
 npm run --silent check:e2e
 npx vitest run --reporter=dot
 npx vite build --logLevel warn
 
-echo "== employer verifier page (build, unit tests, headless Chromium vs the CLI)"
+step "employer verifier page (build, unit tests, headless Chromium vs the CLI)"
 cargo build --locked --bin backpack
 bash scripts/page-test.sh
 
-echo "== differential fuzzer vs Digital Bazaar's stack in safe mode (corpus + 400 mutants; CLI and page)"
+step "differential fuzzer vs Digital Bazaar's stack in safe mode (corpus + 400 mutants; CLI and page)"
 BACKPACK_BIN="$CARGO_TARGET_DIR/debug/backpack" bash scripts/difffuzz.sh --count 400 --seed ci
 
-echo "== benchmark smoke: the CLI on a folder vs Digital Bazaar's verifier (scripts/bench.sh --smoke; full figures: scripts/bench.sh)"
+step "benchmark smoke: the CLI on a folder vs Digital Bazaar's verifier (scripts/bench.sh --smoke; full figures: scripts/bench.sh)"
 BACKPACK_BIN="$CARGO_TARGET_DIR/debug/backpack" bash scripts/bench.sh --smoke
 
-echo "== desktop app crate"
+step "desktop app crate"
 cargo test --locked --quiet -p backpack-app
 
-echo "== IPC types: ui/src/lib/generated is what the Rust types generate"
+step "IPC types: ui/src/lib/generated is what the Rust types generate"
 cargo test --locked --quiet -p backpack-app export_bindings
 if ! git diff --exit-code --stat -- ui/src/lib/generated || [ -n "$(git status --porcelain -- ui/src/lib/generated)" ]; then
   git status --short -- ui/src/lib/generated
@@ -51,10 +58,10 @@ if ! git diff --exit-code --stat -- ui/src/lib/generated || [ -n "$(git status -
   exit 1
 fi
 
-echo "== desktop app end to end (real app under Xvfb, WebDriver; screenshots in e2e/screenshots)"
+step "desktop app end to end (real app under Xvfb, WebDriver; screenshots in e2e/screenshots)"
 bash scripts/e2e.sh
 
-echo "== packaging: the .deb (Tauri bundler, release build), its files, and the packed app starting"
+step "packaging: the .deb (Tauri bundler, release build), its files, and the packed app starting"
 bash scripts/package-test.sh
 
-echo "== all tests passed in $(( $(date +%s) - t0 )) s"
+step "all tests passed in $(( $(date +%s) - t0 )) s; target folder $(du -sh "$CARGO_TARGET_DIR" 2>/dev/null | cut -f1) ($CARGO_TARGET_DIR)"
