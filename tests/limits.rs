@@ -480,7 +480,7 @@ fn did_web_keys_and_linked_badge_classes_on_private_addresses_are_refused() {
         ("http://[::ffff:10.0.0.1]/b.json".to_string(), "private"),
     ] {
         let t = text.replace("https://example.org/robotics-badge.json", &url);
-        let c = import::parse_bytes("a.json", t.as_bytes(), &ImportOptions { fetcher: Some(fetcher(5, false)) })
+        let c = import::parse_bytes("a.json", t.as_bytes(), &ImportOptions { fetcher: Some(fetcher(5, false)), ..Default::default() })
             .unwrap()
             .items
             .remove(0)

@@ -16,7 +16,7 @@ fn lan() -> Fetcher {
 }
 
 fn online() -> ImportOptions {
-    ImportOptions { fetcher: Some(lan()) }
+    ImportOptions { fetcher: Some(lan()), ..Default::default() }
 }
 
 /// Serve the 1EdTech OB 2.0 assets, with their `https://example.org/` links

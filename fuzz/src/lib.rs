@@ -22,7 +22,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn offline() -> ImportOptions {
-    ImportOptions { fetcher: None }
+    ImportOptions { fetcher: None, ..Default::default() }
 }
 
 /// KNOWN ISSUE, skipped so the fuzzers can get past it (remove once fixed):

@@ -39,7 +39,7 @@ async fn blocking<R: Runtime, T: Send + 'static>(
 
 fn import_with_progress(st: &AppState, items: Vec<core_import::Item>, on_progress: &Channel<ImportProgress>) -> Vec<ItemResult> {
     // The network only for what needs it (URLs, linked badge classes); no client, no network.
-    let opts = ImportOptions { fetcher: Fetcher::new().ok() };
+    let opts = ImportOptions { fetcher: Fetcher::new().ok(), ..Default::default() };
     let mut access = st;
     let results = core_import::import(&mut access, items, &opts, |p| {
         let _ = on_progress.send(ImportProgress { done: p.done, total: p.total, result: p.result.into() });

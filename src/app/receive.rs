@@ -618,7 +618,7 @@ fn accept(
     if bytes.len() > parse::MAX_INPUT_BYTES as usize {
         return Err(Error::new("too-large", format!("the credential is {} bytes; the limit is {}", bytes.len(), parse::MAX_INPUT_BYTES)));
     }
-    let bundle = parse::parse_bytes(name, &bytes, &ImportOptions { fetcher: None })?;
+    let bundle = parse::parse_bytes(name, &bytes, &ImportOptions { fetcher: None, ..Default::default() })?;
     let mut bundle = bundle;
     for p in &mut bundle.items {
         p.source = source.to_string();

@@ -46,7 +46,7 @@ pub(super) type OtherwiseFn<'a> = &'a dyn Fn(&Input) -> Option<Report>;
 /// Verify one input as a credential; when it is not a badge, `otherwise`
 /// may claim it (a presentation) before the plain-VC fallback.
 pub(super) fn verify_input_with(input: &Input, opts: &VerifyOptions, otherwise: Option<OtherwiseFn>) -> Report {
-    let iopts = ImportOptions { fetcher: opts.fetcher.clone() };
+    let iopts = ImportOptions { fetcher: opts.fetcher.clone(), without_wallet_id: true };
     match import::parse_input(input, &iopts) {
         Ok(bundle) => {
             // A CLR comes last in its bundle; verify the document that was given.

@@ -42,7 +42,7 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
         Command::Import { inputs, json, offline } => {
             let items = app::import::items_from_args(&inputs, std::io::stdin().lock())?;
             let fetcher = if offline { None } else { Some(backpack::import::Fetcher::new()?) };
-            import(&mut open(dir)?, items, &ImportOptions { fetcher }, json, &mut out)
+            import(&mut open(dir)?, items, &ImportOptions { fetcher, ..Default::default() }, json, &mut out)
         }
         Command::List { json } => {
             let rows = open(dir)?.store.list()?;
