@@ -2,7 +2,8 @@
 # The benchmark of what users run (issue #15): `backpack verify --json
 # --offline --jobs 1 DIR` as a whole process on a folder of signed OB 3.0
 # credentials, against Digital Bazaar's verifier from npm on the same files in
-# the same run (scripts/bench/reference.mjs, timed at its best: its loop only),
+# the same run (scripts/bench/reference.mjs, timed at its best: its loop only;
+# the CLI as whole processes, the best of 5 runs),
 # for eddsa-rdfc-2022 and eddsa-jcs-2022 apart; then `--jobs 2` and `import`.
 # Prints a table with the rates and the ratios.
 #
@@ -17,10 +18,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=1000
 smoke=0
+runs=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --n) n="$2"; shift 2 ;;
-    --smoke) smoke=1; n=40; shift ;;
+    --smoke) smoke=1; n=40; runs=1; shift ;;
     *) echo "usage: scripts/bench.sh [--n N] [--smoke]" >&2; exit 2 ;;
   esac
 done
@@ -56,13 +58,18 @@ for suite in rdfc jcs; do
   ref=$(node scripts/bench/reference.mjs "$work/$suite")
   ref_ms=$(echo "$ref" | sed 's/.*"ms":\([0-9]*\).*/\1/')
   ref_valid=$(echo "$ref" | sed 's/.*"valid":\([0-9]*\).*/\1/')
-  t=$(now)
-  out=$("$bin" verify --json --offline --jobs 1 "$work/$suite" || true)
-  cli_ms=$(ms_since "$t")
+  # Each CLI figure is the best of $runs whole-process runs (a run of 1,000
+  # takes ~0.1 s, where one scheduling hiccup moves the rate by a quarter).
+  cli_ms=""; cli2_ms=""
+  for _ in $(seq "$runs"); do
+    t=$(now)
+    out=$("$bin" verify --json --offline --jobs 1 "$work/$suite" || true)
+    ms=$(ms_since "$t"); { [ -z "$cli_ms" ] || [ "$ms" -lt "$cli_ms" ]; } && cli_ms=$ms
+    t=$(now)
+    "$bin" verify --json --offline --jobs 2 "$work/$suite" >/dev/null || true
+    ms=$(ms_since "$t"); { [ -z "$cli2_ms" ] || [ "$ms" -lt "$cli2_ms" ]; } && cli2_ms=$ms
+  done
   cli_valid=$(printf '%s\n' "$out" | grep -c '"verdict":"valid"' || true)
-  t=$(now)
-  "$bin" verify --json --offline --jobs 2 "$work/$suite" >/dev/null || true
-  cli2_ms=$(ms_since "$t")
   ref_rate[$suite]=$(rate "$files" "$ref_ms")
   cli_rate[$suite]=$(rate "$files" "$cli_ms")
   ratio=$(awk -v a="${cli_rate[$suite]}" -v b="${ref_rate[$suite]}" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')

@@ -110,7 +110,9 @@ impl Store {
         reports: Option<(&[crate::verify::Report], &str)>,
     ) -> Result<Vec<(String, Stored)>, StoreError> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let tx = self.conn.transaction()?;
+        // A savepoint: its own transaction, or a part of the one
+        // `in_one_transaction` holds open (a bundle is stored whole or not at all).
+        let tx = self.conn.savepoint()?;
         let mut out = Vec::with_capacity(bundle.items.len());
         {
             // A credential in the trash comes back when imported again.

@@ -1,7 +1,8 @@
 //! The encrypted local store: one SQLCipher database per data folder.
 //!
 //! Owns the schema and its migrations, the write path for imported bundles
-//! (one transaction per bundle, so a crash never leaves half a credential),
+//! (each bundle on its own savepoint, so a crash never leaves half a credential;
+//! many bundles may share one transaction, `Store::in_one_transaction`),
 //! reads for list/show/export, and backup/restore to a single encrypted file.
 //! It does not know where its key comes from: see [`crate::keys`].
 //!
@@ -347,6 +348,28 @@ fn init_sqlcipher() {
 }
 
 impl Store {
+    /// Run `f` inside one transaction, committed when it returns: what it
+    /// stores is kept together or not at all, and one commit writes the
+    /// pages many writes share (an import of a folder stores its items in
+    /// groups: one commit per item was half of `import DIR`). The writes in
+    /// `f` that use savepoints (`import_bundle_reported`) still succeed or
+    /// fail one by one. A failed commit rolls everything in `f` back.
+    pub fn in_one_transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> T) -> Result<T, StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let out = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self))) {
+            Ok(out) => out,
+            Err(panic) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                std::panic::resume_unwind(panic)
+            }
+        };
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+        Ok(out)
+    }
+
     /// Open the store in `dir` with `key`, and migrate it. A folder with
     /// neither a database nor `store.json` gets a new store ([`Store::create`]).
     /// An existing database that is empty (0 bytes, or no Backpack schema),
@@ -547,6 +570,34 @@ mod tests {
         )
         .unwrap();
         c
+    }
+
+    #[test]
+    fn one_transaction_keeps_its_parts_together_and_a_panic_keeps_none() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&tmp.path().join("s"), &StoreKey::Raw([5; 32])).unwrap();
+        let bundles: Vec<_> = crate::sample::credentials(Some(3))
+            .into_iter()
+            .map(|(name, bytes)| crate::import::parse_bytes(&name, &bytes, &Default::default()).unwrap())
+            .collect();
+        // A panic inside: nothing of the group is stored, and the store works on.
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = s.in_one_transaction(|s| {
+                s.import_bundle(&bundles[0]).unwrap();
+                panic!("killed halfway");
+            });
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(s.count().unwrap(), 0);
+        // Two bundles in one transaction; a third stored alone afterwards still works.
+        let ids = s.in_one_transaction(|s| [&bundles[0], &bundles[1]].map(|b| s.import_bundle(b).unwrap())).unwrap();
+        assert_eq!(ids.len(), 2);
+        assert_eq!(s.count().unwrap(), 2);
+        s.import_bundle(&bundles[2]).unwrap();
+        assert_eq!(s.count().unwrap(), 3);
+        // A store opened again sees all three (committed, not just written).
+        drop(s);
+        assert_eq!(Store::open(&tmp.path().join("s"), &StoreKey::Raw([5; 32])).unwrap().count().unwrap(), 3);
     }
 
     #[test]
