@@ -85,6 +85,15 @@ BACKPACK_DATA_DIR="$work/store" BACKPACK_KEYRING=off BACKPACK_PASSPHRASE=bench-p
   "$bin" import --offline "$work/rdfc" "$work/jcs" >/dev/null 2>&1
 imp_ms=$(ms_since "$t")
 echo "import of $((n * 2)) credentials: ${imp_ms} ms ($(rate $((n * 2)) "$imp_ms")/s, store opening included)"
+if [ "$smoke" = 0 ]; then
+  # What the issue asks of import: a folder of 10,000 (the sample's mix of
+  # OB 2.0 and OB 3.0), into a new store whose key is in the OS keyring, as a
+  # user has it (timed inside the keyring's D-Bus session, store opening included).
+  "$bin" sample --out "$work/10k" --count 10000 >/dev/null 2>&1
+  imp10k_ms=$(BACKPACK_DATA_DIR="$work/store10k" BACKPACK_KEYRING_HOME="$work/keyring" scripts/with-keyring.sh bash -c '
+    t=$(date +%s%N); "$0" import --offline "$1" >/dev/null 2>&1; echo $(( ($(date +%s%N) - t) / 1000000 ))' "$bin" "$work/10k")
+  echo "import of 10,000 sample credentials (keyring): ${imp10k_ms} ms ($(rate 10000 "$imp10k_ms")/s)"
+fi
 echo "machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg); binary: $bin"
 if [ "$smoke" = 1 ] && [ "${cli_rate[rdfc]}" -le "${ref_rate[rdfc]}" ]; then
   echo "bench: backpack was not faster than the reference on eddsa-rdfc-2022" >&2
