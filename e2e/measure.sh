@@ -68,7 +68,7 @@ for run in $(seq "$RUNS"); do
   cards=$(echo "$line" | sed -nE 's/.*cards=([0-9]+).*/\1/p')
   sleep 3
   read -r rss pss anon procs <<<"$(tree_mem "$APP_PID")"
-  steps=$(grep -oE "backpack-timing (store-open|setup|page-load-started|page-load-finished|list-head|list) [0-9.]+ ms|page_ms\[[^]]*\]" "$LOG" | sed 's/backpack-timing //' | tr '\n' ' ')
+  steps=$(grep -oE "backpack-timing (store-open|setup|page-load-started|page-load-finished|search) [0-9.]+ ms|page_ms\[[^]]*\]" "$LOG" | sed 's/backpack-timing //' | tr '\n' ' ')
   echo "run $run: first screen ${end:+$((end - t0))} ms after exec (${main_ms} ms after main), ${cards} cards painted; memory RSS $((rss / 1024)) MB, PSS $((pss / 1024)) MB, private $((anon / 1024)) MB [$procs]; $steps" | tee -a "$OUT"
   kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
   rm -f "$LOG"

@@ -581,3 +581,90 @@ fn a_closed_pipe_ends_quietly() {
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 1);
 }
+
+/// `list` with a search, filters, an order and a page: the same core search as
+/// the app's Backpack screen, held here to its rules written out again over
+/// the whole list (`list --json`).
+#[test]
+fn list_searches_filters_sorts_and_pages() {
+    let cli = Cli::keyring();
+    let out = cli.run(&["sample", "--load", "--count", "40"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = |args: &[&str]| {
+        let mut a = vec!["list", "--json"];
+        a.extend_from_slice(args);
+        let (out, rows) = cli.json_lines(&a);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        rows
+    };
+    let all = list(&[]);
+    assert_eq!(all.len(), 40);
+    let ids = |rows: &[&Value]| rows.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let got = |args: &[&str]| ids(&list(args).iter().collect::<Vec<_>>());
+    let want = |keep: &dyn Fn(&Value) -> bool| ids(&all.iter().filter(|r| keep(r)).collect::<Vec<_>>());
+    let text = |r: &Value, k: &str| r[k].as_str().unwrap_or("").to_string();
+
+    // Every word (any case) in the title, issuer, wallet id or issue date.
+    let hay = |r: &Value| format!("{}\n{}\n{}\n{}", text(r, "title"), text(r, "issuer"), text(r, "id"), text(r, "issued").chars().take(10).collect::<String>()).to_lowercase();
+    let word = text(&all[5], "title").split(' ').next().unwrap().to_uppercase();
+    let year = text(&all[5], "issued")[..4].to_string();
+    let query = format!("  {word} {year} ");
+    let expect = want(&|r| hay(r).contains(&word.to_lowercase()) && hay(r).contains(&year));
+    assert!(!expect.is_empty() && expect.len() < 40, "{query}: {expect:?}");
+    assert_eq!(got(&["--query", &query]), expect);
+    assert_eq!(got(&["--query", &text(&all[7], "id")[..10]]), [text(&all[7], "id")]);
+
+    // Each filter.
+    let issuer = text(&all[3], "issuer");
+    assert_eq!(got(&["--issuer", &issuer]), want(&|r| text(r, "issuer") == issuer));
+    assert_eq!(got(&["--year", &year]), want(&|r| text(r, "issued").starts_with(&year)));
+    let ects = |r: &Value| r["ects"].as_f64();
+    let range = want(&|r| ects(r).is_some_and(|e| (3.0..=7.5).contains(&e)));
+    assert!(!range.is_empty() && range.len() < 40);
+    assert_eq!(got(&["--ects-min", "3", "--ects-max", "7.5"]), range);
+    assert_eq!(got(&["--eqf", "6"]), want(&|r| r["eqf_level"] == 6));
+    let micro = want(&|r| r["class"] == "micro-credential");
+    assert!(!micro.is_empty() && micro.len() < 40);
+    assert_eq!(got(&["--kind", "micro"]), micro);
+    assert_eq!(got(&["--kind", "other"]), want(&|r| r["class"] != "micro-credential"));
+    assert_eq!(got(&["--status", "valid"]), want(&|r| r["verdict"] == "valid"));
+    assert_eq!(got(&["--status", "unchecked"]), want(&|r| r["verdict"].is_null()));
+    assert_eq!(got(&["--kind", "micro", "--eqf", "6", "--query", &word]), want(&|r| r["class"] == "micro-credential" && r["eqf_level"] == 6 && hay(r).contains(&word.to_lowercase())));
+
+    // Orders: stable sorts of the list (newest first), with the app's tie-breaks.
+    let sorted = |cmp: &dyn Fn(&Value, &Value) -> std::cmp::Ordering| {
+        let mut v: Vec<&Value> = all.iter().collect();
+        v.sort_by(|a, b| cmp(a, b));
+        ids(&v)
+    };
+    let title = |r: &Value| text(r, "title").to_lowercase();
+    assert_eq!(got(&["--sort", "newest"]), ids(&all.iter().collect::<Vec<_>>()));
+    assert_eq!(got(&["--sort", "oldest"]), sorted(&|a, b| (text(a, "issued"), text(a, "id")).cmp(&(text(b, "issued"), text(b, "id")))));
+    let by_title = sorted(&|a, b| (title(a), text(a, "id")).cmp(&(title(b), text(b, "id"))));
+    assert_eq!(got(&["--sort", "title"]), by_title);
+    let by_ects = sorted(&|a, b| ects(b).unwrap_or(-1.0).total_cmp(&ects(a).unwrap_or(-1.0)).then_with(|| title(a).cmp(&title(b))));
+    assert_eq!(got(&["--sort", "ects"]), by_ects);
+    let issuer_key = |r: &Value| r["issuer"].as_str().map_or("\u{ffff}".to_string(), str::to_string);
+    assert_eq!(got(&["--sort", "issuer"]), sorted(&|a, b| issuer_key(a).cmp(&issuer_key(b)).then_with(|| title(a).cmp(&title(b)))));
+
+    // Pages of the matches, in the order asked for.
+    assert_eq!(got(&["--sort", "title", "--offset", "5", "--limit", "7"]), by_title[5..12]);
+    assert_eq!(got(&["--kind", "micro", "--limit", "3"]), micro[..3]);
+    assert!(got(&["--offset", "40"]).is_empty());
+
+    // The JSON line of each credential is the same with filters as without.
+    let one = list(&["--query", &text(&all[9], "id")]);
+    assert_eq!(one, [all[9].clone()]);
+
+    // Nothing matches: nothing on stdout, the count on stderr, success.
+    let out = cli.run(&["list", "--query", "no-such-words-anywhere"]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("No credential matches (of 40 in the backpack)"), "{}", stderr(&out));
+    // A word the filter does not know is a usage error.
+    for bad in [&["--sort", "size"][..], &["--status", "ok"], &["--kind", "badge"], &["--eqf", "9"], &["--limit", "-1"]] {
+        let mut a = vec!["list"];
+        a.extend_from_slice(bad);
+        assert_eq!(cli.run(&a).status.code(), Some(2), "{bad:?}");
+    }
+}

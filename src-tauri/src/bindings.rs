@@ -29,7 +29,6 @@ fn export_types(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     AppError::export_all(cfg)?;
     AppInfo::export_all(cfg)?;
     Settings::export_all(cfg)?;
-    ListHead::<'static>::export_all(cfg)?;
     ImportItem::export_all(cfg)?;
     ItemResult::export_all(cfg)?;
     ImportProgress::export_all(cfg)?;
@@ -54,6 +53,9 @@ fn export_types(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     Step::export_all(cfg)?;
     // The core's that commands return directly (the rest come in through the types above).
     backpack::store::Summary::export_all(cfg)?;
+    backpack::app::search::Filters::export_all(cfg)?;
+    backpack::app::search::Page::export_all(cfg)?;
+    backpack::app::search::Facets::export_all(cfg)?;
     backpack::store::RestoreReport::export_all(cfg)?;
     backpack::pathway::Suggestion::export_all(cfg)?;
     backpack::store::PendingRow::export_all(cfg)?;
@@ -150,9 +152,9 @@ mod tests {
         // Rust and Tauri plumbing and primitives, not IPC shapes of their own.
         let plumbing = ["AppHandle", "R", "AppResult", "State", "AppState", "Channel", "Vec", "Option", "String", "HashMap", "tauri"];
         named.retain(|w| !plumbing.contains(&w.as_str()));
-        // `tauri::ipc::Response` carries JSON made on the Rust side: `Vec<Summary>` (list_credentials) and `ListHead` (list_head).
+        // `tauri::ipc::Response` carries JSON made on the Rust side: a `Page` of `Summary`s (search_credentials).
         named.retain(|w| w != "Response");
-        named.extend(["Summary".to_string(), "ListHead".to_string()]);
+        named.extend(["Page".to_string(), "Summary".to_string()]);
         named.sort();
         named.dedup();
         assert!(named.len() > 15, "{named:?}");

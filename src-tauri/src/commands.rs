@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use backpack::app::library::{self, Detail, ExportFormat, ReportView};
 use backpack::app::receive::{self, OfferView, Received, ReceiveOptions, Step};
+use backpack::app::search::{Facets, Filters};
 use backpack::app::pathways::{self, DossierPlace, DossierWritten, ExemptionRequest, PathwayDraft, PathwayView};
 use backpack::app::page::{self, PublishProgress, Published};
 use backpack::app::shares::{self, LocationView, ShareRow, ShareView};
@@ -82,28 +83,24 @@ pub async fn refresh_trusted_lists<R: Runtime>(app: AppHandle<R>) -> AppResult<S
     blocking(app, |st| backpack::app::trust::refresh(&st.data_dir)).await
 }
 
-/// All summaries (`Store::list`), as JSON made once on the Rust side.
+/// One page of the credentials matching `filters` (`backpack::app::search`;
+/// the list and its index are kept in [`AppState`]), as JSON made on the Rust
+/// side. The first screen is the first page with no filters.
 #[tauri::command]
-pub async fn list_credentials<R: Runtime>(app: AppHandle<R>) -> AppResult<tauri::ipc::Response> {
-    blocking(app, |st| {
+pub async fn search_credentials<R: Runtime>(app: AppHandle<R>, filters: Filters, offset: usize, limit: usize) -> AppResult<tauri::ipc::Response> {
+    blocking(app, move |st| {
         let t0 = std::time::Instant::now();
-        let json = st.list_json();
-        timing("list", t0);
+        let json = st.search_json(&filters, offset, limit);
+        timing("search", t0);
         json.map(tauri::ipc::Response::new)
     })
     .await
 }
 
-/// The first `limit` summaries and how many there are (the first screen), as JSON.
+/// The issuers, years and EQF levels the filters offer.
 #[tauri::command]
-pub async fn list_head<R: Runtime>(app: AppHandle<R>, limit: usize) -> AppResult<tauri::ipc::Response> {
-    blocking(app, move |st| {
-        let t0 = std::time::Instant::now();
-        let json = st.list_head_json(limit);
-        timing("list-head", t0);
-        json.map(tauri::ipc::Response::new)
-    })
-    .await
+pub async fn credential_facets<R: Runtime>(app: AppHandle<R>) -> AppResult<Facets> {
+    blocking(app, |st| st.facets()).await
 }
 
 /// With `BACKPACK_TIMING` set, log how long a step took (stderr).

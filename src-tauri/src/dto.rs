@@ -1,7 +1,7 @@
 //! What crosses IPC and is the app's own (the rest are the core's types,
 //! mostly `backpack::app`'s): import items as the UI sends them, per-item
 //! results and progress, launch items, files written, the header facts, the
-//! first page of the list, the share-location form. Every type here (and every
+//! share-location form. Every type here (and every
 //! core type they hold) derives `ts_rs::TS`; `bindings.rs` writes them into
 //! `ui/src/lib/generated/`.
 
@@ -99,13 +99,6 @@ pub struct LaunchItems {
 pub struct Written {
     pub path: String,
     pub count: usize,
-}
-
-/// The first page of the list and the list's length (the first screen's data).
-#[derive(Serialize, TS)]
-pub struct ListHead<'a> {
-    pub total: usize,
-    pub items: &'a [backpack::store::Summary],
 }
 
 /// Header facts and the store's health, for the first screen and Settings.

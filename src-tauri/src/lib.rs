@@ -100,8 +100,8 @@ pub fn app<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> ta
             commands::app_info,
             commands::trust_status,
             commands::refresh_trusted_lists,
-            commands::list_credentials,
-            commands::list_head,
+            commands::search_credentials,
+            commands::credential_facets,
             commands::credential_detail,
             commands::card_pictures,
             commands::import_items,
@@ -239,9 +239,12 @@ mod ipc {
         let dir = tempfile::tempdir().unwrap();
         let (_app, w) = window(dir.path());
 
-        // An empty store: the list (JSON made on the Rust side) and its first page.
-        assert_eq!(invoke(&w, "list_credentials", json!({})), Ok(json!([])));
-        assert_eq!(invoke(&w, "list_head", json!({ "limit": 20 })), Ok(json!({ "total": 0, "items": [] })));
+        // An empty store: a search (JSON made on the Rust side; the filters as the UI sends them, or only some) and the facets.
+        let filters = json!({ "query": "", "issuer": "", "year": "", "ects_min": null, "ects_max": null, "eqf": null, "status": "", "kind": "", "sort": "newest" });
+        assert_eq!(invoke(&w, "search_credentials", json!({ "filters": filters, "offset": 0, "limit": 30 })), Ok(json!({ "total_matching": 0, "total": 0, "items": [] })));
+        assert_eq!(invoke(&w, "search_credentials", json!({ "filters": { "query": "x" }, "offset": 0, "limit": 30 })), Ok(json!({ "total_matching": 0, "total": 0, "items": [] })));
+        assert!(invoke(&w, "search_credentials", json!({ "filters": { "sort": "size" }, "offset": 0, "limit": 30 })).is_err());
+        assert_eq!(invoke(&w, "credential_facets", json!({})), Ok(json!({ "issuers": [], "years": [], "eqf": [] })));
 
         let info = invoke(&w, "app_info", json!({})).unwrap();
         assert_eq!(info["name"], "Backpack");
@@ -332,6 +335,13 @@ mod ipc {
         }
     }
 
+    /// The app's whole list: one search without filters.
+    fn app_list(w: &WebviewWindow<MockRuntime>) -> Vec<Value> {
+        let page = invoke(w, "search_credentials", json!({ "filters": {}, "offset": 0, "limit": 1000 })).unwrap();
+        assert_eq!(page["total"], page["items"].as_array().unwrap().len());
+        page["items"].as_array().unwrap().clone()
+    }
+
     fn stored(list: &[Value]) -> Vec<(String, Value)> {
         let mut v: Vec<(String, Value)> = list.iter().map(|c| (c["id"].as_str().unwrap().to_string(), c["verdict"].clone())).collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
@@ -363,10 +373,30 @@ mod ipc {
         };
         assert_eq!(statuses(&cli_items), statuses(app_items.as_array().unwrap()));
         let (_, cli_list) = cli.lines(&["list", "--json"]);
-        let app_list = invoke(&w, "list_credentials", json!({})).unwrap();
-        assert_eq!(stored(&cli_list), stored(app_list.as_array().unwrap()));
+        assert_eq!(stored(&cli_list), stored(&app_list(&w)));
         assert!(cli_list.iter().all(|c| c["verdict"] == "valid"), "import verifies offline in both: {cli_list:?}");
         let ids: Vec<String> = stored(&cli_list).into_iter().map(|(id, _)| id).collect();
+
+        // Search, filters, order and paging: the same core search, the same summaries.
+        for (args, filters, offset, limit) in [
+            (&["--query", "ENERGY"][..], json!({ "query": "ENERGY" }), 0, 30),
+            (&["--kind", "micro", "--sort", "title", "--offset", "1", "--limit", "2"][..], json!({ "kind": "micro", "sort": "title" }), 1, 2),
+            (&["--eqf", "6", "--sort", "ects"][..], json!({ "eqf": 6, "sort": "ects" }), 0, 30),
+            (&["--ects-min", "4", "--ects-max", "7.5", "--status", "valid", "--sort", "issuer"][..], json!({ "ects_min": 4, "ects_max": 7.5, "status": "valid", "sort": "issuer" }), 0, 30),
+        ] {
+            let mut a = vec!["list", "--json"];
+            a.extend_from_slice(args);
+            let (_, cli_rows) = cli.lines(&a);
+            let page = invoke(&w, "search_credentials", json!({ "filters": filters, "offset": offset, "limit": limit })).unwrap();
+            assert_eq!(page["total"], cli_list.len());
+            let app_rows = page["items"].as_array().unwrap();
+            assert!(!app_rows.is_empty(), "{args:?}");
+            // The same credentials in the same order (wallet ids are content-addressed; the times of the checks differ by store).
+            let order = |rows: &[Value]| rows.iter().map(|r| (r["id"].clone(), r["title"].clone(), r["verdict"].clone())).collect::<Vec<_>>();
+            assert_eq!(order(&cli_rows), order(app_rows), "{args:?}");
+        }
+        let facets = invoke(&w, "credential_facets", json!({})).unwrap();
+        assert!(facets["issuers"].as_array().unwrap().len() >= 2, "{facets}");
 
         // Verify one again: the same verdict and checks.
         let (_, v) = cli.lines(&["verify", "--offline", "--json", &ids[0]]);
@@ -451,9 +481,8 @@ mod ipc {
         assert_eq!(d["gone"], json!([three[1]]));
         assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), d["files"].as_array().unwrap().len());
 
-        // The same stored state at the end (verdicts included).
+        // The same stored state at the end (verdicts included): the app's list followed the removal and the verifications.
         let (_, cli_list) = cli.lines(&["list", "--json"]);
-        let app_list = invoke(&w, "list_credentials", json!({})).unwrap();
-        assert_eq!(stored(&cli_list), stored(app_list.as_array().unwrap()));
+        assert_eq!(stored(&cli_list), stored(&app_list(&w)));
     }
 }

@@ -1,20 +1,23 @@
 //! The state every command shares: the one open store behind a lock (or why
 //! it could not be opened), what the app was launched with, and the list
-//! read ahead on a second connection while the web view starts. Use cases
-//! are the core's (`backpack::app`); [`AppState::with`] lends them the store.
+//! with its search index (`backpack::app::search::Index`): read ahead on a
+//! second connection while the web view starts, kept until the store changes,
+//! read again when next searched. Use cases are the core's (`backpack::app`);
+//! [`AppState::with`] lends them the store.
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
+use backpack::app::search::{Facets, Filters, Index};
 use backpack::app::StoreAccess;
 use backpack::keys::{self, KeyOptions};
-use backpack::store::{Store, StoreKey, Summary};
+use backpack::store::{Store, StoreKey};
 use serde::Serialize;
 
-use crate::dto::{AppInfo, ListHead};
+use crate::dto::AppInfo;
 use crate::error::{AppError, AppResult};
 use crate::launch::{LaunchItem, LaunchProblem};
 
@@ -24,29 +27,29 @@ pub struct AppState {
     pub config_dir: Option<PathBuf>,
     store: Mutex<Result<Store, AppError>>,
     launch: Mutex<(Vec<LaunchItem>, Vec<LaunchProblem>)>,
-    /// The list, read on a second connection while the web view starts.
-    prefetch: Mutex<Option<Prefetched>>,
+    /// The list and its search index (none after a change, until the next search).
+    library: Mutex<Library>,
     pub started: Instant,
     /// Set by `receive_cancel`, read by a running receive (the browser sign-in wait); cleared at each start.
     pub receive_cancel: AtomicBool,
 }
 
-/// The list read ahead: still being read, or read (and not yet handed out whole).
-enum Prefetched {
-    Pending(Receiver<AppResult<Vec<Summary>>>),
-    Ready(Vec<Summary>),
+/// The list and its index: not read (or dropped by a change), being read ahead, or read.
+enum Library {
+    Stale,
+    Pending(Receiver<AppResult<Index>>),
+    Ready(Arc<Index>),
 }
 
 fn to_json<T: Serialize + ?Sized>(v: &T) -> AppResult<String> {
     Ok(serde_json::to_string(v)?)
 }
 
-/// The core's use cases reach the app's one store through its lock; any
-/// change drops the prefetched list first.
+/// The core's use cases reach the app's one store through its lock; the
+/// list is dropped before and after any change.
 impl StoreAccess for &AppState {
     fn with_store<T>(&mut self, f: impl FnOnce(&mut Store) -> AppResult<T>) -> AppResult<T> {
-        self.changed();
-        self.with(f)
+        self.change(f)
     }
 }
 
@@ -81,60 +84,66 @@ impl AppState {
             config_dir,
             store: Mutex::new(store),
             launch,
-            prefetch: Mutex::new(None),
+            library: Mutex::new(Library::Stale),
             started: Instant::now(),
             receive_cancel: AtomicBool::new(false),
         }
     }
 
-    /// Read the list on its own connection (WAL readers do not block the
-    /// writer) so it is ready when the UI first asks; the UI's start then
-    /// overlaps with the web view's.
+    /// Read the list and index it on its own connection (WAL readers do not
+    /// block the writer) so it is ready when the UI first asks; the UI's start
+    /// then overlaps with the web view's.
     fn start_prefetch(&self, key: StoreKey) {
         let (tx, rx) = mpsc::channel();
         let dir = self.data_dir.clone();
         std::thread::spawn(move || {
-            let _ = tx.send(Store::open(&dir, &key).and_then(|s| s.list()).map_err(AppError::from));
+            let _ = tx.send(Store::open(&dir, &key).and_then(|s| s.list()).map(Index::new).map_err(AppError::from));
         });
-        *self.prefetch.lock().unwrap_or_else(|e| e.into_inner()) = Some(Prefetched::Pending(rx));
+        *self.library_slot() = Library::Pending(rx);
     }
 
-    /// Forget a prefetched list (before any change to the store).
+    fn library_slot(&self) -> MutexGuard<'_, Library> {
+        self.library.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forget the list (around any change to the store).
     pub fn changed(&self) {
-        self.prefetch.lock().unwrap_or_else(|e| e.into_inner()).take();
+        *self.library_slot() = Library::Stale;
     }
 
-    /// The prefetch slot, with a pending read waited for (a failed one is
-    /// dropped). The wait is bounded: `changed()` takes this lock before every
-    /// write, and a read that hangs must not hang the writes.
-    fn settled_prefetch(&self) -> MutexGuard<'_, Option<Prefetched>> {
-        let mut slot = self.prefetch.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(Prefetched::Pending(rx)) = &*slot {
-            *slot = match rx.recv_timeout(std::time::Duration::from_secs(5)) {
-                Ok(Ok(list)) => Some(Prefetched::Ready(list)),
-                _ => None,
-            };
+    /// The list and its index: the one read ahead (waited for; the wait is
+    /// bounded, and a failed read is dropped), the one kept since, or read
+    /// now. A list read now is kept while the store lock is still held, so
+    /// a change (which drops the list after it let go of the store) can never
+    /// be followed by a list read before it.
+    pub fn library(&self) -> AppResult<Arc<Index>> {
+        {
+            let mut slot = self.library_slot();
+            if let Library::Pending(rx) = &*slot {
+                *slot = match rx.recv_timeout(std::time::Duration::from_secs(5)) {
+                    Ok(Ok(ix)) => Library::Ready(Arc::new(ix)),
+                    _ => Library::Stale,
+                };
+            }
+            if let Library::Ready(ix) = &*slot {
+                return Ok(ix.clone());
+            }
         }
-        slot
+        self.with(|s| {
+            let ix = Arc::new(Index::new(s.list()?));
+            *self.library_slot() = Library::Ready(ix.clone());
+            Ok(ix)
+        })
     }
 
-    /// The first `limit` summaries and the list's length, as JSON: from the
-    /// prefetched list (which stays for [`list_json`](Self::list_json)), else read now.
-    pub fn list_head_json(&self, limit: usize) -> AppResult<String> {
-        let head = |l: &[Summary]| to_json(&ListHead { total: l.len(), items: &l[..limit.min(l.len())] });
-        if let Some(Prefetched::Ready(list)) = &*self.settled_prefetch() {
-            return head(list.as_slice());
-        }
-        head(self.with(|s| Ok(s.list()?))?.as_slice())
+    /// One page of the credentials matching `filters`, as JSON.
+    pub fn search_json(&self, filters: &Filters, offset: usize, limit: usize) -> AppResult<String> {
+        to_json(&self.library()?.search(filters, offset, limit))
     }
 
-    /// The whole list as JSON: the prefetched one the first time, else read now.
-    pub fn list_json(&self) -> AppResult<String> {
-        let ready = self.settled_prefetch().take();
-        match ready {
-            Some(Prefetched::Ready(list)) => to_json(&list),
-            _ => to_json(&self.with(|s| Ok(s.list()?))?),
-        }
+    /// The issuers, years and EQF levels in the backpack.
+    pub fn facets(&self) -> AppResult<Facets> {
+        Ok(self.library()?.facets())
     }
 
     pub fn set_launch(&self, items: Vec<LaunchItem>, problems: Vec<LaunchProblem>) {
@@ -151,7 +160,7 @@ impl AppState {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Lend the store to a core use case (reads; writers call [`changed`](Self::changed) first or go through [`StoreAccess`]).
+    /// Lend the store to a core use case that only reads (writers use [`change`](Self::change) or go through [`StoreAccess`]).
     pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> AppResult<T>) -> AppResult<T> {
         match &mut *self.lock() {
             Ok(store) => f(store),
@@ -159,14 +168,18 @@ impl AppState {
         }
     }
 
-    /// Lend the store to a use case that changes it (the prefetched list is dropped first).
+    /// Lend the store to a use case that changes it. The list is dropped
+    /// before (no search answers from it meanwhile) and after (a search that
+    /// read the store just before the change kept the old list).
     pub fn change<T>(&self, f: impl FnOnce(&mut Store) -> AppResult<T>) -> AppResult<T> {
         self.changed();
-        self.with(f)
+        let r = self.with(f);
+        self.changed();
+        r
     }
 
     pub fn info(&self) -> AppInfo {
-        // No count here: counting scans the whole encrypted table; the UI has the list.
+        // No count here: counting scans the whole encrypted table; a search answers with it.
         AppInfo {
             name: "Backpack",
             version: env!("CARGO_PKG_VERSION"),

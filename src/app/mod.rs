@@ -10,6 +10,7 @@
 //! - [`import`]: import files, folders, URLs and text: parse, verify offline, store, save the report.
 //! - [`verify`]: what an argument names, verify many in order on `--jobs` threads, verify stored, `check`.
 //! - [`library`]: detail, pictures, export in every format, presentations, backup/restore, sample, info.
+//! - [`search`]: search, filters, sort and facets over the list (the app's Backpack screen, `backpack list`).
 //! - [`receive`]: receive from issuers (OpenID4VCI, VC-API, DCC): offer shown first, verify, bind, store, deferred.
 //! - [`shares`]: encrypted short shares, revoke, prune, share locations.
 //! - [`page`]: the verifier page: publish it on a share location, check that a base answers with it.
@@ -28,6 +29,7 @@ pub mod links;
 pub mod page;
 pub mod pathways;
 pub mod receive;
+pub mod search;
 pub mod shares;
 pub mod text;
 pub mod trust;

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use backpack::app::library::ExportFormat;
+use backpack::app::search::{Filters, KindFilter, SortKey, StatusFilter};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -27,8 +28,13 @@ pub enum Command {
         /// Do not use the network (URLs are refused, linked badge classes are not fetched)
         #[arg(long)] offline: bool,
     },
-    /// List the credentials in the backpack
-    List { #[arg(long)] json: bool },
+    /// List the credentials in the backpack (newest first), or those matching a search and filters
+    List {
+        #[command(flatten)]
+        filters: ListArgs,
+        /// One JSON line per credential
+        #[arg(long)] json: bool,
+    },
     /// Show one credential (the normalised model)
     Show {
         /// Wallet id or a unique prefix of it (at least 4 digits)
@@ -300,4 +306,48 @@ pub struct PresentArgs {
     #[arg(long, requires = "present")] pub domain: Option<String>,
     /// Write the presentation to this file instead of standard output
     #[arg(long, value_name = "FILE", requires = "present")] pub out: Option<PathBuf>,
+}
+
+/// `list`'s search, filters, order and page (the app's Backpack screen has the same).
+#[derive(clap::Args)]
+pub struct ListArgs {
+    /// Words that must all occur (any case) in the title, issuer, wallet id or issue date
+    #[arg(long, value_name = "WORDS", default_value = "")] pub query: String,
+    /// Only this issuer (its name exactly as listed)
+    #[arg(long, value_name = "NAME", default_value = "")] pub issuer: String,
+    /// Only credentials issued in this year
+    #[arg(long, value_name = "YYYY", default_value = "")] pub year: String,
+    /// At least this many ECTS
+    #[arg(long, value_name = "EC")] pub ects_min: Option<f64>,
+    /// At most this many ECTS
+    #[arg(long, value_name = "EC")] pub ects_max: Option<f64>,
+    /// Only this EQF level
+    #[arg(long, value_name = "1-8", value_parser = clap::value_parser!(u8).range(1..=8))] pub eqf: Option<u8>,
+    /// Only this outcome of the latest verification: valid, invalid, indeterminate or unchecked
+    #[arg(long, default_value = "", hide_default_value = true, value_parser = StatusFilter::parse)] pub status: StatusFilter,
+    /// micro (micro-credentials) or other
+    #[arg(long, default_value = "", hide_default_value = true, value_parser = KindFilter::parse)] pub kind: KindFilter,
+    /// newest, oldest, title, ects or issuer
+    #[arg(long, default_value = "newest", value_parser = SortKey::parse)] pub sort: SortKey,
+    /// At most this many credentials
+    #[arg(long, value_name = "N")] pub limit: Option<usize>,
+    /// Skip this many matching credentials first
+    #[arg(long, value_name = "N", default_value_t = 0)] pub offset: usize,
+}
+
+impl ListArgs {
+    /// The core's filters.
+    pub fn filters(&self) -> Filters {
+        Filters {
+            query: self.query.clone(),
+            issuer: self.issuer.clone(),
+            year: self.year.clone(),
+            ects_min: self.ects_min,
+            ects_max: self.ects_max,
+            eqf: self.eqf,
+            status: self.status,
+            kind: self.kind,
+            sort: self.sort,
+        }
+    }
 }

@@ -44,13 +44,15 @@ pub fn run(dir: &Path, command: Command) -> Result<ExitCode> {
             let fetcher = if offline { None } else { Some(backpack::import::Fetcher::new()?) };
             import(&mut open(dir)?, items, &ImportOptions { fetcher, ..Default::default() }, json, &mut out)
         }
-        Command::List { json } => {
-            let rows = open(dir)?.store.list()?;
-            for r in &rows {
+        Command::List { filters, json } => {
+            let page = app::search::list(&open(dir)?.store, &filters.filters(), filters.offset, filters.limit.unwrap_or(usize::MAX))?;
+            for r in &page.items {
                 out.either(json, r, || text::summary(r))?;
             }
-            if !json && rows.is_empty() {
+            if !json && page.total == 0 {
                 eprintln!("The backpack is empty. Add a credential with: backpack import FILE|URL");
+            } else if !json && page.total_matching == 0 {
+                eprintln!("No credential matches (of {} in the backpack).", page.total);
             }
             Ok(ExitCode::SUCCESS)
         }

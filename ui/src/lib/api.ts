@@ -2,9 +2,9 @@
 // uses `tauriBackend` (Tauri IPC), unit tests pass an in-memory one.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
-  AppError, AppInfo, Detail, DossierWritten, ExemptionRequest, ImportItem, ImportProgress, ItemResult,
-  LaunchItems, ListHead, LocationDraft, LocationView, OfferView, PageStatus, PathwayDraft, Published, PublishProgress, PendingRow, Received, ShareRow, Step, ShareView, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
-  Summary, TrustStatus, Written,
+  AppError, AppInfo, Detail, DossierWritten, ExemptionRequest, Facets, Filters, ImportItem, ImportProgress, ItemResult,
+  LaunchItems, LocationDraft, LocationView, OfferView, PageStatus, PathwayDraft, Published, PublishProgress, PendingRow, Received, ShareRow, Step, ShareView, PathwayImported, PathwayView, ReportView, RestoreReport, Settings, Suggestion,
+  TrustStatus, Written, Page,
 } from "./types";
 
 export interface Backend {
@@ -13,9 +13,10 @@ export interface Backend {
   trustStatus(): Promise<TrustStatus>;
   /** Fetch, verify and keep new trusted lists; the folder written. */
   refreshTrustedLists(): Promise<string>;
-  list(): Promise<Summary[]>;
-  /** The first `limit` summaries of the list (newest first) and how many there are. */
-  listHead(limit: number): Promise<ListHead>;
+  /** The credentials matching `filters` in their order: how many, and `limit` of them from `offset` (the core searches its kept list). */
+  search(filters: Filters, offset: number, limit: number): Promise<Page>;
+  /** The issuers, years and EQF levels the filters offer. */
+  facets(): Promise<Facets>;
   detail(id: string): Promise<Detail>;
   pictures(ids: string[]): Promise<Record<string, string>>;
   importItems(items: ImportItem[], onProgress: (p: ImportProgress) => void): Promise<ItemResult[]>;
@@ -90,8 +91,8 @@ export const tauriBackend: Backend = {
   appInfo: () => invoke("app_info"),
   trustStatus: () => invoke("trust_status"),
   refreshTrustedLists: () => invoke("refresh_trusted_lists"),
-  list: () => invoke("list_credentials"),
-  listHead: (limit) => invoke("list_head", { limit }),
+  search: (filters, offset, limit) => invoke("search_credentials", { filters, offset, limit }),
+  facets: () => invoke("credential_facets"),
   detail: (id) => invoke("credential_detail", { id }),
   pictures: (ids) => invoke("card_pictures", { ids }),
   importItems: (items, onProgress) => invoke("import_items", { items, onProgress: channel(onProgress) }),

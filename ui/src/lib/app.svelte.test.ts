@@ -4,78 +4,82 @@ import { AppStore, FIRST_PAGE } from "./app.svelte";
 import { i18n } from "./i18n.svelte";
 
 describe("AppStore", () => {
-  it("loads a small list whole with its first page and filters it in memory", async () => {
+  it("shows the first page of the list and asks the core for each search", async () => {
     const b = new MemoryBackend(12);
     const app = new AppStore(b);
     await app.init();
     expect(app.fatal).toBeNull();
-    expect(app.list).toHaveLength(12);
-    expect(app.partial).toBeNull();
-    await app.loadRest();
-    expect(b.calls.filter((c) => c === "list")).toHaveLength(0);
-    expect(app.shown).toHaveLength(12);
+    expect(app.items).toHaveLength(12);
+    expect([app.matching, app.count]).toEqual([12, 12]);
+    expect(b.calls.filter((c) => c.startsWith("search:"))).toHaveLength(1);
+    // The same filters again: no second request.
+    await app.refresh();
+    expect(b.calls.filter((c) => c.startsWith("search:"))).toHaveLength(1);
     app.filters.query = "energy";
-    expect(app.shown.length).toBeGreaterThan(0);
-    expect(app.shown.every((s) => s.title === "Sustainable Energy Systems")).toBe(true);
+    await app.refresh();
+    expect(app.items.length).toBeGreaterThan(0);
+    expect(app.items.every((s) => s.title === "Sustainable Energy Systems")).toBe(true);
+    expect([app.matching, app.count]).toEqual([app.items.length, 12]);
+    expect(b.calls.at(-1)).toBe(`search:${JSON.stringify({ ...app.filters })}:0:${FIRST_PAGE}`);
   });
 
-  it("shows the first page of a large backpack first and the whole list after", async () => {
+  it("holds only the pages shown of a large backpack, one more at a time", async () => {
     const b = new MemoryBackend(75);
     const app = new AppStore(b);
     await app.init();
-    expect(app.list).toHaveLength(FIRST_PAGE);
-    expect(app.partial).toEqual({ total: 75 });
-    expect(app.count).toBe(75);
-    expect(b.calls.filter((c) => c === "list")).toHaveLength(0);
-    await app.loadRest();
-    expect(app.partial).toBeNull();
-    expect(app.list.map((s) => s.id)).toEqual(b.items.map((s) => s.id));
-    expect(app.count).toBe(75);
-    await app.loadRest();
-    expect(b.calls.filter((c) => c === "list")).toHaveLength(1);
+    expect(app.items).toHaveLength(FIRST_PAGE);
+    expect([app.matching, app.count]).toEqual([75, 75]);
+    await Promise.all([app.more(), app.more()]); // one request at a time
+    expect(app.items).toHaveLength(60);
+    await app.more();
+    await app.more();
+    expect(app.items.map((s) => s.id)).toEqual(b.items.map((s) => s.id));
+    expect(b.calls.filter((c) => c.startsWith("search:")).map((c) => c.split(":").slice(-2).join(":"))).toEqual(["0:30", "30:30", "60:30"]);
+    // A new search starts again from its first page.
+    app.filters.sort = "title";
+    await app.refresh();
+    expect(app.items).toHaveLength(FIRST_PAGE);
+    expect(app.items[0].title).toBe("Academic Writing in English");
   });
 
-  it("fetches the rest once at a time, and again after a failure", async () => {
-    const b = new MemoryBackend(45);
+  it("drops an answer that arrives after a later one", async () => {
+    const b = new MemoryBackend(20);
     const app = new AppStore(b);
     await app.init();
-    const list = b.list.bind(b);
-    let fail = true;
-    b.list = async () => {
-      if (fail) throw { code: "store-unavailable", message: "busy" };
-      return list();
-    };
-    await Promise.all([app.loadRest(), app.loadRest()]);
-    expect(app.partial).toEqual({ total: 45 });
-    expect(app.toasts.filter((x) => x.kind === "error")).toHaveLength(1);
-    fail = false;
-    await app.loadRest();
-    expect(app.partial).toBeNull();
-    expect(app.list).toHaveLength(45);
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    b.searchGate = (f) => (f.query === "energy" ? slow : Promise.resolve());
+    app.filters.query = "energy";
+    const first = app.refresh();
+    app.filters.query = "writing";
+    await app.refresh();
+    expect(app.items.every((s) => s.title === "Academic Writing in English")).toBe(true);
+    release();
+    await first;
+    expect(app.items.every((s) => s.title === "Academic Writing in English")).toBe(true);
+    expect(app.matching).toBe(4);
   });
 
-  it("counts a removal made before the rest arrived", async () => {
-    const app = new AppStore(new MemoryBackend(40));
-    await app.init();
-    expect(app.count).toBe(40);
-    await app.remove(app.list[3].id, app.list[3].title);
-    expect(app.count).toBe(39);
-    await app.loadRest();
-    expect(app.count).toBe(39);
-  });
-
-  it("reads the list again when it changed before the rest arrived", async () => {
+  it("reads the results and facets again after a change to the store", async () => {
     const b = new MemoryBackend(40);
     const app = new AppStore(b);
     await app.init();
-    const gone = app.list[0];
-    const rest = app.loadRest();
-    // A removal while the whole list is on its way: the old whole list must not come back.
+    await app.loadFacets();
+    await app.loadFacets();
+    expect(app.facets.eqf).toEqual([5, 6, 7]);
+    expect(b.calls.filter((c) => c === "facets")).toHaveLength(1);
+    const gone = app.items[3];
     await app.remove(gone.id, gone.title);
-    await rest;
-    expect(app.partial).toBeNull();
-    expect(app.list).toHaveLength(39);
-    expect(app.list.some((s) => s.id === gone.id)).toBe(false);
+    expect(app.count).toBe(39);
+    expect(app.items.some((s) => s.id === gone.id)).toBe(false);
+    await app.loadFacets();
+    expect(b.calls.filter((c) => c === "facets")).toHaveLength(2);
+    // A verdict patched on screen: the next time the list is shown it is searched again.
+    const n = b.calls.length;
+    app.patchVerdict(app.items[0].id, "invalid", "2026-03-03T00:00:00Z");
+    expect(app.items[0].verdict).toBe("invalid");
+    await app.refresh();
+    expect(b.calls.length).toBe(n + 1);
   });
 
   it("shows only the store error when the backpack cannot be opened", async () => {
@@ -84,7 +88,7 @@ describe("AppStore", () => {
     const app = new AppStore(b);
     await app.init();
     expect(app.fatal?.code).toBe("no-keyring");
-    expect(app.list).toHaveLength(0);
+    expect(app.items).toHaveLength(0);
   });
 
   it("imports with progress and per-item results", async () => {
@@ -105,20 +109,21 @@ describe("AppStore", () => {
     expect(res.map((r) => r.status)).toEqual(["imported", "rejected", "duplicate"]);
     expect(app.results[1].error?.code).toBe("not-a-badge");
     expect(app.importing).toBeNull();
-    expect(app.list.map((s) => s.title)).toEqual(["First"]);
+    expect(app.items.map((s) => s.title)).toEqual(["First"]);
+    expect(app.count).toBe(1);
   });
 
   it("removes with undo", async () => {
     const b = new MemoryBackend(3);
     const app = new AppStore(b);
     await app.init();
-    const victim = app.list[0];
+    const victim = app.items[0];
     await app.remove(victim.id, victim.title);
-    expect(app.list.find((s) => s.id === victim.id)).toBeUndefined();
+    expect(app.items.find((s) => s.id === victim.id)).toBeUndefined();
     const toast = app.toasts.at(-1)!;
     expect(typeof toast.text === "function" ? toast.text() : toast.text).toContain(victim.title);
     await toast.action!.run();
-    expect(app.list.find((s) => s.id === victim.id)).toBeDefined();
+    expect(app.items.find((s) => s.id === victim.id)).toBeDefined();
   });
 
   it("saves settings and applies the language; refuses bad values with a message", async () => {

@@ -1,12 +1,13 @@
-// The app's state: the list of summaries (its first page first, then all of
-// it once the first screen is painted), search and filters,
-// the current screen, imports with progress, toasts with undo, and settings.
+// The app's state: the results on screen (the first pages of the current
+// search: the core searches, filters and sorts, and keeps the list), how many
+// match and how many there are, the facets, the filters, the current screen,
+// imports with progress, toasts with undo, and settings.
 // Views read it through `getApp()`; tests build one with an in-memory Backend.
 import { getContext, setContext } from "svelte";
 import { toAppError, type Backend } from "./api";
-import { apply, emptyFilters, facets, index, type Filters } from "./filter";
+import { emptyFilters } from "./filter";
 import { errorText, pickLanguage, setLanguage, t } from "./i18n.svelte";
-import type { AppError, AppInfo, ImportItem, ImportProgress, ItemResult, LaunchItem, LaunchItems, Settings, Summary } from "./types";
+import type { AppError, AppInfo, Facets, Filters, ImportItem, ImportProgress, ItemResult, LaunchItem, LaunchItems, Page, Settings, Summary } from "./types";
 
 export type View =
   | { name: "backpack" }
@@ -27,7 +28,7 @@ export interface Toast {
   action?: { label: string; run: () => void | Promise<void> };
 }
 
-/** Cards rendered at once (more as the list scrolls); also the first page fetched at start. */
+/** Cards asked for at once (more as the list scrolls); also the first screen's. */
 export const FIRST_PAGE = 30;
 
 export const defaultSettings = (): Settings => ({ language: "system", theme: "system", data_dir: null, verifier_url: "" });
@@ -42,9 +43,16 @@ export class AppStore {
   /** Why the store could not be opened (the app shows only that). */
   fatal = $state<AppError | null>(null);
   loaded = $state(false);
-  list = $state.raw<Summary[]>([]);
-  /** Until the whole list has arrived, `list` is its first page and this says how many there are. */
-  partial = $state<{ total: number } | null>(null);
+  /** The results on screen: the first pages of the current search, in its order. */
+  items = $state.raw<Summary[]>([]);
+  /** How many credentials match the current search and filters. */
+  matching = $state(0);
+  /** How many credentials the backpack holds. */
+  count = $state(0);
+  /** Results applied so far (the list carries it as `data-searched`, for tests that time a search). */
+  searched = $state(0);
+  /** The issuers, years and levels the filter panel offers (read when it opens). */
+  facets = $state.raw<Facets>({ issuers: [], years: [], eqf: [] });
   filters = $state<Filters>(emptyFilters());
   view = $state<View>({ name: "backpack" });
   toasts = $state<Toast[]>([]);
@@ -56,28 +64,28 @@ export class AppStore {
   /** Milliseconds since the page started, at each step of the first load (logged with BACKPACK_TIMING). */
   marks: Record<string, number> = {};
 
-  readonly indexed = $derived(index(this.list));
-  readonly shown = $derived(apply(this.indexed, this.filters));
-  readonly facets = $derived(facets(this.indexed));
-  /** How many credentials the backpack holds. */
-  readonly count = $derived(this.partial ? this.partial.total : this.list.length);
+  /** The last search sent, and the last whose answer was applied (answers older than that are dropped). */
+  private sent = 0;
+  private applied = 0;
+  /** The filters of the results on screen or on their way (JSON); `null` once the store changed. */
+  private requested: string | null = null;
+  private facetsFresh = false;
 
   constructor(backend: Backend) {
     this.backend = backend;
   }
 
-  /** First load: info, settings (language, theme), the list, then what the app was opened with. */
+  /** First load: info, settings (language, theme), the first page of the list, then what the app was opened with. */
   async init(): Promise<void> {
     const mark = (name: string) => (this.marks[name] = Math.round(typeof performance === "undefined" ? 0 : performance.now()));
     mark("init");
-    // The first page of the list is asked for at once, beside info and
-    // settings (the core has it ready: it was read while WebKit started). The
-    // whole list (2.7 MB of JSON for 10,000 credentials, then indexed for
-    // search) follows after the first screen is painted: see loadRest.
-    // What the app was opened with is asked for now too, so no round trip
-    // stands between the list arriving and the first screen being painted.
+    // The first page is asked for at once, beside info and settings (the
+    // core has the list and its index ready: they were read while WebKit
+    // started). What the app was opened with is asked for now too, so no
+    // round trip stands between the list arriving and the first screen.
     const launch = this.backend.launchItems().catch(() => ({ items: [], problems: [] }));
-    const list = this.backend.listHead(FIRST_PAGE).then(
+    const filters = $state.snapshot(this.filters);
+    const first = this.backend.search(filters, 0, FIRST_PAGE).then(
       (l) => ({ ok: true as const, l }),
       (e: unknown) => ({ ok: false as const, e }),
     );
@@ -91,10 +99,10 @@ export class AppStore {
         this.fatal = info.store_error;
         return;
       }
-      const got = await list;
+      const got = await first;
       if (!got.ok) throw got.e;
-      this.list = got.l.items;
-      this.partial = got.l.items.length < got.l.total ? { total: got.l.total } : null;
+      this.requested = JSON.stringify(filters);
+      this.show(++this.sent, got.l, false);
       this.loaded = true;
       mark("list");
     } catch (e) {
@@ -129,40 +137,76 @@ export class AppStore {
     }
   }
 
+  /** Apply answer `n` (`more`: after the results on screen) unless a later answer was applied already. */
+  private show(n: number, page: Page, more: boolean): boolean {
+    if (n < this.applied) return false;
+    this.applied = n;
+    this.items = more ? [...this.items, ...page.items] : page.items;
+    this.matching = page.total_matching;
+    this.count = page.total;
+    this.searched++;
+    return true;
+  }
+
+  /**
+   * Ask the core for the first `limit` results of the current filters (one
+   * IPC per keystroke). Answers can arrive out of order: one older than the
+   * answer on screen is dropped.
+   */
+  async search(limit = FIRST_PAGE): Promise<void> {
+    const filters = $state.snapshot(this.filters);
+    this.requested = JSON.stringify(filters);
+    const n = ++this.sent;
+    try {
+      this.show(n, await this.backend.search(filters, 0, limit), false);
+    } catch (e) {
+      if (n === this.sent) {
+        this.requested = null;
+        this.toast(errorText(toAppError(e)), "error");
+      }
+    }
+  }
+
+  /** Search unless the results on screen (or on their way) are for the current filters already. */
+  refresh(): Promise<void> {
+    return JSON.stringify(this.filters) === this.requested ? Promise.resolve() : this.search();
+  }
+
+  private loadingMore = false;
+
+  /** The next page of the current search, after the results on screen (the list scrolled to its end). */
+  async more(): Promise<void> {
+    if (this.loadingMore || this.items.length >= this.matching) return;
+    const n = this.applied;
+    const filters = $state.snapshot(this.filters);
+    if (JSON.stringify(filters) !== this.requested || this.sent !== n) return; // a new search is on its way
+    this.loadingMore = true;
+    try {
+      const page = await this.backend.search(filters, this.items.length, FIRST_PAGE);
+      if (this.sent === n) this.show(n, page, true);
+    } catch (e) {
+      this.toast(errorText(toAppError(e)), "error");
+    } finally {
+      this.loadingMore = false;
+    }
+  }
+
+  /** The store changed (an import, a removal, a restore): the results on screen, and the facets, are read again. */
   async reload(): Promise<void> {
-    this.list = await this.backend.list();
-    this.partial = null;
+    this.facetsFresh = false;
+    await this.search(Math.max(FIRST_PAGE, this.items.length));
     this.loaded = true;
   }
 
-  private rest: Promise<void> | null = null;
-
-  /**
-   * After the first screen: the whole list, which search, filters and the
-   * other screens need. One fetch at a time; called again (a search while the
-   * list is partial) after a failure, it tries again.
-   */
-  loadRest(): Promise<void> {
-    if (!this.partial) return Promise.resolve();
-    this.rest ??= this.fetchRest().finally(() => (this.rest = null));
-    return this.rest;
-  }
-
-  private restFailures = 0;
-
-  private async fetchRest(): Promise<void> {
-    const head = this.list;
+  /** The filter panel's choices, read when it opens (and again after a change to the store). */
+  async loadFacets(): Promise<void> {
+    if (this.facetsFresh) return;
+    this.facetsFresh = true;
     try {
-      const all = await this.backend.list();
-      // A change in the meantime (an import, a removal) is already in the store: read it again.
-      if (this.list !== head) return await this.reload();
-      this.list = all;
-      this.partial = null;
-      this.restFailures = 0;
+      this.facets = await this.backend.facets();
     } catch (e) {
-      // Said once; tried again by itself (and whenever a screen needs the list).
-      if (this.restFailures++ === 0) this.toast(errorText(toAppError(e)), "error");
-      if (this.restFailures < 5 && typeof window !== "undefined") setTimeout(() => void this.loadRest(), 2000 * this.restFailures);
+      this.facetsFresh = false;
+      this.toast(errorText(toAppError(e)), "error");
     }
   }
 
@@ -233,8 +277,6 @@ export class AppStore {
       this.toast(errorText(toAppError(e)), "error");
       return;
     }
-    this.list = this.list.filter((s) => s.id !== id);
-    if (this.partial) this.partial = { total: this.partial.total - 1 };
     this.view = { name: "backpack" };
     this.toast(() => t("detail.removed", { title }), "info", {
       label: t("detail.undo"),
@@ -244,6 +286,7 @@ export class AppStore {
         this.toast(() => t("detail.restored", { title }));
       },
     }, 15000);
+    await this.reload();
   }
 
   async saveSettings(next: Settings): Promise<boolean> {
@@ -257,9 +300,10 @@ export class AppStore {
     }
   }
 
-  /** Replace one summary's verdict after a re-verification. */
+  /** Replace one card's verdict after a re-verification; the list is searched again when next shown (a status filter may leave it out now). */
   patchVerdict(id: string, verdict: Summary["verdict"], checkedAt: string): void {
-    this.list = this.list.map((s) => (s.id === id ? { ...s, verdict, checked_at: checkedAt } : s));
+    this.items = this.items.map((s) => (s.id === id ? { ...s, verdict, checked_at: checkedAt } : s));
+    this.requested = null;
   }
 }
 

@@ -33,11 +33,13 @@ export function draftOf(p?: PathwayView): PathwayDraft {
   return p ? { name: p.name, description: p.description, goal: { ...p.goal } } : { name: "", description: null, goal: emptyGoal() };
 }
 
-/** Credentials not yet in the pathway, matching `query` (title or issuer), newest first as listed. */
-export function candidates(list: Summary[], p: PathwayView, query: string): Summary[] {
+/** How many credentials a pathway offers to add at once (the rest: type more words). */
+export const CANDIDATES = 100;
+
+/** Found credentials that are not in the pathway yet, at most CANDIDATES of them. */
+export function candidates(found: Summary[], p: PathwayView): Summary[] {
   const members = new Set(p.members);
-  const q = query.trim().toLowerCase();
-  return list.filter((s) => !members.has(s.id) && (!q || s.title.toLowerCase().includes(q) || (s.issuer ?? "").toLowerCase().includes(q)));
+  return found.filter((s) => !members.has(s.id)).slice(0, CANDIDATES);
 }
 
 /** The drag payload type for a credential dragged onto a pathway. */

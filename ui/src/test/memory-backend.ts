@@ -1,10 +1,11 @@
 // An in-memory Backend for unit and component tests: a small working
-// wallet (list, detail, import of pasted JSON, remove/undo, settings), so the
+// wallet (search, detail, import of pasted JSON, remove/undo, settings), so the
 // stores and views are exercised against real behaviour, not canned replies.
 import type { Backend } from "../lib/api";
+import { facets, search } from "./search";
 import type {
-  AppInfo, Detail, ExemptionRequest, Gap, ImportItem, ItemResult, LaunchItems, LocationDraft, LocationView, OfferView, PageAnswer, PageStatus, PathwayDraft, PathwayView,
-  PendingRow, PublishProgress, Received, Settings, ShareRow, ShareView, Step, Suggestion, Summary,
+  AppInfo, Detail, ExemptionRequest, Filters, Gap, ImportItem, ItemResult, LaunchItems, LocationDraft, LocationView, OfferView, PageAnswer, PageStatus, PathwayDraft, PathwayView,
+  Page, PendingRow, PublishProgress, Received, Settings, ShareRow, ShareView, Step, Suggestion, Summary,
 } from "../lib/types";
 
 interface StoredPathway { id: string; draft: PathwayDraft; members: string[] }
@@ -89,8 +90,15 @@ export class MemoryBackend implements Backend {
   async appInfo(): Promise<AppInfo> {
     return { name: "Backpack", version: "0.1.0", data_dir: "/tmp/bp", key: "keyring", store_error: null, os_language: "en", ...this.info };
   }
-  async list() { this.calls.push("list"); return [...this.items]; }
-  async listHead(limit: number) { this.calls.push("listHead"); return { total: this.items.length, items: this.items.slice(0, limit) }; }
+  /** When set, each search waits for it (tests of answers arriving out of order). */
+  searchGate: ((f: Filters) => Promise<void>) | null = null;
+  async search(f: Filters, offset: number, limit: number): Promise<Page> {
+    this.calls.push(`search:${JSON.stringify(f)}:${offset}:${limit}`);
+    const page = search(this.items, f, offset, limit);
+    if (this.searchGate) await this.searchGate(f);
+    return page;
+  }
+  async facets() { this.calls.push("facets"); return facets(this.items); }
   async detail(id: string) {
     const s = this.items.find((x) => x.id === id);
     if (!s) throw { code: "not-found", message: `no credential with id '${id}'` };

@@ -23,6 +23,8 @@ async function newPathway(name: string, ects: string) {
   await fireEvent.input(screen.getByLabelText("Target ECTS"), { target: { value: ects } });
   await fireEvent.click(screen.getByRole("button", { name: "Save" }));
   await screen.findByRole("heading", { level: 1, name });
+  // The credentials to add come from a search in the core.
+  await waitFor(() => expect(document.querySelector("#pw-candidates")).not.toBeNull());
 }
 
 describe("gap texts", () => {
@@ -88,6 +90,20 @@ describe("Pathways screen", () => {
     expect(b.pathways[0].members).toEqual([id]);
   });
 
+  it("finds the credentials to add with the core's search, members left out", async () => {
+    const b = new MemoryBackend(10);
+    await start(b);
+    await newPathway("Find", "10");
+    expect(document.querySelectorAll("#pw-candidates li")).toHaveLength(10);
+    await fireEvent.input(screen.getByLabelText("Find a credential"), { target: { value: "WRITING hogeschool" } });
+    await waitFor(() => expect(document.querySelectorAll("#pw-candidates li")).toHaveLength(1));
+    const only = document.querySelector("#pw-candidates li") as HTMLElement;
+    expect(only.textContent).toContain("Academic Writing in English");
+    await fireEvent.click(within(only).getByRole("button"));
+    await waitFor(() => expect(document.querySelector("#pw-candidates")).toBeNull());
+    expect(b.pathways[0].members).toEqual([only.dataset.id]);
+  });
+
   it("edits the goal, refuses an empty name, and deletes after confirmation", async () => {
     const b = new MemoryBackend(2);
     await start(b);
@@ -123,6 +139,7 @@ describe("Pathways screen", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Request exemption" }));
     await screen.findByRole("heading", { level: 1, name: "Request an exemption" });
     expect(await screen.findByText("For pathway: Minor")).toBeTruthy();
+    expect(document.querySelector("#ex-members")?.textContent).toBe("Sustainable Energy Systems");
     await fireEvent.input(screen.getByLabelText("Your name"), { target: { value: "Sam de Vries" } });
     await fireEvent.input(screen.getByLabelText("What do you ask?"), { target: { value: "Exemption for Energy Systems" } });
     await fireEvent.change(screen.getByLabelText("Language of the dossier"), { target: { value: "nl" } });

@@ -69,7 +69,7 @@ describe("Receive screen", () => {
     expect(within(row).getByText("Data Literacy")).toBeTruthy();
     expect(row.querySelector("[data-verdict]")?.getAttribute("data-verdict")).toBe("valid");
     expect(b.started.map((s) => s.txCode)).toEqual(["111111", "493536"]);
-    await waitFor(() => expect(app.list.map((s) => s.title)).toContain("Data Literacy"));
+    await waitFor(() => expect(app.items.map((s) => s.title)).toContain("Data Literacy"));
   });
 
   it("shows why a credential was refused", async () => {

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import App from "../App.svelte";
+import { emptyFilters } from "../lib/filter";
 import { setLanguage } from "../lib/i18n.svelte";
 import { MemoryBackend, summary } from "../test/memory-backend";
 
@@ -32,6 +33,17 @@ describe("Backpack screen", () => {
     expect(first.getByText("5 EC")).toBeTruthy();
     expect(first.getByText("EQF 7")).toBeTruthy();
     expect(cards[1].querySelector("[data-verdict]")?.getAttribute("data-verdict")).toBe("valid");
+  });
+
+  it("asks the core for the first screen once, and holds only its page", async () => {
+    const b = new MemoryBackend(75);
+    await start(b);
+    expect(await screen.findAllByRole("article")).toHaveLength(30);
+    expect(screen.getByText("75 of 75 credentials")).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(b.calls.filter((c) => c.startsWith("search:"))).toEqual([`search:${JSON.stringify(emptyFilters())}:0:30`]);
+    await fireEvent.click(screen.getByRole("button", { name: "Show more" }));
+    await waitFor(() => expect(screen.getAllByRole("article")).toHaveLength(60));
   });
 
   it("searches as you type", async () => {
