@@ -225,14 +225,73 @@ fn authorization_code_with_par_pkce_and_a_scripted_browser() {
 
 /// A "browser" that follows the authorization redirect back to the wallet's loopback listener.
 fn browser_script(cli: &Cli) -> String {
-    let path = cli.data.path().join("browser.sh");
-    std::fs::write(&path, "#!/bin/sh\nexec curl -s -L -o /dev/null \"$1\"\n").unwrap();
+    script(cli, "browser.sh", "#!/bin/sh\nexec curl -s -L -o /dev/null \"$1\"\n")
+}
+
+/// A "browser" that takes the issuer's redirect back to the wallet (`$back`)
+/// and runs `body` with it: to forge, alter or drop what comes back.
+fn tampering_browser(cli: &Cli, body: &str) -> String {
+    script(cli, "tamper.sh", &format!("#!/bin/sh\nback=$(curl -s -o /dev/null -w '%{{redirect_url}}' \"$1\")\n{body}\n"))
+}
+
+fn script(cli: &Cli, name: &str, text: &str) -> String {
+    let path = cli.data.path().join(name);
+    std::fs::write(&path, text).unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     path.display().to_string()
+}
+
+#[test]
+fn a_return_with_another_state_is_ignored_and_the_sign_in_goes_on() {
+    let issuer = Issuer::start();
+    let cli = cli();
+    // Another page calls the loopback callback first, with a code and an error
+    // of its own and the wrong state (or none); then the real return comes.
+    let browser = tampering_browser(
+        &cli,
+        r#"base=${back%%\?*}
+curl -s -o /dev/null "$base?code=forged&state=forged"
+curl -s -o /dev/null "$base?error=access_denied"
+curl -s -o /dev/null "$back""#,
+    );
+    let mut c = cli.cmd();
+    c.env("BROWSER", &browser).args(["receive", "--json", issuer.offer("authcode")["by_value"].as_str().unwrap()]);
+    let out = c.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}\n{}", stderr(&out));
+    let l: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(l["status"], "imported", "{l}");
+    let token = issuer.hits("/authcode/token");
+    assert_eq!(token.len(), 1);
+    assert!(!token[0]["body"].as_str().unwrap().contains("code=forged"), "{}", token[0]["body"]);
+    assert_eq!(cli.count(), 1);
+}
+
+#[test]
+fn a_return_from_another_authorization_server_is_refused_rfc_9207() {
+    for (body, what) in [
+        // The server's `iss` replaced by another server's (a mix-up).
+        (r#"curl -s -o /dev/null "$(printf %s "$back" | sed 's/iss=[^&]*/iss=https%3A%2F%2Fevil.example/')""#, "evil.example"),
+        // `iss` dropped although the server's metadata promises it.
+        (r#"curl -s -o /dev/null "$(printf %s "$back" | sed 's/&iss=[^&]*//')""#, "RFC 9207"),
+    ] {
+        let issuer = Issuer::start();
+        let cli = cli();
+        let browser = tampering_browser(&cli, body);
+        let mut c = cli.cmd();
+        c.env("BROWSER", &browser).args(["receive", "--json", issuer.offer("authcode")["by_value"].as_str().unwrap()]);
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let l: Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+        assert_eq!(l["code"], "issuer-mismatch", "{l}");
+        assert!(l["error"].as_str().unwrap().contains(what), "{l}");
+        assert!(issuer.hits("/authcode/token").is_empty(), "no code is redeemed");
+        assert_eq!(cli.count(), 0);
+    }
 }
 
 #[test]

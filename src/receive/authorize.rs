@@ -5,10 +5,11 @@
 //! PKCE S256 always; a pushed authorization request (RFC 9126) whenever the
 //! server has a PAR endpoint (so only `client_id` and `request_uri` travel
 //! through the browser); `authorization_details` with the configuration id
-//! (and its `scope`, when it has one); the offer's `issuer_state`; `state`
-//! checked on return. The browser is `$BROWSER` when set (a test's scripted
-//! browser), else the desktop's opener. Waiting ends at the callback, on
-//! cancel, or after the timeout.
+//! (and its `scope`, when it has one); the offer's `issuer_state`; on return
+//! `state` checked (other returns ignored) and `iss` (RFC 9207). The
+//! browser is `$BROWSER` when set (a test's scripted browser), else the
+//! desktop's opener. Waiting ends at the callback, on cancel, or after the
+//! timeout.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -98,38 +99,66 @@ pub fn authorize(
         }
     }
     (hand.open)(browser_url.as_str()).map_err(|e| ReceiveError::new("browser-failed", format!("the browser could not be opened: {e}")))?;
-    let (code, returned_state) = wait(&listener, hand)?;
-    if returned_state.as_deref() != Some(state.as_str()) {
-        return err("state-mismatch", "the browser came back with another request's state; nothing was requested");
+    let code = wait(&listener, hand, &state)?;
+    // RFC 9207: the server names itself in the response, so a response from
+    // another authorization server (a mix-up) is not taken for this one's.
+    match (&code.iss, server.iss_parameter_supported) {
+        (Some(iss), _) if iss.trim_end_matches('/') != server.issuer.trim_end_matches('/') => {
+            return err("issuer-mismatch", format!("the sign-in answer came from {iss}, not from {}; nothing was requested", server.issuer))
+        }
+        (None, true) => return err("issuer-mismatch", format!("the sign-in answer does not name its server, which {} promises (RFC 9207); nothing was requested", server.issuer)),
+        _ => {}
     }
-    Ok(Authorization { code, verifier, redirect_uri })
+    Ok(Authorization { code: code.code, verifier, redirect_uri })
 }
 
-/// Wait for the browser's return on the listener: the code and state, or why not.
-fn wait(listener: &TcpListener, hand: &Handoff<'_>) -> Result<(String, Option<String>), ReceiveError> {
+/// The browser's return to the listener, with this request's `state`.
+struct Returned {
+    code: String,
+    iss: Option<String>,
+}
+
+/// Wait for the browser's return with `state` on the listener: the code, or
+/// why not. Returns that carry another `state` (or none) are answered and
+/// ignored, so a page that calls the loopback address cannot end or steer
+/// the sign-in; if only such returns came before the timeout, the error says so.
+fn wait(listener: &TcpListener, hand: &Handoff<'_>, state: &str) -> Result<Returned, ReceiveError> {
     listener.set_nonblocking(true).map_err(|e| ReceiveError::new("io", e.to_string()))?;
     let started = Instant::now();
+    let mut foreign = 0;
     loop {
         if (hand.cancelled)() {
             return err("cancelled", "signing in at the issuer was cancelled; nothing was requested");
         }
         if started.elapsed() > hand.timeout {
+            if foreign > 0 {
+                return err("state-mismatch", format!("the browser came back {foreign} time(s), never with this request's state; nothing was requested"));
+            }
             return err("authorization-timeout", format!("signing in at the issuer did not finish within {} s", hand.timeout.as_secs()));
         }
         match listener.accept() {
-            Ok((stream, _)) => {
-                if let Some(r) = answer(stream) {
-                    return r;
-                }
-            }
+            Ok((stream, _)) => match answer(stream, state) {
+                Answered::Ours(r) => return r,
+                Answered::Foreign => foreign += 1,
+                Answered::Other => {}
+            },
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(50)),
             Err(e) => return err("io", format!("the browser's return failed: {e}")),
         }
     }
 }
 
-/// Read one request on the listener; `None` for anything but the callback (a favicon, a probe).
-fn answer(mut stream: TcpStream) -> Option<Result<(String, Option<String>), ReceiveError>> {
+enum Answered {
+    /// The callback with this request's state: the code, or the server's refusal.
+    Ours(Result<Returned, ReceiveError>),
+    /// A callback with another state, or none.
+    Foreign,
+    /// Anything else (a favicon, a probe).
+    Other,
+}
+
+/// Read one request on the listener and answer it.
+fn answer(mut stream: TcpStream, state: &str) -> Answered {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut buf = vec![0u8; 8192];
@@ -151,16 +180,26 @@ fn answer(mut stream: TcpStream) -> Option<Result<(String, Option<String>), Rece
     let u = url::Url::parse(&format!("http://127.0.0.1{target}")).ok();
     let Some(u) = u.filter(|u| u.path() == "/callback") else {
         let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        return None;
+        return Answered::Other;
     };
     let q = |k: &str| u.query_pairs().find(|(n, _)| n == k).map(|(_, v)| v.into_owned());
-    let (page, result) = match (q("code"), q("error")) {
-        (_, Some(e)) => {
-            let d = q("error_description").map(|d| format!(": {d}")).unwrap_or_default();
-            ("The issuer did not authorize the request. You can close this page.", Err(ReceiveError::new("authorization-denied", format!("the issuer did not authorize the request ({e}{d})"))))
+    let (page, answered) = if q("state").as_deref() != Some(state) {
+        ("This answer does not belong to Backpack's current sign-in and was ignored.", Answered::Foreign)
+    } else {
+        match (q("code"), q("error")) {
+            (_, Some(e)) => {
+                let d = q("error_description").map(|d| format!(": {d}")).unwrap_or_default();
+                (
+                    "The issuer did not authorize the request. You can close this page.",
+                    Answered::Ours(Err(ReceiveError::new("authorization-denied", format!("the issuer did not authorize the request ({e}{d})")))),
+                )
+            }
+            (Some(code), None) => ("Done. You can close this page and return to Backpack.", Answered::Ours(Ok(Returned { code, iss: q("iss") }))),
+            (None, None) => (
+                "The issuer sent no code. You can close this page.",
+                Answered::Ours(Err(ReceiveError::new("authorization-failed", "the browser came back without an authorization code"))),
+            ),
         }
-        (Some(code), None) => ("Done. You can close this page and return to Backpack.", Ok((code, q("state")))),
-        (None, None) => ("The issuer sent no code. You can close this page.", Err(ReceiveError::new("authorization-failed", "the browser came back without an authorization code"))),
     };
     let body = format!("<!doctype html><meta charset=utf-8><title>Backpack</title><p>{page}</p>");
     let _ = write!(
@@ -168,7 +207,7 @@ fn answer(mut stream: TcpStream) -> Option<Result<(String, Option<String>), Rece
         "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Security-Policy: default-src 'none'\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    Some(result)
+    answered
 }
 
 /// Open `url` in the user's browser: `$BROWSER` when set (its first

@@ -131,6 +131,9 @@ pub struct AuthServer {
     pub require_par: bool,
     /// `code_challenge_methods_supported`.
     pub code_challenge_methods: Vec<String>,
+    /// `authorization_response_iss_parameter_supported` (RFC 9207): its
+    /// authorization responses name it in `iss`.
+    pub iss_parameter_supported: bool,
 }
 
 /// The URLs a `.well-known` document of `identifier` may be at: inserted
@@ -272,6 +275,7 @@ pub fn auth_server(http: &Http<'_>, identifier: &str) -> Result<AuthServer, Rece
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
             .unwrap_or_default(),
+        iss_parameter_supported: v.get("authorization_response_iss_parameter_supported").and_then(Value::as_bool) == Some(true),
     })
 }
 

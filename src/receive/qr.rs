@@ -51,8 +51,16 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<String>, ReceiveError> {
             v as u8
         }
     };
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, luma);
-    let found: Vec<String> = img.detect_grids().into_iter().filter_map(|g| g.decode().ok().map(|(_, text)| text)).collect();
+    // rqrr has panicked on crafted grids (index out of bounds in its
+    // decoder, found by fuzzing); a hostile picture is a bad picture, not a
+    // crash of the app or the CLI.
+    let search = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, luma);
+        img.detect_grids().into_iter().filter_map(|g| g.decode().ok().map(|(_, text)| text)).collect::<Vec<String>>()
+    }));
+    let Ok(found) = search else {
+        return err("bad-qr-image", "the picture's QR code could not be searched (the decoder failed on it)");
+    };
     if found.is_empty() {
         return err("no-qr-code", "no readable QR code was found in the picture");
     }
