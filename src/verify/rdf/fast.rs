@@ -33,7 +33,8 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::cell::RefCell;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -137,45 +138,44 @@ enum Src {
 
 type CacheKey = (u64, Src, bool, bool);
 
-/// Processed contexts, shared by all threads. Entries are never evicted (the
-/// bundled set reaches a small, fixed number of combinations); past
-/// [`CACHE_LIMIT`] new results are computed but not stored.
-fn cache() -> &'static Mutex<HashMap<CacheKey, Arc<Ctx>>> {
-    static C: OnceLock<Mutex<HashMap<CacheKey, Arc<Ctx>>>> = OnceLock::new();
-    C.get_or_init(Default::default)
+// The caches below are per thread: `--jobs 2` verifies on two threads, and
+// one shared map (a lock per lookup, and `Arc` counters that both cores write)
+// made the second core's credentials slower; each thread processes the few
+// bundled contexts once for itself instead.
+
+thread_local! {
+    /// Processed contexts. Entries are never evicted (the bundled set reaches
+    /// a small, fixed number of combinations); past [`CACHE_LIMIT`] new
+    /// results are computed but not stored.
+    static CACHE: RefCell<HashMap<CacheKey, Arc<Ctx>>> = RefCell::default();
+    static INITIAL: Arc<Ctx> = Arc::new(Ctx { id: next_id(), terms: HashMap::new(), vocab: Some(UNDEFINED_TERM_VOCAB.into()), previous: None });
+    /// The parsed `@context` values of bundled context documents.
+    static REMOTE: RefCell<HashMap<&'static str, Arc<Value>>> = RefCell::default();
 }
 const CACHE_LIMIT: usize = 20_000;
 
 fn initial() -> Arc<Ctx> {
-    static I: OnceLock<Arc<Ctx>> = OnceLock::new();
-    I.get_or_init(|| {
-        Arc::new(Ctx { id: next_id(), terms: HashMap::new(), vocab: Some(UNDEFINED_TERM_VOCAB.into()), previous: None })
-    })
-    .clone()
+    INITIAL.with(Arc::clone)
 }
 
 /// The parsed `@context` value of a bundled context document.
 fn remote(url: &str) -> R<(&'static str, Arc<Value>)> {
-    static P: OnceLock<Mutex<HashMap<&'static str, Arc<Value>>>> = OnceLock::new();
     let Some(text) = contexts::get(url) else { return no(format!("context {url} is not bundled")) };
     let key = contexts::bundled_urls().into_iter().find(|u| *u == url).unwrap_or("");
-    let map = P.get_or_init(Default::default);
-    if let Some(v) = map.lock().ok().and_then(|m| m.get(key).cloned()) {
+    if let Some(v) = REMOTE.with(|m| m.borrow().get(key).cloned()) {
         return Ok((key, v));
     }
     let doc: Value = serde_json::from_str(text).map_err(|e| Declined(e.to_string()))?;
     let ctx = doc.get("@context").cloned().ok_or_else(|| Declined(format!("{url} has no @context")))?;
     let v = Arc::new(ctx);
-    if let Ok(mut m) = map.lock() {
-        m.insert(key, v.clone());
-    }
+    REMOTE.with(|m| m.borrow_mut().insert(key, v.clone()));
     Ok((key, v))
 }
 
 /// Context Processing (JSON-LD 1.1 §4.1) of one source, cached.
 fn process(active: &Arc<Ctx>, src: Src, value: &Value, override_protected: bool, propagate: bool) -> R<Arc<Ctx>> {
     let key = (active.id, src, override_protected, propagate);
-    if let Some(c) = cache().lock().ok().and_then(|m| m.get(&key).cloned()) {
+    if let Some(c) = CACHE.with(|m| m.borrow().get(&key).cloned()) {
         return Ok(c);
     }
     let mut result = Ctx { id: next_id(), ..(**active).clone() };
@@ -185,11 +185,12 @@ fn process(active: &Arc<Ctx>, src: Src, value: &Value, override_protected: bool,
     let mut remote_stack = Vec::new();
     process_into(&mut result, value, override_protected, &mut remote_stack)?;
     let out = Arc::new(result);
-    if let Ok(mut m) = cache().lock() {
+    CACHE.with(|m| {
+        let mut m = m.borrow_mut();
         if m.len() < CACHE_LIMIT {
             m.insert(key, out.clone());
         }
-    }
+    });
     Ok(out)
 }
 
