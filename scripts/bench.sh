@@ -12,7 +12,7 @@
 #   --smoke   a small run for the test command: N=40, the debug build, and
 #             only loose assertions (every credential valid on both sides;
 #             Backpack faster than the reference on eddsa-rdfc-2022)
-#   BACKPACK_BIN: the binary (default: the release build, built if missing;
+#   BACKPACK_BIN: the binary (default: the `cli` profile's build, built if missing;
 #                 the debug build with --smoke)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,8 +31,8 @@ if [ "$smoke" = 1 ]; then
   bin="${BACKPACK_BIN:-$target/debug/backpack}"
   [ -x "$bin" ] || cargo build --locked --bin backpack
 else
-  bin="${BACKPACK_BIN:-$target/release/backpack}"
-  [ -x "$bin" ] || { echo "bench: building the release CLI"; cargo build --locked --release --bin backpack; }
+  bin="${BACKPACK_BIN:-$target/cli/backpack}"
+  [ -x "$bin" ] || { echo "bench: building the CLI (profile cli: release with fat LTO)"; cargo build --locked --profile cli --bin backpack; }
 fi
 [ -d node_modules/@digitalbazaar/vc ] || npm ci --no-audit --no-fund
 
@@ -90,9 +90,15 @@ if [ "$smoke" = 0 ]; then
   # OB 2.0 and OB 3.0), into a new store whose key is in the OS keyring, as a
   # user has it (timed inside the keyring's D-Bus session, store opening included).
   "$bin" sample --out "$work/10k" --count 10000 >/dev/null 2>&1
-  imp10k_ms=$(BACKPACK_DATA_DIR="$work/store10k" BACKPACK_KEYRING_HOME="$work/keyring" scripts/with-keyring.sh bash -c '
-    t=$(date +%s%N); "$0" import --offline "$1" >/dev/null 2>&1; echo $(( ($(date +%s%N) - t) / 1000000 ))' "$bin" "$work/10k")
-  echo "import of 10,000 sample credentials (keyring): ${imp10k_ms} ms ($(rate 10000 "$imp10k_ms")/s)"
+  # The best of 3 imports, each into a new store.
+  imp10k_ms=""
+  for i in 1 2 3; do
+    ms=$(BACKPACK_DATA_DIR="$work/store10k-$i" BACKPACK_KEYRING_HOME="$work/keyring-$i" scripts/with-keyring.sh bash -c '
+      t=$(date +%s%N); "$0" import --offline "$1" >/dev/null 2>&1; echo $(( ($(date +%s%N) - t) / 1000000 ))' "$bin" "$work/10k")
+    { [ -z "$imp10k_ms" ] || [ "$ms" -lt "$imp10k_ms" ]; } && imp10k_ms=$ms
+    rm -rf "$work/store10k-$i"
+  done
+  echo "import of 10,000 sample credentials (keyring, best of 3): ${imp10k_ms} ms ($(rate 10000 "$imp10k_ms")/s)"
 fi
 echo "machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg); binary: $bin"
 if [ "$smoke" = 1 ] && [ "${cli_rate[rdfc]}" -le "${ref_rate[rdfc]}" ]; then

@@ -29,11 +29,11 @@ else
   # "Compiling" progress (a cold build) and errors still reach the terminal.
   bash scripts/page-build.sh
   set +e
-  cargo build --locked --release --bin backpack 2>&1 | { grep -vE '^ +Finished ' || true; } >&2
+  cargo build --locked --profile cli --bin backpack 2>&1 | { grep -vE '^ +Finished ' || true; } >&2
   build_status=${PIPESTATUS[0]}
   set -e
   [ "$build_status" -eq 0 ] || exit "$build_status"
-  BIN="$CARGO_TARGET_DIR/release/backpack"
+  BIN="$CARGO_TARGET_DIR/cli/backpack"
   if [ $# -gt 0 ]; then
     script=("$BIN" "$@")
   else

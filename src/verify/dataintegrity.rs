@@ -37,7 +37,7 @@
 
 use std::collections::HashMap;
 
-use ed25519_dalek::{Signature, VerifyingKey};
+use ed25519_dalek::Signature;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -503,7 +503,7 @@ fn verify_one(doc: &Value, proof_v: &Value, index: usize, keys: &dyn KeyResolver
         Ok(i) => i,
         Err(e) => return outcome(index, proof_v, e.reason(), e.to_string(), ctl),
     };
-    let vk = match verifying_key(&key.public_key) {
+    let vk = match didkey::verifying_key(&key.public_key) {
         Ok(k) => k,
         Err(e) => return outcome(index, proof_v, ProofReason::KeyInvalid, format!("not an Ed25519 point: {e}"), ctl),
     };
@@ -625,27 +625,6 @@ fn canonical_forms_cached(doc: &Value, proof_v: &Value, cache: &mut DocCache) ->
     let doc_hash: [u8; 32] = Sha256::digest(doc_canon.as_bytes()).into();
     let proof_hash: [u8; 32] = Sha256::digest(proof_canon.as_bytes()).into();
     Ok(Intermediate { doc_canon, proof_canon, doc_hash, proof_hash })
-}
-
-/// Decompressing an Ed25519 point costs about as much as a fifth of a
-/// verification; a wallet checks many credentials of few issuers, so each
-/// thread keeps the last few keys it decompressed.
-fn verifying_key(bytes: &[u8; 32]) -> Result<VerifyingKey, ed25519_dalek::SignatureError> {
-    thread_local! {
-        static KEYS: std::cell::RefCell<Vec<([u8; 32], VerifyingKey)>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    if let Some(k) = KEYS.with(|c| c.borrow().iter().find(|(b, _)| b == bytes).map(|(_, k)| *k)) {
-        return Ok(k);
-    }
-    let k = VerifyingKey::from_bytes(bytes)?;
-    KEYS.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= 32 {
-            c.remove(0);
-        }
-        c.push((*bytes, k));
-    });
-    Ok(k)
 }
 
 /// DI "Verify Proof": a proof's own @context must be a prefix of the document's.

@@ -119,6 +119,28 @@ pub fn key_from_verification_method(vm: &serde_json::Value) -> Result<[u8; 32], 
     ))
 }
 
+/// Decompressing an Ed25519 point costs about as much as a fifth of a
+/// verification; a wallet checks many credentials of few issuers, so each
+/// thread keeps the last few keys it decompressed (Data Integrity proofs and
+/// EdDSA JWS alike).
+pub fn verifying_key(bytes: &[u8; 32]) -> Result<ed25519_dalek::VerifyingKey, ed25519_dalek::SignatureError> {
+    thread_local! {
+        static KEYS: std::cell::RefCell<Vec<([u8; 32], ed25519_dalek::VerifyingKey)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if let Some(k) = KEYS.with(|c| c.borrow().iter().find(|(b, _)| b == bytes).map(|(_, k)| *k)) {
+        return Ok(k);
+    }
+    let k = ed25519_dalek::VerifyingKey::from_bytes(bytes)?;
+    KEYS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 32 {
+            c.remove(0);
+        }
+        c.push((*bytes, k));
+    });
+    Ok(k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

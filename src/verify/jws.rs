@@ -78,8 +78,7 @@ pub fn verify(token: &str, key: &PublicKey) -> Result<(), JwsError> {
     let bad = || JwsError::Invalid(format!("{alg} signature does not match"));
     match key {
         PublicKey::Ed25519(k) => {
-            let vk = ed25519_dalek::VerifyingKey::from_bytes(k)
-                .map_err(|e| JwsError::Invalid(format!("bad Ed25519 key: {e}")))?;
+            let vk = super::didkey::verifying_key(k).map_err(|e| JwsError::Invalid(format!("bad Ed25519 key: {e}")))?;
             let sig = ed25519_dalek::Signature::from_slice(&sig).map_err(|_| bad())?;
             vk.verify_strict(input.as_bytes(), &sig).map_err(|_| bad())
         }
