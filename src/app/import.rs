@@ -130,7 +130,10 @@ const GROUP_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// How far the parsing threads may run ahead of the store (items), so a slow
 /// disk never makes a large import hold every parsed credential in memory.
-const AHEAD: usize = GROUP + 64;
+/// Two groups and a bit: the threads prepare the next group while one is
+/// being committed (with one group's worth they waited for every commit:
+/// 10,000 sample credentials 2.65 s, now 1.83-1.97 s).
+const AHEAD: usize = 2 * GROUP + 64;
 
 /// Import `items` (folders expanded first) into the store: parse and verify
 /// offline on one thread per core, store and save the reports of new
