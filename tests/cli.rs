@@ -251,6 +251,24 @@ fn sample_ids_are_the_same_in_every_data_folder() {
 }
 
 #[test]
+fn check_on_a_folder_answers_for_every_file_in_order_on_every_core() {
+    let cli = Cli::passphrase("check-order");
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli.run(&["sample", "--out", dir.path().to_str().unwrap(), "--count", "40"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::write(dir.path().join("sample-000017-broken.json"), "{ not json").unwrap();
+    let (out, lines) = cli.json_lines(&["check", "--json", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "an unreadable file fails the run");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
+    names.sort();
+    let sources: Vec<String> = lines.iter().map(|l| l["source"].as_str().unwrap().to_string()).collect();
+    assert_eq!(sources, names, "one line per file, in the folder's order");
+    let broken = lines.iter().find(|l| l["source"].as_str().unwrap().ends_with("broken.json")).unwrap();
+    assert!(broken["code"].is_string(), "{broken}");
+    assert_eq!(lines.iter().filter(|l| l["rules"].is_array()).count(), 40);
+}
+
+#[test]
 fn info_reports_keyring_and_counts() {
     let cli = Cli::keyring();
     cli.run(&["sample", "--load"]);

@@ -194,19 +194,25 @@ fn titled(c: &crate::model::Credential) -> (String, Assessment) {
 /// offline; stored credentials as stored). An unreadable target is an error
 /// item; the caller says failure (exit 1) when any item failed or any rule FAILed.
 pub fn check(targets: &[Target]) -> Vec<Checked> {
-    targets
-        .iter()
-        .map(|t| {
-            let r = match t {
-                Target::Input(input) => import::parse_input(input, &ImportOptions::default())
-                    .map_err(Error::from)
-                    .map(|b| titled(&b.items.last().expect("a bundle is never empty").credential)),
-                Target::Stored(_, p) => Ok(titled(&p.credential)),
-                Target::Missing(_, e) => Err(e.clone()),
-            };
-            (t.source(), r)
-        })
-        .collect()
+    // Files read only to be checked need no wallet id (no hash of the file).
+    let opts = ImportOptions { without_wallet_id: true, ..Default::default() };
+    let one = |t: &Target| -> Checked {
+        let r = match t {
+            Target::Input(input) => import::parse_input(input, &opts)
+                .map_err(Error::from)
+                .map(|b| titled(&b.items.last().expect("a bundle is never empty").credential)),
+            Target::Stored(_, p) => Ok(titled(&p.credential)),
+            Target::Missing(_, e) => Err(e.clone()),
+        };
+        (t.source(), r)
+    };
+    // One contiguous slice per core, joined in order.
+    let workers = super::workers(None, targets.len());
+    let per = targets.len().div_ceil(workers.max(1)).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = targets.chunks(per).map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    })
 }
 
 /// `verify --json`'s line: `{"source","verdict","checks","credentials"?}`.
