@@ -35,14 +35,14 @@ pub enum Version {
 
 impl Version {
     /// The version of an issuer, from its metadata and the token response.
+    /// What only 1.0 has (a nonce endpoint, `credential_metadata`) comes
+    /// first: a 1.0 issuer may still put `c_nonce` in its token response or
+    /// serve its metadata at the appended well-known for older wallets.
     pub fn of(meta: &IssuerMetadata, token: &Token) -> Version {
-        if meta.nonce_endpoint.is_some() {
+        if meta.nonce_endpoint.is_some() || meta.configurations.iter().any(|c| c.has_credential_metadata) {
             Version::V1
-        } else if token.c_nonce.is_some() || meta.appended {
-            Version::Draft13
-        } else if meta.configurations.iter().any(|c| c.has_credential_metadata) {
-            Version::V1
-        } else if meta.configurations.iter().any(|c| !c.display.is_empty()) {
+        } else if token.c_nonce.is_some() || meta.appended || meta.configurations.iter().any(|c| !c.display.is_empty()) {
+            // Display directly in a configuration is draft 13's shape.
             Version::Draft13
         } else {
             Version::V1
@@ -335,5 +335,43 @@ pub fn notify(http: &Http<'_>, endpoint: &str, access_token: &str, notification_
         Ok(())
     } else {
         err("notification-failed", format!("the issuer's notification endpoint answered {}", a.describe()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::receive::metadata::read_issuer;
+
+    fn meta(config: Value, nonce: bool, appended: bool) -> IssuerMetadata {
+        let mut v = json!({
+            "credential_issuer": "https://i.example",
+            "credential_endpoint": "https://i.example/credential",
+            "credential_configurations_supported": {"c": config},
+        });
+        if nonce {
+            v["nonce_endpoint"] = json!("https://i.example/nonce");
+        }
+        read_issuer(&v, appended).unwrap()
+    }
+
+    fn token(c_nonce: bool) -> Token {
+        Token { access_token: "t".into(), c_nonce: c_nonce.then(|| "n".into()), identifiers: vec![] }
+    }
+
+    #[test]
+    fn what_only_one_version_has_decides_before_what_both_may_send() {
+        let v1 = json!({"format": "jwt_vc_json", "credential_metadata": {"display": [{"name": "B"}]}});
+        let d13 = json!({"format": "jwt_vc_json", "display": [{"name": "B"}]});
+        let bare = json!({"format": "jwt_vc_json"});
+        // 1.0 signals win over a token's c_nonce and the appended well-known.
+        assert_eq!(Version::of(&meta(v1.clone(), false, true), &token(true)), Version::V1);
+        assert_eq!(Version::of(&meta(bare.clone(), true, true), &token(true)), Version::V1);
+        // Without them, c_nonce or the appended well-known is draft 13.
+        assert_eq!(Version::of(&meta(bare.clone(), false, false), &token(true)), Version::Draft13);
+        assert_eq!(Version::of(&meta(bare.clone(), false, true), &token(false)), Version::Draft13);
+        // Display directly in the configuration is draft 13's shape; nothing at all is 1.0.
+        assert_eq!(Version::of(&meta(d13, false, false), &token(false)), Version::Draft13);
+        assert_eq!(Version::of(&meta(bare, false, false), &token(false)), Version::V1);
     }
 }
