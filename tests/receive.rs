@@ -28,6 +28,16 @@ fn one(cli: &Cli, args: &[&str]) -> (Output, Value) {
     (out, lines[0].clone())
 }
 
+/// `receive --json OFFER` with `browser` as `$BROWSER`: the output and its first line.
+fn receive_in_browser(cli: &Cli, browser: &str, offer: &str) -> (Output, Value) {
+    let mut c = cli.cmd();
+    c.env("BROWSER", browser).args(["receive", "--json", offer]);
+    let out = c.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let l = serde_json::from_str(text.lines().next().unwrap_or_default()).unwrap_or_else(|e| panic!("{e}: {text}\n{}", stderr(&out)));
+    (out, l)
+}
+
 fn imported(cli: &Cli, args: &[&str]) -> Value {
     let (out, l) = one(cli, args);
     assert_eq!(l["status"], "imported", "{l}\n{}", stderr(&out));
@@ -201,12 +211,8 @@ fn authorization_code_with_par_pkce_and_a_scripted_browser() {
     let issuer = Issuer::start();
     let cli = cli();
     let browser = browser_script(&cli);
-    let mut c = cli.cmd();
-    c.env("BROWSER", &browser).args(["receive", "--json", issuer.offer("authcode")["by_value"].as_str().unwrap()]);
-    let out = c.output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}\n{}", stderr(&out));
-    let l: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let (out, l) = receive_in_browser(&cli, &browser, issuer.offer("authcode")["by_value"].as_str().unwrap());
+    assert!(out.status.success(), "{l}\n{}", stderr(&out));
     assert_eq!(l["status"], "imported", "{l}");
     // PAR carried the PKCE challenge, authorization_details and issuer_state; the browser saw only request_uri.
     let par = &issuer.hits("/authcode/par")[0];
@@ -258,12 +264,8 @@ curl -s -o /dev/null "$base?code=forged&state=forged"
 curl -s -o /dev/null "$base?error=access_denied"
 curl -s -o /dev/null "$back""#,
     );
-    let mut c = cli.cmd();
-    c.env("BROWSER", &browser).args(["receive", "--json", issuer.offer("authcode")["by_value"].as_str().unwrap()]);
-    let out = c.output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}\n{}", stderr(&out));
-    let l: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let (out, l) = receive_in_browser(&cli, &browser, issuer.offer("authcode")["by_value"].as_str().unwrap());
+    assert!(out.status.success(), "{l}\n{}", stderr(&out));
     assert_eq!(l["status"], "imported", "{l}");
     let token = issuer.hits("/authcode/token");
     assert_eq!(token.len(), 1);
@@ -282,11 +284,8 @@ fn a_return_from_another_authorization_server_is_refused_rfc_9207() {
         let issuer = Issuer::start();
         let cli = cli();
         let browser = tampering_browser(&cli, body);
-        let mut c = cli.cmd();
-        c.env("BROWSER", &browser).args(["receive", "--json", issuer.offer("authcode")["by_value"].as_str().unwrap()]);
-        let out = c.output().unwrap();
+        let (out, l) = receive_in_browser(&cli, &browser, issuer.offer("authcode")["by_value"].as_str().unwrap());
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        let l: Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
         assert_eq!(l["code"], "issuer-mismatch", "{l}");
         assert!(l["error"].as_str().unwrap().contains(what), "{l}");
         assert!(issuer.hits("/authcode/token").is_empty(), "no code is redeemed");
@@ -299,11 +298,8 @@ fn a_denied_sign_in_stores_nothing() {
     let issuer = Issuer::start();
     let cli = cli();
     let browser = browser_script(&cli);
-    let mut c = cli.cmd();
-    c.env("BROWSER", &browser).args(["receive", "--json", issuer.offer("authcode-deny")["by_value"].as_str().unwrap()]);
-    let out = c.output().unwrap();
+    let (out, l) = receive_in_browser(&cli, &browser, issuer.offer("authcode-deny")["by_value"].as_str().unwrap());
     assert_eq!(out.status.code(), Some(1));
-    let l: Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
     assert_eq!(l["code"], "authorization-denied", "{l}");
     assert!(issuer.hits("/authcode-deny/token").is_empty());
     assert_eq!(cli.count(), 0);

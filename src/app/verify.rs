@@ -208,7 +208,7 @@ pub fn check(targets: &[Target]) -> Vec<Checked> {
     };
     // One contiguous slice per core, joined in order.
     let workers = super::workers(None, targets.len());
-    let per = targets.len().div_ceil(workers.max(1)).max(1);
+    let per = targets.len().div_ceil(workers).max(1);
     std::thread::scope(|s| {
         let handles: Vec<_> = targets.chunks(per).map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()

@@ -99,17 +99,17 @@ pub fn authorize(
         }
     }
     (hand.open)(browser_url.as_str()).map_err(|e| ReceiveError::new("browser-failed", format!("the browser could not be opened: {e}")))?;
-    let code = wait(&listener, hand, &state)?;
+    let returned = wait(&listener, hand, &state)?;
     // RFC 9207: the server names itself in the response, so a response from
     // another authorization server (a mix-up) is not taken for this one's.
-    match (&code.iss, server.iss_parameter_supported) {
+    match (&returned.iss, server.iss_parameter_supported) {
         (Some(iss), _) if iss.trim_end_matches('/') != server.issuer.trim_end_matches('/') => {
             return err("issuer-mismatch", format!("the sign-in answer came from {iss}, not from {}; nothing was requested", server.issuer))
         }
         (None, true) => return err("issuer-mismatch", format!("the sign-in answer does not name its server, which {} promises (RFC 9207); nothing was requested", server.issuer)),
         _ => {}
     }
-    Ok(Authorization { code: code.code, verifier, redirect_uri })
+    Ok(Authorization { code: returned.code, verifier, redirect_uri })
 }
 
 /// The browser's return to the listener, with this request's `state`.

@@ -31,9 +31,9 @@
 //! cache still re-processes type-scoped contexts: 267/s). Here each context is
 //! processed once per process, and a document costs one JSON walk.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
